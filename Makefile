@@ -1,0 +1,87 @@
+# One task runner: CI (.ci/run) and the README use exactly these targets.
+# Every target sets up what it needs: a tools venv with a pinned uv, then
+# an exact install of requirements.lock (pinned, hash-checked, runtime and dev
+# groups) into .venv plus the package itself. Stamp files make repeat runs
+# skip the set-up.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON     ?= python3
+UV_VERSION := 0.13.9
+TOOLS      := .tools
+UV         := $(TOOLS)/bin/uv
+UV_STAMP   := $(TOOLS)/.uv-$(UV_VERSION)
+VENV       := .venv
+SYNC_STAMP := $(VENV)/.synced
+SRC_DIRS   := src tests
+
+# Never let uv fetch a Python build of its own; use the machine's python3.
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_INPUT := 1
+# An activated foreign venv must not redirect uv or the tools.
+unexport VIRTUAL_ENV
+
+.PHONY: help setup test lint pytest fix run lock clean distclean
+
+help:
+	@echo "make run        set up and build a demo postmortem in every built-in format"
+	@echo "make test       set up and run the whole test suite (ruff, mypy, import contracts, pytest)"
+	@echo "make lint       ruff, format check, mypy, import contracts (no pytest)"
+	@echo "make fix        ruff --fix and ruff format"
+	@echo "make lock       regenerate requirements.lock from pyproject.toml"
+	@echo "make clean      remove caches, build output and demo/ (distclean: also the venvs)"
+
+# ---------------------------------------------------------------- set-up
+$(UV_STAMP):
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)" </dev/null
+	touch $@
+
+$(SYNC_STAMP): $(UV_STAMP) pyproject.toml requirements.lock
+	$(UV) venv --allow-existing --python $(PYTHON) $(VENV) </dev/null
+	$(UV) pip sync --python $(VENV)/bin/python --require-hashes requirements.lock </dev/null
+	$(UV) pip install --python $(VENV)/bin/python --no-deps -e . </dev/null
+	touch $@
+
+setup: $(SYNC_STAMP)
+
+# ---------------------------------------------------------------- checks
+lint: $(SYNC_STAMP)
+	$(VENV)/bin/ruff check $(SRC_DIRS)
+	$(VENV)/bin/ruff format --check $(SRC_DIRS)
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+pytest: $(SYNC_STAMP)
+	$(VENV)/bin/pytest
+
+test: lint
+	$(VENV)/bin/pytest
+
+fix: $(SYNC_STAMP)
+	$(VENV)/bin/ruff check --fix $(SRC_DIRS)
+	$(VENV)/bin/ruff format $(SRC_DIRS)
+
+# ---------------------------------------------------------------- run
+run: $(SYNC_STAMP)
+	$(VENV)/bin/aar demo demo/
+
+# ---------------------------------------------------------------- maintenance
+lock: $(UV_STAMP)
+	$(UV) pip compile pyproject.toml --group dev --generate-hashes --universal \
+		--python-version 3.11 --no-header --quiet -o requirements.lock </dev/null
+
+clean:
+	rm -rf demo/ dist/ build/ .aar-cache/ .pytest_cache/ .mypy_cache/ .ruff_cache/ \
+		.hypothesis/ .import_linter_cache/ src/*.egg-info
+	find . -name __pycache__ -type d -not -path './$(VENV)/*' -not -path './$(TOOLS)/*' \
+		-not -path './.git/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(TOOLS)

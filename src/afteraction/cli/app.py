@@ -1,0 +1,240 @@
+"""Typer app: flags in, one service call, Rich or JSON out, meaningful exit codes.
+
+Exit codes: 0 success, 1 findings, 2 usage, configuration or parse error
+(one ``Error: ...`` line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from afteraction import service
+from afteraction.cli.view import profile_view, record_view
+from afteraction.document.values import ValueFormatError, parse_when
+from afteraction.document.zones import resolve_zone
+from afteraction.errors import AfteractionError, UsageError
+from afteraction.profiles import Profile, ProfileRegistry
+from afteraction.settings import Settings, load_settings
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Incident postmortems that write, check and follow themselves.",
+)
+profiles_app = typer.Typer(invoke_without_command=True, help="List and show postmortem profiles.")
+app.add_typer(profiles_app, name="profiles")
+out = Console()
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON with stable names.")]
+ProfileOpt = Annotated[
+    str | None, typer.Option("--profile", "-p", help="Profile name (default: recognise it).")
+]
+
+
+def _registry(settings: Settings) -> ProfileRegistry:
+    return ProfileRegistry.discover(settings.profile_dirs)
+
+
+def _settings() -> Settings:
+    return load_settings(Path.cwd())
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+
+
+@profiles_app.callback()
+def profiles(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List the known profiles with the seed template each follows."""
+    if ctx.invoked_subcommand is not None:
+        return
+    registry = _registry(_settings())
+    rows = [
+        {
+            "name": p.name,
+            "description": p.description,
+            "seed": p.seed,
+            "source": str(registry.sources[p.name]),
+        }
+        for p in (registry.get(n) for n in registry.names())
+    ]
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    for row in rows:
+        seed = f" (seed {row['seed']})" if row["seed"] else ""
+        out.print(f"[bold]{row['name']}[/]{seed}: {row['description']}")
+
+
+@profiles_app.command("show")
+def profiles_show(name: str, as_json: JsonFlag = False) -> None:
+    """Show one profile: sections, fields, severity scale, statuses, ID pattern, zone, roles."""
+    profile = _registry(_settings()).get(name)
+    if as_json:
+        out.print_json(profile.model_dump_json())
+    else:
+        out.print(profile_view(profile))
+
+
+def _started(value: str | None, profile: Profile) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        day, clock, zone = parse_when(value)
+    except ValueFormatError as exc:
+        raise UsageError(str(exc), field="--started") from None
+    if day is None:
+        raise UsageError(f"'{value}' needs a date: use YYYY-MM-DD HH:MM", field="--started")
+    return datetime.combine(day, clock, tzinfo=zone or resolve_zone(profile.zone))
+
+
+@app.command()
+def new(
+    profile_name: Annotated[
+        str, typer.Option("--profile", "-p", help="Profile of the new draft.")
+    ] = "default",
+    title: Annotated[str, typer.Option(help="Incident title.")] = "",
+    severity: Annotated[str | None, typer.Option(help="Severity in the profile's scale.")] = None,
+    started: Annotated[
+        str | None, typer.Option(help="Impact start, YYYY-MM-DD HH:MM (profile zone unless given).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Write a new draft with a fresh incident ID that collides with none in the target folder."""
+    profile = _registry(_settings()).get(profile_name)
+    folder = output.parent if output else Path.cwd()
+    record = service.new_record(
+        profile,
+        folder,
+        title=title,
+        severity=severity,
+        started=_started(started, profile),
+        today=datetime.now(UTC).date(),
+    )
+    from afteraction.document.render import render_markdown
+
+    _write(render_markdown(record, profile, hints=True), output)
+    if output:
+        out.print(f"Wrote {output} ({record.id})", highlight=False)
+
+
+@app.command("import")
+def import_(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = False) -> None:
+    """Read any Markdown postmortem and print the record (JSON or a summary)."""
+    loaded = service.load(file, _registry(_settings()), profile_name)
+    for warning in loaded.warnings:
+        typer.echo(f"Warning: {file}: {warning}", err=True)
+    if as_json:
+        sys.stdout.write(loaded.record.model_dump_json(indent=2) + "\n")
+        return
+    how = "recognised" if loaded.recognized else "generic reading with"
+    out.print(f"{file}: {how} profile [bold]{loaded.profile.name}[/]", highlight=False)
+    out.print(record_view(loaded.record, loaded.profile))
+
+
+@app.command()
+def render(
+    file: Path,
+    profile_name: ProfileOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+) -> None:
+    """Render a postmortem as Markdown in a profile, as HTML or as JSON."""
+    registry = _registry(_settings())
+    loaded = service.load(file, registry)
+    target = registry.get(profile_name) if profile_name else loaded.profile
+    record = (
+        service.convert_record(loaded.record, loaded.profile, target)
+        if target is not loaded.profile
+        else loaded.record
+    )
+    _write(service.render(record, target, fmt), output)
+
+
+@app.command()
+def convert(
+    file: Path,
+    to: Annotated[str, typer.Option("--to", help="Target profile.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+) -> None:
+    """Convert a postmortem to another profile; nothing is dropped."""
+    registry = _registry(_settings())
+    loaded = service.load(file, registry)
+    target = registry.get(to)
+    _write(
+        service.render(service.convert_record(loaded.record, loaded.profile, target), target, "md"),
+        output,
+    )
+
+
+@app.command()
+def show(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = False) -> None:
+    """Show a postmortem with its derived figures in the profile's zone."""
+    from afteraction.model import compute_metrics
+
+    loaded = service.load(file, _registry(_settings()), profile_name)
+    if as_json:
+        metrics = compute_metrics(loaded.record.times)
+        data = {
+            "record": loaded.record.model_dump(mode="json"),
+            "profile": loaded.profile.name,
+            "metrics": {k: (v.total_seconds() if v is not None else None) for k, v in metrics},
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    out.print(record_view(loaded.record, loaded.profile))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the record."""
+    sys.stdout.write(service.schema())
+
+
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Argument(help="Folder for the demo documents.")] = Path("demo"),
+) -> None:
+    """Write a filled-in demo postmortem in every built-in profile and show one."""
+    from afteraction.demo import demo_record
+
+    registry = _registry(_settings())
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in registry.names():
+        profile = registry.get(name)
+        path = folder / f"{name}.md"
+        path.write_text(service.render(demo_record(profile), profile, "md"), encoding="utf-8")
+        out.print(f"Wrote {path}", highlight=False)
+    shown = service.load(folder / "default.md", registry)
+    out.print(record_view(shown.record, shown.profile))
+
+
+def main() -> None:
+    """Run the CLI, turning afteraction errors into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except AfteractionError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        raise SystemExit(1) from None
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(2) from None
+        raise

@@ -1,0 +1,91 @@
+"""Rich views of records and profiles for the terminal."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+
+from afteraction.document.zones import resolve_zone
+from afteraction.model import Incident, compute_metrics
+from afteraction.model.metrics import format_duration
+from afteraction.profiles import Profile
+
+
+def _when(value: datetime | None, profile: Profile) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone(resolve_zone(profile.zone))
+    return f"{local:%Y-%m-%d %H:%M} {profile.zone_label or local.tzname() or profile.zone}"
+
+
+def _span(value: timedelta | None) -> str:
+    return format_duration(value) if value is not None else "—"
+
+
+def record_view(record: Incident, profile: Profile) -> Group:
+    """Return a terminal view: header, key times and derived figures, items."""
+    head = Table.grid(padding=(0, 2))
+    for label, value in (
+        ("ID", record.id or "—"),
+        ("Profile", profile.name),
+        ("Severity", record.severity or "—"),
+        ("Status", record.status or "—"),
+    ):
+        head.add_row(f"[bold]{label}[/]", value)
+    times = Table(title=f"Key times ({profile.zone_label or profile.zone})", show_header=False)
+    for name in ("started", "detected", "acknowledged", "mitigated", "resolved", "closed"):
+        times.add_row(name.capitalize(), _when(getattr(record.times, name), profile))
+    metrics = compute_metrics(record.times)
+    figures = Table(title="Derived figures", show_header=False)
+    figures.add_row("Duration", _span(metrics.duration))
+    figures.add_row("Time to detect", _span(metrics.time_to_detect))
+    figures.add_row("Time to acknowledge", _span(metrics.time_to_acknowledge))
+    figures.add_row("Time to mitigate", _span(metrics.time_to_mitigate))
+    figures.add_row("Time to resolve", _span(metrics.time_to_resolve))
+    parts: list[object] = [Panel(head, title=record.title or "(untitled)"), times, figures]
+    if record.timeline:
+        timeline = Table(
+            "Time", "Event", "Actor", title=f"Timeline ({len(record.timeline)} events)"
+        )
+        for event in record.timeline:
+            timeline.add_row(_when(event.time, profile), event.text, event.actor or "")
+        parts.append(timeline)
+    if record.action_items:
+        actions = Table("ID", "Action", "Owner", "Due", "Status", title="Action items")
+        for item in record.action_items:
+            actions.add_row(
+                item.id or "", item.title, item.owner or "", str(item.due or ""), item.status or ""
+            )
+        parts.append(actions)
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+def profile_view(profile: Profile) -> Group:
+    """Return a terminal view of a profile's whole format."""
+    head = Table.grid(padding=(0, 2))
+    head.add_row("[bold]Title[/]", profile.title)
+    head.add_row(
+        "[bold]Zone[/]", profile.zone + (f" ({profile.zone_label})" if profile.zone_label else "")
+    )
+    head.add_row("[bold]ID pattern[/]", profile.id_pattern)
+    head.add_row(
+        "[bold]Statuses[/]",
+        ", ".join(s.name + (" (final)" if s.final else "") for s in profile.statuses),
+    )
+    head.add_row("[bold]Sign-off roles[/]", ", ".join(profile.sign_off_roles) or "—")
+    head.add_row("[bold]Header fields[/]", ", ".join(f.label for f in profile.header) or "—")
+    severity = Table("Level", "Rank", "Definition", title="Severity scale")
+    for level in sorted(profile.severity, key=lambda s: s.rank):
+        severity.add_row(level.name, str(level.rank), level.definition or level.label or "")
+    sections = Table("Heading", "Kind", "Binds", "Required", title="Sections")
+    for spec in profile.sections:
+        sections.add_row(
+            "  " * (spec.level - 2) + spec.heading,
+            spec.kind,
+            spec.bind or "",
+            "yes" if spec.required else "",
+        )
+    return Group(Panel(head, title=f"{profile.name}: {profile.description}"), severity, sections)

@@ -1,0 +1,1 @@
+"""Documents: render records to Markdown and HTML, and parse Markdown back, by profile."""

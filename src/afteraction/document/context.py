@@ -1,0 +1,74 @@
+"""Per-document state shared by the kinds while rendering or parsing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+
+from afteraction.document.zones import resolve_zone
+from afteraction.errors import FieldValueError
+from afteraction.model import Incident, TimelineEvent
+from afteraction.profiles.schema import Profile
+
+
+@dataclass
+class Partial:
+    """Pieces of one time read from different places (a date here, a clock there)."""
+
+    day: date | None = None
+    clock: time | None = None
+    zone: tzinfo | None = None
+    line: int | None = None
+
+
+@dataclass
+class PendingTime:
+    """A timeline event whose time waits for the document's date to be known."""
+
+    event: TimelineEvent
+    day: date | None
+    clock: time | None
+    zone: tzinfo | None
+    line: int
+
+
+@dataclass
+class Context:
+    """What a kind needs besides its section: the profile, zone and reference date."""
+
+    profile: Profile
+    zone: tzinfo
+    file: str | None = None
+    ref_date: date | None = None
+    hints: bool = False
+    warnings: list[str] = field(default_factory=list)
+    deferred: list[Callable[[], None]] = field(default_factory=list)
+    strict: bool = True
+    partials: dict[str, Partial] = field(default_factory=dict)
+    stated_duration: str | None = None
+    pending_events: list[PendingTime] = field(default_factory=list)
+    section_zone: tzinfo | None = None
+
+    @classmethod
+    def for_profile(cls, profile: Profile, **kwargs: object) -> Context:
+        """Build a context in the profile's display zone."""
+        return cls(profile=profile, zone=resolve_zone(profile.zone), **kwargs)  # type: ignore[arg-type]
+
+    def local(self, value: datetime) -> datetime:
+        """Return ``value`` in this document's zone."""
+        return value.astimezone(self.zone)
+
+    def fail(self, message: str, line: int | None, field: str | None = None) -> None:
+        """Raise on bad input when strict; otherwise record a warning and go on."""
+        if self.strict:
+            raise FieldValueError(message, file=self.file, line=line, field=field)
+        where = f"line {line}: " if line else ""
+        self.warnings.append(f"{where}{field + ': ' if field else ''}{message}")
+
+    def finish(self, record: Incident) -> None:
+        """Run the work that needed the whole document (times needing a date)."""
+        del record
+        for step in self.deferred:
+            step()
+        self.deferred.clear()

@@ -1,0 +1,228 @@
+"""Action items: tables, checklists, and checklists grouped by category."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from afteraction.document.blocks import Block, ListItem
+from afteraction.document.context import Context
+from afteraction.document.kinds.common import (
+    fill_item,
+    match_columns,
+    match_item,
+    read_bool,
+    read_date,
+    render_table,
+)
+from afteraction.document.placeholders import is_placeholder
+from afteraction.model import ActionItem, Incident
+from afteraction.profiles.schema import ColumnSpec, Profile, SectionSpec
+
+GENERIC_COLUMNS = [
+    ColumnSpec(header="#", attr="id", aliases=["ID", "No", "Number"]),
+    ColumnSpec(
+        header="Action",
+        attr="title",
+        aliases=[
+            "Action Item",
+            "Action Items",
+            "Item",
+            "Task",
+            "Description",
+            "Follow-up",
+            "What",
+        ],
+    ),
+    ColumnSpec(header="Owner", attr="owner", aliases=["Owners", "Assignee", "Who", "Responsible"]),
+    ColumnSpec(header="Due", attr="due", aliases=["Due Date", "Target date", "Deadline", "By"]),
+    ColumnSpec(header="Priority", attr="priority"),
+    ColumnSpec(header="Status", attr="status", aliases=["State", "Done"]),
+    ColumnSpec(header="Type", attr="category", aliases=["Category", "Kind"]),
+    ColumnSpec(header="Blocking?", attr="blocking", aliases=["Blocking"]),
+    ColumnSpec(
+        header="Tracking",
+        attr="link",
+        aliases=["Bug", "Ticket", "Issue", "Tracking bug", "Link", "PR"],
+    ),
+]
+SYNONYMS = {
+    "open": "open",
+    "todo": "open",
+    "to do": "open",
+    "not started": "open",
+    "planned": "open",
+    "in progress": "in_progress",
+    "in-progress": "in_progress",
+    "wip": "in_progress",
+    "started": "in_progress",
+    "done": "done",
+    "complete": "done",
+    "completed": "done",
+    "fixed": "done",
+    "closed": "done",
+    "✅": "done",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "won't do": "cancelled",
+    "wontfix": "cancelled",
+}
+_OWNER_TAIL = re.compile(r"\s*[.,;(]?\s*\(?Owner:\s*(?P<owner>[^)\n]+?)\)?\s*$", re.IGNORECASE)
+
+
+def canonical_state(word: str, profile: Profile) -> str | None:
+    """Return the canonical state (open, in_progress, done, cancelled) a written status means."""
+    text = word.strip()
+    if is_placeholder(text) and not text.startswith("["):
+        return None
+    bare = re.sub(r"^\[[ xX]\]\s*", "", text).strip().lower()
+    for state, written in profile.action_states.items():
+        if text.lower() == written.lower() or bare == re.sub(r"^\[[ xX]\]\s*", "", written).lower():
+            return state
+    return SYNONYMS.get(bare, text)
+
+
+def owns(spec: SectionSpec, item: ActionItem, profile: Profile) -> bool:
+    """Say whether ``item`` is written in section ``spec`` of ``profile``."""
+    sections = [s for s in profile.sections if s.kind == "actions"]
+    for candidate in sections:
+        if candidate.filter and all(getattr(item, k) == v for k, v in candidate.filter.items()):
+            return candidate.key == spec.key
+        if candidate.style == "categorized" and item.category in {
+            c.name for c in profile.categories
+        }:
+            return candidate.key == spec.key
+    unfiltered = [s for s in sections if not s.filter and s.style != "categorized"]
+    home = unfiltered[0] if unfiltered else sections[0]
+    return home.key == spec.key
+
+
+def _cell(item: ActionItem, attr: str, profile: Profile) -> str:
+    value: Any = getattr(item, attr)
+    if value is None:
+        return ""
+    if attr == "status":
+        return str(profile.action_states.get(value, value))
+    if attr == "blocking":
+        return "YES" if value else "NO"
+    if attr == "due":
+        return str(value.isoformat())
+    return str(value)
+
+
+def _line(spec: SectionSpec, item: ActionItem, profile: Profile) -> str:
+    box = "[x]" if item.status == "done" else "[ ]"
+    attrs = ("id", "title", "owner", "due", "priority", "status", "category", "horizon", "link")
+    values = {a: _cell(item, a, profile) for a in attrs}
+    return f"- {box} " + fill_item(spec.item or "{title}", values)
+
+
+def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
+    """Write this section's share of the action items."""
+    profile = ctx.profile
+    items = [i for i in record.action_items if owns(spec, i, profile)]
+    if not items:
+        return spec.hint if ctx.hints and spec.hint else ""
+    if spec.style == "categorized":
+        parts = []
+        for category in profile.categories:
+            mine = [i for i in items if i.category == category.name]
+            if mine:
+                head = f"**{category.label}**" + (
+                    f" ({category.description})" if category.description else ""
+                )
+                parts.append(head + "\n" + "\n".join(_line(spec, i, profile) for i in mine))
+        return "\n\n".join(parts)
+    if spec.layout == "checklist":
+        return "\n".join(_line(spec, i, profile) for i in items)
+    rows = [[_cell(i, c.attr, profile) for c in spec.columns] for i in items]
+    return render_table([c.header for c in spec.columns], rows)
+
+
+def _build(values: dict[str, str], spec: SectionSpec, line: int, ctx: Context) -> ActionItem | None:
+    profile = ctx.profile
+    title = values.get("title", "").strip()
+    if not title or is_placeholder(title):
+        return None
+    data: dict[str, Any] = {"title": title}
+    for attr, raw in values.items():
+        raw = raw.strip()
+        if (
+            attr == "title"
+            or not raw
+            or (is_placeholder(raw) and attr not in ("status", "blocking"))
+        ):
+            continue
+        if attr == "due":
+            data["due"] = read_date(raw, ctx, line, "due")
+        elif attr == "blocking":
+            data["blocking"] = read_bool(raw, ctx, line, "blocking")
+        elif attr == "status":
+            data["status"] = canonical_state(raw, profile)
+        elif attr == "priority" and profile.priorities and raw not in profile.priorities:
+            ctx.fail(
+                f"priority '{raw}' is not in the scale ({', '.join(profile.priorities)})",
+                line,
+                "priority",
+            )
+            data["priority"] = raw
+        elif attr in ActionItem.model_fields:
+            data[attr] = raw
+    data.update(spec.filter)
+    return ActionItem.model_validate(data)
+
+
+def _from_item(
+    item: ListItem, spec: SectionSpec, ctx: Context, category: str | None
+) -> ActionItem | None:
+    text = item.all_text()
+    values = match_item(spec.item, text) if spec.item else None
+    if values is None:
+        values = {"title": text}
+        owner = _OWNER_TAIL.search(text)
+        if owner:
+            values = {"title": text[: owner.start()], "owner": owner["owner"]}
+    if item.checked is not None and "status" not in values:
+        values["status"] = "done" if item.checked else "open"
+    if category:
+        values["category"] = category
+    return _build(values, spec, item.line, ctx)
+
+
+def _category_of(text: str, ctx: Context) -> str | None:
+    label = re.match(r"^\*\*(.+?)\*\*", text.strip())
+    if not label:
+        return None
+    for category in ctx.profile.categories:
+        if label[1].strip().lower() in (category.label.lower(), category.name.lower()):
+            return category.name
+    return None
+
+
+def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
+    """Read action items from tables and (check)lists; keep other text."""
+    leftover: list[Block] = []
+    category: str | None = None
+    for block in blocks:
+        if block.kind == "table":
+            attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
+            if "title" in attrs:
+                for index, row in enumerate(block.rows):
+                    values = {a: c for a, c in zip(attrs, row, strict=False) if a}
+                    built = _build(values, spec, block.line + 2 + index, ctx)
+                    if built is not None:
+                        record.action_items.append(built)
+                continue
+        if block.kind == "paragraph" and spec.style == "categorized":
+            found = _category_of(block.text, ctx)
+            if found is not None:
+                category = found
+                continue
+        if block.kind == "list":
+            for item in block.items:
+                built = _from_item(item, spec, ctx, category)
+                if built is not None:
+                    record.action_items.append(built)
+            continue
+        leftover.append(block)
+    return leftover

@@ -1,0 +1,122 @@
+"""Helpers the section kinds share: tables, item templates, attribute values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from afteraction.document.context import Context
+from afteraction.document.placeholders import is_placeholder
+from afteraction.document.templates import _pattern, compile_template, slots
+from afteraction.document.values import ValueFormatError, parse_bool, parse_date
+from afteraction.profiles.schema import ColumnSpec, SectionSpec
+
+
+def escape_cell(text: str) -> str:
+    """Make text safe inside a table cell."""
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def render_table(headers: list[str], rows: Iterable[list[str]]) -> str:
+    """Write a GitHub-style pipe table."""
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("-" * (len(h) + 2) for h in headers) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(escape_cell(c) for c in row) + " |")
+    return "\n".join(lines)
+
+
+def norm(text: str) -> str:
+    """Normalise a heading or label for matching: case, markup, numbering, punctuation."""
+    text = re.sub(r"[*_`]", "", text).lower()
+    text = re.sub(r"\(.*?\)", "", text)
+    text = re.sub(r"^\s*(?:[0-9]+[a-z]?|[a-z])\s*(?:[.)\u2014\u2013-]|\s\u2014)\s*", "", text)
+    text = text.replace("post-mortem", "postmortem").replace("&", "and")
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def match_columns(header: list[str], columns: list[ColumnSpec]) -> list[str | None]:
+    """Map each table header cell to a column attribute (None when unknown)."""
+    result: list[str | None] = []
+    for cell in header:
+        key = norm(cell)
+        found = None
+        for column in columns:
+            if key in {norm(column.header), *(norm(a) for a in column.aliases)}:
+                found = column.attr
+                break
+        result.append(found)
+    return result
+
+
+def fill_item(template: str, values: dict[str, str]) -> str:
+    """Write an item template (``{title} - {owner}``) with attribute values."""
+    out: list[str] = []
+
+    def visit(segments: tuple[object, ...]) -> tuple[str, bool]:
+        text: list[str] = []
+        every = True
+        for segment in segments:
+            if isinstance(segment, str):
+                text.append(segment)
+            elif isinstance(segment, tuple):
+                inner, inner_every = visit(segment)
+                if inner_every:
+                    text.append(inner)
+            else:
+                value = values.get(segment.path, "")  # type: ignore[attr-defined]
+                every = every and bool(value)
+                text.append(value)
+        return "".join(text), every
+
+    out.append(visit(compile_template(template))[0])
+    return "".join(out)
+
+
+def match_item(template: str, text: str) -> dict[str, str] | None:
+    """Read an item written with ``template``; None when it does not fit."""
+    pattern, names = _pattern(template)
+    match = pattern.fullmatch(text.strip()) or pattern.fullmatch(text.strip() + " ")
+    if match is None:
+        return None
+    values: dict[str, str] = {}
+    for index, slot in enumerate(names):
+        raw = match.group(f"s{index}")
+        if raw is not None and raw.strip() and not is_placeholder(raw):
+            values[slot.path] = raw.strip()
+    return values
+
+
+def item_attrs(template: str) -> list[str]:
+    """Return the attributes an item template names."""
+    return [slot.path for slot in slots(template)]
+
+
+def read_date(text: str, ctx: Context, line: int | None, label: str) -> date | None:
+    """Read a date value, failing (or warning) with the line when it is not one."""
+    if is_placeholder(text):
+        return None
+    try:
+        return parse_date(text)
+    except ValueFormatError as exc:
+        ctx.fail(str(exc), line, label)
+        return None
+
+
+def read_bool(text: str, ctx: Context, line: int | None, label: str) -> bool | None:
+    """Read a yes/no value (YES/NO, [x]/[ ], ✅)."""
+    if is_placeholder(text) and text.strip() not in ("[ ]", "[x]", "[X]"):
+        return None
+    try:
+        return parse_bool(text.replace("[X]", "[x]"), ["Yes", "No"])
+    except ValueFormatError as exc:
+        ctx.fail(str(exc), line, label)
+        return None
+
+
+def section_zone_text(spec: SectionSpec) -> str:
+    """Return the text that states a section's zone (its heading and fixed text)."""
+    return f"{spec.heading} {spec.text or ''}"

@@ -1,0 +1,157 @@
+"""Split a Markdown document into front matter, title, preamble and sections.
+
+markdown-it-py finds the headings (ATX and setext alike, never inside code
+fences); everything else is kept as source lines so no text is lost.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+
+from afteraction.errors import ParseError
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+
+def markdown_parser() -> MarkdownIt:
+    """Return the shared markdown-it parser (CommonMark plus GFM tables)."""
+    return _MD
+
+
+@dataclass
+class RawSection:
+    """A heading and the source lines up to the next heading of any level."""
+
+    heading: str
+    level: int
+    line: int
+    body_lines: list[str]
+    body_line: int
+    children: list[RawSection] = field(default_factory=list)
+
+    def body(self) -> str:
+        """Return this section's own text, trimmed of blank edge lines."""
+        return "\n".join(self.body_lines).strip("\n")
+
+    def subtree_markdown(self) -> str:
+        """Return the body and every descendant section, as Markdown source."""
+        parts = [self.body()]
+        for child in self.children:
+            parts.append(f"{'#' * child.level} {child.heading}")
+            parts.append(child.subtree_markdown())
+        return "\n\n".join(p for p in parts if p)
+
+    def walk(self) -> list[RawSection]:
+        """Return this section and all its descendants, in document order."""
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+
+@dataclass
+class RawDocument:
+    """A Markdown postmortem split into its parts, with 1-based line numbers."""
+
+    source: str
+    front_matter: dict[str, Any]
+    front_matter_kind: str | None
+    title: str | None
+    title_line: int | None
+    preamble_lines: list[str]
+    preamble_line: int
+    sections: list[RawSection]
+
+    def preamble(self) -> str:
+        """Return the text between the title and the first section."""
+        return "\n".join(self.preamble_lines).strip("\n")
+
+    def all_sections(self) -> list[RawSection]:
+        """Return every section at every depth, in document order."""
+        found: list[RawSection] = []
+        for section in self.sections:
+            found.extend(section.walk())
+        return found
+
+
+def _split_front_matter(text: str, file: str | None) -> tuple[dict[str, Any], str | None, int]:
+    """Return the front matter, its kind (yaml/toml) and the line after it (0-based)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() not in ("---", "+++"):
+        return {}, None, 0
+    fence = lines[0].strip()
+    for end in range(1, len(lines)):
+        if lines[end].strip() == fence:
+            break
+    else:
+        return {}, None, 0
+    raw = "\n".join(lines[1:end])
+    kind = "yaml" if fence == "---" else "toml"
+    try:
+        data = yaml.safe_load(raw) if kind == "yaml" else tomllib.loads(raw)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        raise ParseError(
+            f"front matter is not valid {kind.upper()}: {exc}", file=file, line=line
+        ) from None
+    if not isinstance(data, dict):
+        if fence == "---":  # a leading thematic break, not front matter
+            return {}, None, 0
+        raise ParseError("front matter must be a table of keys", file=file, line=1)
+    return data, kind, end + 1
+
+
+def read_markdown(text: str, file: str | None = None) -> RawDocument:
+    """Split ``text`` into a :class:`RawDocument`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    front, kind, offset = _split_front_matter(text, file)
+    lines = text.split("\n")
+    body = "\n".join(lines[offset:])
+    tokens = _MD.parse(body)
+    headings: list[tuple[int, int, int, str]] = []  # (start, end, level, text)
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.map is not None and token.level == 0:
+            start, end = token.map
+            headings.append(
+                (start + offset, end + offset, int(token.tag[1]), tokens[i + 1].content)
+            )
+    title: str | None = None
+    title_line: int | None = None
+    if headings and headings[0][2] == 1:
+        start, end, _, title = headings.pop(0)
+        title_line = start + 1
+        preamble_start = end
+    else:
+        preamble_start = offset
+    first_section = headings[0][0] if headings else len(lines)
+    roots: list[RawSection] = []
+    stack: list[RawSection] = []
+    for index, (start, end, level, heading) in enumerate(headings):
+        stop = headings[index + 1][0] if index + 1 < len(headings) else len(lines)
+        section = RawSection(
+            heading=heading.strip(),
+            level=level,
+            line=start + 1,
+            body_lines=lines[end:stop],
+            body_line=end + 1,
+        )
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(section)
+        stack.append(section)
+    return RawDocument(
+        source=text,
+        front_matter=front,
+        front_matter_kind=kind,
+        title=title.strip() if title is not None else None,
+        title_line=title_line,
+        preamble_lines=lines[preamble_start:first_section],
+        preamble_line=preamble_start + 1,
+        sections=roots,
+    )

@@ -1,0 +1,48 @@
+"""Tell which profile a Markdown postmortem follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from afteraction.document.kinds.common import norm
+from afteraction.document.kinds.fields import split_labelled
+from afteraction.document.markdown import read_markdown
+from afteraction.document.templates import _pattern
+from afteraction.profiles.schema import Profile
+
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Match:
+    """How well a document fits a profile (0 to 1)."""
+
+    profile: Profile
+    score: float
+
+
+def score(text: str, profile: Profile) -> float:
+    """Score how closely ``text`` follows ``profile``'s headings, header labels and title."""
+    raw = read_markdown(text)
+    written = [norm(s.heading) for s in raw.all_sections()]
+    expected = [norm(s.heading) for s in profile.sections]
+    if not written or not expected:
+        return 0.0
+    hits = sum(1 for h in expected if h in written)
+    heading_score = hits / max(len(expected), len(written))
+    labels = {norm(f.label) for f in profile.header}
+    found = [split_labelled(line) for line in raw.preamble_lines]
+    written_labels = {norm(pair[0]) for pair in found if pair}
+    label_score = len(labels & written_labels) / len(labels) if labels else 0.0
+    title = raw.title or ""
+    pattern, _ = _pattern(profile.title)
+    exact_title = title in profile.title_aliases or (
+        bool(pattern.fullmatch(title)) and not profile.title.startswith("{")
+    )
+    return 0.7 * heading_score + 0.2 * label_score + (0.1 if exact_title else 0.0)
+
+
+def recognize(text: str, profiles: list[Profile]) -> Match | None:
+    """Return the best-fitting profile, or None when no profile fits well enough."""
+    best = max((Match(p, score(text, p)) for p in profiles), key=lambda m: m.score, default=None)
+    return best if best is not None and best.score >= THRESHOLD else None

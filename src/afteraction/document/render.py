@@ -1,0 +1,64 @@
+"""Record -> Markdown, driven by a profile; deterministic."""
+
+from __future__ import annotations
+
+from afteraction.document.context import Context
+from afteraction.document.kinds import KINDS
+from afteraction.document.kinds.fields import render_lines
+from afteraction.document.reference import reference_date
+from afteraction.document.templates import render_template
+from afteraction.model import Incident, Section
+from afteraction.profiles.schema import Profile
+
+PREAMBLE = "preamble"
+UNTITLED = "Untitled postmortem"
+
+
+def _note(record: Incident, key: str) -> Section | None:
+    return next((s for s in record.sections if s.key == key), None)
+
+
+def render_markdown(record: Incident, profile: Profile, *, hints: bool = False) -> str:
+    """Write ``record`` as Markdown in ``profile``; ``hints`` writes the template's prompts."""
+    ctx = Context.for_profile(profile, hints=hints)
+    ctx.ref_date = reference_date(record, profile, ctx)
+    title = render_template(profile.title, record, ctx)
+    if not title.strip(" :—-"):
+        title = record.title or (profile.title_aliases[0] if profile.title_aliases else UNTITLED)
+    parts = [f"# {title}"]
+    header = render_lines(profile.header, profile.header_style, False, record, ctx)
+    if header:
+        parts.append(header)
+    preamble = _note(record, PREAMBLE)
+    if preamble and preamble.body:
+        parts.append(preamble.body)
+    for spec in profile.sections:
+        note = _note(record, spec.key)
+        body = [
+            spec.text or "",
+            note.body if note else "",
+            KINDS[spec.kind].render(spec, record, ctx),
+        ]
+        text = "\n\n".join(b for b in body if b)
+        if (
+            hints
+            and not (note and note.body)
+            and spec.hint
+            and spec.kind in ("prose", "list", "checklist", "code", "table", "group", "fields")
+            and not KINDS[spec.kind].render(spec, record, ctx)
+        ):
+            text = "\n\n".join(b for b in (spec.text, spec.hint) if b)
+        if profile.separators and spec.level == 2:
+            parts.append("---")
+        heading = note.heading if note and note.heading else spec.heading
+        parts.append(f"{'#' * spec.level} {heading}")
+        if text:
+            parts.append(text)
+    for section in record.sections:
+        if section.key is None:
+            parts.append(f"{'#' * section.level} {section.heading}")
+            if section.body:
+                parts.append(section.body)
+    if profile.footer:
+        parts += ["---", profile.footer.strip()]
+    return "\n\n".join(parts).rstrip() + "\n"

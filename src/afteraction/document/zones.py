@@ -1,0 +1,82 @@
+"""Time-zone names as postmortems write them: IANA names, offsets and abbreviations."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# Abbreviations are ambiguous in general; these are the readings postmortems mean.
+ABBREVIATIONS: dict[str, float] = {
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "CET": 1,
+    "CEST": 2,
+    "WET": 0,
+    "WEST": 1,
+    "EET": 2,
+    "EEST": 3,
+    "BST": 1,
+    "IST": 5.5,
+    "JST": 9,
+    "KST": 9,
+    "SGT": 8,
+    "AEST": 10,
+    "AEDT": 11,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "COT": -5,
+    "BRT": -3,
+    "ART": -3,
+}
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$")
+
+
+def resolve_zone(name: str) -> tzinfo:
+    """Return the zone for an IANA name, ``UTC+2``/``-05:00`` offset or abbreviation."""
+    text = name.strip()
+    upper = text.upper()
+    if upper in ABBREVIATIONS:
+        hours = ABBREVIATIONS[upper]
+        return timezone(timedelta(hours=hours), upper) if hours else UTC
+    match = _OFFSET.match(upper)
+    if match:
+        sign = -1 if match.group(1) == "-" else 1
+        delta = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
+        return timezone(sign * delta)
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone '{name}'") from None
+
+
+ZONE_WORD = r"(?:UTC|GMT|Z|[A-Z]{2,4}T|IST|UTC[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2})"
+_STATED = re.compile(
+    r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:in|are)\s+(?:the\s+)?(" + ZONE_WORD + r")\b",
+    re.IGNORECASE,
+)
+_PAREN = re.compile(
+    r"\((?:all times\s+(?:in\s+)?)?(" + ZONE_WORD + r")\)|\bin\s+(" + ZONE_WORD + r")\b"
+)
+
+
+def stated_zone(text: str) -> str | None:
+    """Find a stated zone such as "All times in UTC" or "Timeline (CET)" in ``text``."""
+    match = _STATED.search(text)
+    if match:
+        return match.group(1).upper()
+    match = _PAREN.search(text)
+    if match:
+        word = match.group(1) or match.group(2)
+        if word and (
+            word.upper() in ABBREVIATIONS or word[0] in "+-" or word.upper().startswith("UTC")
+        ):
+            return word.upper()
+    return None

@@ -1,0 +1,69 @@
+"""Read a profile file, validating it with errors that name file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from afteraction.errors import ProfileError
+from afteraction.profiles.schema import Profile
+
+Location = tuple[str | int, ...]
+
+
+def _construct(node: yaml.Node, path: Location, lines: dict[Location, int]) -> Any:
+    """Turn a composed YAML node into plain data, noting each path's line (1-based)."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            result[key] = _construct(value_node, (*path, key), lines)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(child, (*path, i), lines) for i, child in enumerate(node.value)]
+    return yaml.SafeLoader("").construct_object(node)
+
+
+def _line_for(loc: Location, lines: dict[Location, int]) -> int | None:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def load_profile_text(text: str, source: str) -> Profile:
+    """Validate profile YAML text; ``source`` names it in errors."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ProfileError(f"not valid YAML: {exc.problem}", file=source, line=line) from None
+    if node is None:
+        raise ProfileError("the profile file is empty", file=source)
+    lines: dict[Location, int] = {}
+    data = _construct(node, (), lines)
+    if not isinstance(data, dict):
+        raise ProfileError("a profile must be a mapping of settings", file=source, line=1)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = tuple(first["loc"])
+        field = ".".join(str(part) for part in loc) or None
+        raise ProfileError(
+            first["msg"], file=source, line=_line_for(loc, lines), field=field
+        ) from None
+
+
+def load_profile(path: Path) -> Profile:
+    """Load and validate one profile file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"cannot read profile: {exc.strerror}", file=path) from None
+    return load_profile_text(text, str(path))

@@ -1,0 +1,199 @@
+"""The declarative profile format: what one postmortem format looks like.
+
+A profile is data (a YAML file), never code. It names the title line, the
+header fields, the sections in order with their kind, the severity scale,
+status workflow, incident-ID pattern, display zone, sign-off roles and
+action-item vocabulary. Rendering and parsing are both driven by it.
+
+Value templates (``FieldSpec.value``, ``Profile.title``) are text with
+``{path}`` or ``{path:format}`` placeholders; a part in ``[...]`` is written
+only when every placeholder inside it has a value. Paths name record parts:
+``id``, ``title``, ``severity``, ``status``, ``scope``, ``trigger``, ``drill``,
+``times.<key>``, ``impact.<key>``, ``fields.<name>`` and the read-only
+``derived.duration``. Formats: ``date``, ``time``, ``datetime``, ``money``,
+``int``, ``bool`` (written with the field's two ``choices``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SectionKind = Literal[
+    "group",
+    "prose",
+    "fields",
+    "timeline",
+    "whys",
+    "factors",
+    "list",
+    "checklist",
+    "actions",
+    "signoffs",
+    "table",
+    "code",
+]
+
+#: Record parts a section may be bound to, by kind.
+BINDABLE: dict[str, tuple[str, ...]] = {
+    "prose": ("summary", "root_cause", "impact.description"),
+    "timeline": ("timeline",),
+    "whys": ("whys",),
+    "factors": ("contributing_factors",),
+    "actions": ("action_items",),
+    "signoffs": ("sign_offs",),
+    "table": ("related", "evidence", "history"),
+}
+
+ACTION_STATES = ("open", "in_progress", "done", "cancelled")
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Spec):
+    """One labelled value: a header line, a key/value row, a bullet."""
+
+    label: str
+    value: str
+    aliases: list[str] = Field(default_factory=list)
+    hint: str | None = None
+    choices: list[str] | None = None
+
+
+class ColumnSpec(_Spec):
+    """One column of a table layout, and the item attribute it holds."""
+
+    header: str
+    attr: str
+    aliases: list[str] = Field(default_factory=list)
+    format: str | None = None
+
+
+class SectionSpec(_Spec):
+    """One section of the format, in document order."""
+
+    key: str
+    heading: str
+    kind: SectionKind
+    level: int = 2
+    aliases: list[str] = Field(default_factory=list)
+    bind: str | None = None
+    required: bool = False
+    text: str | None = None
+    hint: str | None = None
+    layout: Literal["table", "bullets", "lines", "numbered", "checklist", "headings"] | None = None
+    columns: list[ColumnSpec] = Field(default_factory=list)
+    fields: list[FieldSpec] = Field(default_factory=list)
+    item: str | None = None
+    style: str | None = None
+    filter: dict[str, str] = Field(default_factory=dict)
+    min_items: int | None = None
+
+    @model_validator(mode="after")
+    def _check_binding(self) -> SectionSpec:
+        if self.bind is not None and self.bind not in BINDABLE.get(self.kind, ()):
+            allowed = ", ".join(BINDABLE.get(self.kind, ())) or "nothing"
+            raise ValueError(f"a {self.kind} section can bind to {allowed}, not '{self.bind}'")
+        if self.kind == "fields" and not self.fields:
+            raise ValueError("a fields section needs 'fields'")
+        if self.layout == "table" and self.kind != "fields" and not self.columns:
+            raise ValueError("a table layout needs 'columns'")
+        return self
+
+
+class SeverityLevel(_Spec):
+    """One level of the severity scale; rank 1 is the most severe."""
+
+    name: str
+    rank: int
+    label: str | None = None
+    definition: str | None = None
+
+
+class StatusSpec(_Spec):
+    """One document status; ``final`` marks the signed-off end state."""
+
+    name: str
+    final: bool = False
+
+
+class Horizon(_Spec):
+    """An action-item horizon such as immediate (< 24 hours)."""
+
+    name: str
+    label: str
+    within: str | None = None
+
+
+class Category(_Spec):
+    """An action-item category such as prevention or detection."""
+
+    name: str
+    label: str
+    description: str | None = None
+
+
+class Profile(_Spec):
+    """A whole postmortem format."""
+
+    name: str
+    description: str
+    seed: str | None = None
+    title: str
+    title_aliases: list[str] = Field(default_factory=list)
+    header_style: Literal["bold-colon-inside", "bold-colon-outside"] = "bold-colon-inside"
+    header: list[FieldSpec] = Field(default_factory=list)
+    separators: bool = False
+    zone: str = "UTC"
+    zone_label: str | None = None
+    id_pattern: str = "INC-{YYYY}{MM}{DD}-{NNN}"
+    severity: list[SeverityLevel]
+    statuses: list[StatusSpec]
+    scopes: list[str] = Field(default_factory=list)
+    sign_off_roles: list[str] = Field(default_factory=list)
+    action_states: dict[str, str] = Field(
+        default_factory=lambda: {
+            "open": "Open",
+            "in_progress": "In progress",
+            "done": "Done",
+            "cancelled": "Cancelled",
+        }
+    )
+    priorities: list[str] = Field(default_factory=list)
+    horizons: list[Horizon] = Field(default_factory=list)
+    categories: list[Category] = Field(default_factory=list)
+    whys_min: int | None = None
+    footer: str | None = None
+    sections: list[SectionSpec]
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Profile:
+        keys = [s.key for s in self.sections]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"section keys must be unique: {', '.join(duplicates)}")
+        missing = [s for s in ACTION_STATES if s not in self.action_states]
+        if missing:
+            raise ValueError(f"action_states lacks {', '.join(missing)}")
+        ranks = [level.rank for level in self.severity]
+        if len(set(ranks)) != len(ranks):
+            raise ValueError("severity ranks must be unique")
+        return self
+
+    def section(self, key: str) -> SectionSpec:
+        """Return the section spec with this key."""
+        for spec in self.sections:
+            if spec.key == key:
+                return spec
+        raise KeyError(key)
+
+    def final_statuses(self) -> list[str]:
+        """Return the statuses that mean signed off and finished."""
+        return [s.name for s in self.statuses if s.final]
+
+    def severity_names(self) -> list[str]:
+        """Return the severity names, most severe first."""
+        return [s.name for s in sorted(self.severity, key=lambda s: s.rank)]

@@ -1,0 +1,148 @@
+"""Use cases shared by every front end: read, write, create, convert postmortems."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from afteraction.document.convert import convert
+from afteraction.document.html import render_html
+from afteraction.document.parse import read_document
+from afteraction.document.recognize import recognize
+from afteraction.document.render import render_markdown
+from afteraction.errors import ParseError, UsageError
+from afteraction.model import Incident
+from afteraction.profiles import Profile, ProfileRegistry
+
+FORMATS = ("md", "html", "json")
+
+
+@dataclass
+class Loaded:
+    """A document read from disk: its record, the profile it follows and any warnings."""
+
+    record: Incident
+    profile: Profile
+    recognized: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_text(path: Path) -> str:
+    """Read a file as UTF-8, failing with the file's name."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError("no such file", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise ParseError(f"not UTF-8 text (byte {exc.start})", file=path) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read: {exc.strerror}", file=path) from None
+
+
+def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None) -> Loaded:
+    """Read a Markdown postmortem; recognise its profile unless one is named.
+
+    A document in a known profile is read strictly (bad values are errors);
+    an unknown shape gets a generic reading with the default profile, where
+    bad values become warnings and nothing is dropped.
+    """
+    text = read_text(path)
+    if profile_name is not None:
+        profile = registry.get(profile_name)
+        parsed = read_document(text, profile, file=str(path), strict=True)
+        return Loaded(parsed.record, profile, True, parsed.warnings)
+    match = recognize(text, [registry.get(n) for n in registry.names()])
+    if match is not None:
+        parsed = read_document(text, match.profile, file=str(path), strict=True)
+        return Loaded(parsed.record, match.profile, True, parsed.warnings)
+    profile = registry.get("default")
+    parsed = read_document(text, profile, file=str(path), strict=False)
+    return Loaded(parsed.record, profile, False, parsed.warnings)
+
+
+def render(record: Incident, profile: Profile, fmt: str) -> str:
+    """Write ``record`` as Markdown (in ``profile``), HTML or JSON."""
+    if fmt == "md":
+        return render_markdown(record, profile)
+    if fmt == "html":
+        return render_html(record, profile)
+    if fmt == "json":
+        return record.model_dump_json(indent=2) + "\n"
+    raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+
+
+def convert_record(record: Incident, source: Profile, target: Profile) -> Incident:
+    """Re-home a record in another profile."""
+    return convert(record, source, target)
+
+
+def id_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a profile ID pattern (``INC-{YYYY}{MM}{DD}-{NNN}``) to a regex."""
+    parts = re.split(r"(\{[A-Z#]+\})", pattern)
+    out = []
+    for part in parts:
+        if part.startswith("{") and part.endswith("}"):
+            token = part[1:-1]
+            name = {"YYYY": "year", "MM": "month", "DD": "day"}.get(token, "seq")
+            count = f"{len(token)}," if name == "seq" else str(len(token))
+            out.append(f"(?P<{name}>\\d{{{count}}})")
+        else:
+            out.append(re.escape(part))
+    return re.compile("".join(out))
+
+
+def next_id(profile: Profile, day: date, folder: Path) -> str:
+    """Return the next free incident ID for ``day`` among the documents in ``folder``."""
+    regex = id_regex(profile.id_pattern)
+    taken = 0
+    if folder.is_dir():
+        for path in folder.rglob("*.md"):
+            for match in regex.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                if (match["year"], match["month"], match["day"]) == (
+                    f"{day:%Y}",
+                    f"{day:%m}",
+                    f"{day:%d}",
+                ):
+                    taken = max(taken, int(match["seq"]))
+    width = next(len(t) for t in re.findall(r"\{([N#]+)\}", profile.id_pattern))
+    return (
+        profile.id_pattern.replace("{YYYY}", f"{day:%Y}")
+        .replace("{MM}", f"{day:%m}")
+        .replace("{DD}", f"{day:%d}")
+        .replace("{" + "N" * width + "}", f"{taken + 1:0{width}d}")
+        .replace("{" + "#" * width + "}", f"{taken + 1:0{width}d}")
+    )
+
+
+def new_record(
+    profile: Profile,
+    folder: Path,
+    *,
+    title: str = "",
+    severity: str | None = None,
+    started: datetime | None = None,
+    today: date,
+) -> Incident:
+    """Create a draft record with a fresh incident ID in the profile's pattern."""
+    if severity is not None and severity not in profile.severity_names():
+        allowed = ", ".join(profile.severity_names())
+        raise UsageError(
+            f"unknown severity '{severity}' for {profile.name} (allowed: {allowed})",
+            field="severity",
+        )
+    day = started.date() if started else today
+    status = profile.statuses[0].name if profile.statuses else None
+    record = Incident(profile=profile.name, title=title, severity=severity, status=status)
+    record.id = next_id(profile, day, folder)
+    record.times.started = started
+    if started is None:
+        record.fields["date"] = day.isoformat()
+    return record
+
+
+def schema() -> str:
+    """Return the JSON Schema of the record."""
+    return json.dumps(Incident.model_json_schema(), indent=2) + "\n"

@@ -1,0 +1,65 @@
+"""Settings as data: defaults < ``.afteraction.toml`` or ``[tool.afteraction]`` < environment.
+
+Front ends load settings once and pass them in; nothing reads the
+environment at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from afteraction.errors import UsageError
+
+
+class Settings(BaseModel):
+    """Every setting afteraction reads."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    profile_dirs: list[Path] = Field(
+        default_factory=list, description="Folders of extra profile files."
+    )
+
+
+def _file_settings(start: Path) -> tuple[dict[str, object], Path | None]:
+    for folder in [start, *start.parents]:
+        dotfile = folder / ".afteraction.toml"
+        if dotfile.is_file():
+            return tomllib.loads(dotfile.read_text(encoding="utf-8")), dotfile
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = (
+                tomllib.loads(pyproject.read_text(encoding="utf-8"))
+                .get("tool", {})
+                .get("afteraction")
+            )
+            if isinstance(table, dict):
+                return table, pyproject
+    return {}, None
+
+
+def load_settings(start: Path, env: Mapping[str, str] | None = None) -> Settings:
+    """Load settings from the nearest config file and ``AAR_*`` variables."""
+    env = os.environ if env is None else env
+    try:
+        data, source = _file_settings(start)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"configuration is not valid TOML: {exc}") from None
+    data = {k.replace("-", "_"): v for k, v in data.items()}
+    folders = data.get("profile_dirs")
+    if source is not None and isinstance(folders, list):
+        data["profile_dirs"] = [source.parent / str(p) for p in folders]
+    if env.get("AAR_PROFILE_DIRS"):
+        data["profile_dirs"] = [Path(p) for p in env["AAR_PROFILE_DIRS"].split(os.pathsep) if p]
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UsageError(
+            first["msg"], file=source, field=".".join(map(str, first["loc"]))
+        ) from None

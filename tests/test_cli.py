@@ -1,0 +1,116 @@
+"""The CLI contract: commands, JSON output, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import BUILTIN
+
+
+def aar(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from afteraction.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_profiles_json_lists_builtins_with_seeds():
+    result = aar("profiles", "--json")
+    assert result.returncode == 0
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert set(BUILTIN) <= set(rows)
+    assert rows["trading-cot"]["seed"].startswith("002_")
+    assert rows["default"]["seed"] is None
+
+
+def test_new_allocates_ids_that_do_not_collide(tmp_path):
+    first = aar(
+        "new",
+        "--profile",
+        "trading-cot",
+        "--title",
+        "Feed down",
+        "--started",
+        "2026-11-20 09:15",
+        "-o",
+        str(tmp_path / "a.md"),
+    )
+    assert first.returncode == 0, first.stderr
+    second = aar(
+        "new",
+        "--profile",
+        "trading-cot",
+        "--started",
+        "2026-11-20 10:00",
+        "-o",
+        str(tmp_path / "b.md"),
+    )
+    assert second.returncode == 0, second.stderr
+    assert "INC-20261120-001" in (tmp_path / "a.md").read_text()
+    assert "INC-20261120-002" in (tmp_path / "b.md").read_text()
+    sre = aar(
+        "new", "--profile", "sre", "--started", "2026-11-20 10:00", "-o", str(tmp_path / "c.md")
+    )
+    assert "INC-2026-11-20-001" in (tmp_path / "c.md").read_text(), sre.stderr
+
+
+def test_bad_severity_is_one_line_error_with_exit_2(tmp_path):
+    doc = tmp_path / "bad.md"
+    aar("new", "--profile", "trading-invariants", "-o", str(doc))
+    doc.write_text(doc.read_text().replace("**Severity:** [S1/S2/S3/S4]", "**Severity:** S9"))
+    result = aar("import", str(doc), "--json")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("Error: ") and "bad.md:" in result.stderr and "S9" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_date_names_file_line_and_field(tmp_path):
+    doc = tmp_path / "bad.md"
+    aar("new", "--profile", "trading-cot", "--started", "2026-11-20 09:15", "-o", str(doc))
+    doc.write_text(doc.read_text().replace("**Date**: 2026-11-20", "**Date**: 2026-13-45"))
+    result = aar("import", str(doc))
+    assert result.returncode == 2
+    assert "bad.md:4" in result.stderr and "'Date'" in result.stderr
+
+
+def test_broken_profile_file_is_reported_with_line(tmp_path):
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text(
+        "name: mine\ndescription: x\ntitle: '{title}'\nseverity: []\nstatuses: []\n"
+        "sections:\n  - {key: a, heading: A, kind: nonsense}\n"
+    )
+    (tmp_path / ".afteraction.toml").write_text('profile_dirs = ["profiles"]\n')
+    result = aar("profiles", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "mine.yaml:7" in result.stderr and "sections.0.kind" in result.stderr
+
+
+def test_convert_keeps_what_has_no_place(tmp_path):
+    doc = tmp_path / "gov.md"
+    aar("new", "--profile", "lending-governance", "--started", "2026-11-20 09:15", "-o", str(doc))
+    text = doc.read_text().replace("| Scope | GLOBAL / PARTNER / POOL |", "| Scope | PARTNER |")
+    doc.write_text(text)
+    result = aar("convert", str(doc), "--to", "default")
+    assert result.returncode == 0, result.stderr
+    assert "## Additional information" in result.stdout and "PARTNER" in result.stdout
+
+
+def test_schema_and_show(tmp_path):
+    schema = json.loads(aar("schema").stdout)
+    assert {"id", "times", "timeline", "action_items", "sign_offs", "sections", "fields"} <= set(
+        schema["properties"]
+    )
+    doc = tmp_path / "d.md"
+    aar("new", "--started", "2026-11-20 09:15", "-o", str(doc))
+    shown = json.loads(aar("show", str(doc), "--json").stdout)
+    assert shown["record"]["times"]["started"] == "2026-11-20T09:15:00Z"
