@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 
+from afteraction.document.timetext import Day
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import FieldValueError
 from afteraction.model import Incident, TimelineEvent
@@ -27,7 +28,7 @@ class PendingTime:
     """A timeline event whose time waits for the document's date to be known."""
 
     event: TimelineEvent
-    day: date | None
+    day: Day | None
     clock: time | None
     zone: tzinfo | None
     line: int
@@ -49,6 +50,7 @@ class Context:
     stated_duration: str | None = None
     pending_events: list[PendingTime] = field(default_factory=list)
     section_zone: tzinfo | None = None
+    dayfirst: bool = False
 
     @classmethod
     def for_profile(cls, profile: Profile, **kwargs: object) -> Context:

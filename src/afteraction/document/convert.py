@@ -6,7 +6,7 @@ from afteraction.document.kinds.actions import owns
 from afteraction.document.kinds.common import render_table
 from afteraction.document.parse import match_spec
 from afteraction.document.reference import written_paths
-from afteraction.document.render import PREAMBLE
+from afteraction.document.render import FRONT_MATTER, PREAMBLE
 from afteraction.model import Incident, Section
 from afteraction.profiles.schema import Profile
 
@@ -45,7 +45,7 @@ def convert(record: Incident, source: Profile, target: Profile) -> Incident:
         extra_lines.append(f"- **Drill:** {'Yes' if record.drill else 'No'}")
         moved.drill = None
     for key, value in record.fields.items():
-        if f"fields.{key}" not in paths and key != "date":
+        if f"fields.{key}" not in paths and key not in ("date", FRONT_MATTER):
             extra_lines.append(f"- **{key.replace('_', ' ').capitalize()}:** {value}")
             del moved.fields[key]
     kept: list[Section] = []

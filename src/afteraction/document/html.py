@@ -17,5 +17,5 @@ _ENV = Environment(
 
 def render_html(record: Incident, profile: Profile) -> str:
     """Write ``record`` as a self-contained HTML page; user text is sanitised with nh3."""
-    body = nh3.clean(markdown_parser().render(render_markdown(record, profile)))
+    body = nh3.clean(markdown_parser().render(render_markdown(record, profile, front_matter=False)))
     return _ENV.get_template("postmortem.html.j2").render(record=record, profile=profile, body=body)

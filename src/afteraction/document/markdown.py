@@ -32,19 +32,24 @@ class RawSection:
     line: int
     body_lines: list[str]
     body_line: int
+    heading_lines: list[str] = field(default_factory=list)
     children: list[RawSection] = field(default_factory=list)
 
     def body(self) -> str:
         """Return this section's own text, trimmed of blank edge lines."""
         return "\n".join(self.body_lines).strip("\n")
 
-    def subtree_markdown(self) -> str:
-        """Return the body and every descendant section, as Markdown source."""
-        parts = [self.body()]
-        for child in self.children:
-            parts.append(f"{'#' * child.level} {child.heading}")
-            parts.append(child.subtree_markdown())
-        return "\n\n".join(p for p in parts if p)
+    def source_with(self, children: list[RawSection]) -> str:
+        """Return the body followed by ``children`` (headings included), exactly as written.
+
+        Line ``n`` of the result is line ``body_line + n - 1`` of the document
+        as long as ``children`` are the first of this section's children.
+        """
+        lines = list(self.body_lines)
+        for child in children:
+            lines += child.heading_lines
+            lines += child.source_with(child.children).split("\n")
+        return "\n".join(lines)
 
     def walk(self) -> list[RawSection]:
         """Return this section and all its descendants, in document order."""
@@ -61,6 +66,7 @@ class RawDocument:
     source: str
     front_matter: dict[str, Any]
     front_matter_kind: str | None
+    front_matter_source: str | None
     title: str | None
     title_line: int | None
     preamble_lines: list[str]
@@ -140,6 +146,7 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
             line=start + 1,
             body_lines=lines[end:stop],
             body_line=end + 1,
+            heading_lines=lines[start:end],
         )
         while stack and stack[-1].level >= level:
             stack.pop()
@@ -149,6 +156,7 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
         source=text,
         front_matter=front,
         front_matter_kind=kind,
+        front_matter_source="\n".join(lines[:offset]) if offset else None,
         title=title.strip() if title is not None else None,
         title_line=title_line,
         preamble_lines=lines[preamble_start:first_section],

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
+from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context
-from afteraction.document.kinds import KINDS
+from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
-from afteraction.document.render import PREAMBLE, UNTITLED
+from afteraction.document.render import FRONT_MATTER, PREAMBLE, UNTITLED
 from afteraction.document.templates import _pattern, parse_template
-from afteraction.document.timetext import date_heading
+from afteraction.document.timetext import (
+    Day,
+    date_heading,
+    guess_dayfirst,
+    leading_moment,
+    place_day,
+)
 from afteraction.document.values import combine
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.model import Incident, Section, compute_metrics
@@ -32,8 +39,14 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def match_spec(heading: str, profile: Profile, used: set[str]) -> SectionSpec | None:
-    """Return the profile section a written heading stands for."""
+def match_spec(
+    heading: str, profile: Profile, used: set[str], *, prefix: bool = False
+) -> SectionSpec | None:
+    """Return the profile section a written heading stands for.
+
+    With ``prefix`` (a lenient reading), a heading that starts with a
+    section's name also stands for it: "Root cause of the outage".
+    """
     key = norm(heading)
     if not key:
         return None
@@ -42,6 +55,11 @@ def match_spec(heading: str, profile: Profile, used: set[str]) -> SectionSpec | 
     for spec in [*exact, *alias]:
         if spec.key not in used:
             return spec
+    if prefix:
+        for spec in profile.sections:
+            names = [norm(n) for n in (spec.heading, *spec.aliases)]
+            if spec.key not in used and any(key.startswith(f"{n} ") for n in names if n):
+                return spec
     return None
 
 
@@ -88,11 +106,59 @@ def _parse_title(raw: RawDocument, profile: Profile, record: Incident, ctx: Cont
     parse_template(profile.title, title, record, ctx, line=raw.title_line, label="title")
 
 
+def _own_children(
+    section: RawSection, kind: Kind, profile: Profile, used: set[str], ctx: Context
+) -> int:
+    """Return how many leading subsections belong to the section's own text."""
+    count = 0
+    for child in section.children:
+        if not kind.claims(child.heading, ctx) and match_spec(child.heading, profile, used):
+            break
+        count += 1
+    return count
+
+
+def _untitled_prose(
+    blocks: list[Block], raw: RawDocument, profile: Profile, summary: SectionSpec
+) -> bool:
+    """Say whether text before any heading is the summary (no section says it is)."""
+    headed = any(
+        match_spec(s.heading, profile, set(), prefix=True) == summary for s in raw.all_sections()
+    )
+    stated = any(raw.front_matter.get(key) for key in _FRONT_SUMMARY)
+    return not headed and not stated and any(b.kind == "paragraph" for b in blocks)
+
+
+def _continue_timeline(
+    section: RawSection, spec: SectionSpec, record: Incident, ctx: Context
+) -> None:
+    """Read a sibling section headed by a moment (``## Feb 21, 13:00``) as more timeline."""
+    source = "\n".join(section.heading_lines) + "\n" + section.source_with(section.children)
+    leftover = join_sources(
+        KINDS["timeline"].parse(spec, split_blocks(source, section.line), record, ctx)
+    )
+    if not leftover:
+        return
+    note = next((s for s in record.sections if s.key == spec.key), None)
+    if note is None:
+        record.sections.append(
+            Section(key=spec.key, heading=spec.heading, level=spec.level, body=leftover)
+        )
+    else:
+        note.body = f"{note.body}\n\n{leftover}".strip()
+
+
 def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context) -> None:
     used: set[str] = set()
+    timeline: SectionSpec | None = None
 
     def visit(section: RawSection) -> None:
-        spec = match_spec(section.heading, profile, used)
+        nonlocal timeline
+        spec = match_spec(section.heading, profile, used, prefix=not ctx.strict)
+        if spec is None and timeline is not None and KINDS["timeline"].claims(section.heading, ctx):
+            _continue_timeline(section, timeline, record, ctx)
+            return
+        timeline = None
         if spec is None:
             record.sections.append(
                 Section(key=None, heading=section.heading, level=section.level, body=section.body())
@@ -102,8 +168,9 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             return
         used.add(spec.key)
         kind = KINDS[spec.kind]
-        source = section.subtree_markdown() if kind.consumes_subsections else section.body()
-        zone = stated_zone(section.heading) or stated_zone(source[:300])
+        own = _own_children(section, kind, profile, used, ctx)
+        source = section.source_with(section.children[:own])
+        zone = stated_zone(section.heading) or stated_zone(source.strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
         blocks = _strip_fixed(spec, split_blocks(source, section.body_line))
         leftover = kind.parse(spec, blocks, record, ctx)
@@ -112,36 +179,70 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             record.sections.append(
                 Section(key=spec.key, heading=section.heading, level=spec.level, body=note)
             )
-        if not kind.consumes_subsections:
-            for child in section.children:
-                visit(child)
+        timeline = spec if spec.kind == "timeline" and own == len(section.children) else None
+        for child in section.children[own:]:
+            visit(child)
 
     for section in raw.sections:
         visit(section)
+    if not ctx.strict:
+        _find_timeline(profile, record, ctx, used)
 
 
-def _document_day(raw: RawDocument, file: str | None) -> date | None:
+def _find_timeline(profile: Profile, record: Incident, ctx: Context, used: set[str]) -> None:
+    """Read an unnamed section made of time-led entries ("Context") as the timeline."""
+    spec = next((s for s in profile.sections if s.kind == "timeline"), None)
+    if spec is None or spec.key in used or record.timeline:
+        return
+    for section in record.sections:
+        if section.key is not None:
+            continue
+        blocks = split_blocks(section.body)
+        items = [i for b in blocks if b.kind == "list" for i in b.items]
+        led = [i for i in items if leading_moment(i.text, dayfirst=ctx.dayfirst)]
+        if len(led) < 3 or len(led) * 2 < len(items):
+            continue
+        section.body = join_sources(KINDS["timeline"].parse(spec, blocks, record, ctx))
+        section.key = spec.key
+        return
+
+
+def _document_day(raw: RawDocument, record: Incident, file: str | None) -> date | None:
     """Return a date the document states outside its fields (front matter, title, file name)."""
     for key in ("date", "start_time", "started", "incident_date"):
         value = raw.front_matter.get(key)
         if value is not None:
-            text = str(value)[:10]
-            day = date_heading(text)
-            if day is not None:
+            day = date_heading(str(value)[:10])
+            if isinstance(day, date):
                 return day
-    for text in (raw.title or "", file or ""):
+    for text in (raw.title or "", record.title or "", file or ""):
         found = re.search(r"(\d{4}-\d{2}-\d{2})", text)
         if found:
-            return date_heading(found[1])
+            day = date_heading(found[1])
+            if isinstance(day, date):
+                return day
     return None
 
 
-def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
+def _reference_day(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
+    """Return the day that times written without a date belong to."""
     started = ctx.partials.get("times.started")
-    ref = started.day if started and started.day else None
-    if ref is None and record.fields.get("date"):
-        ref = date_heading(record.fields["date"])
-    ref = ref or day_hint
+    if started and started.day:
+        return started.day
+    written = date_heading(record.fields.get("date", ""))
+    if isinstance(written, date):
+        return written
+    days = [p.day for p in ctx.partials.values() if p.day]
+    if days:
+        return days[0]
+    if day_hint:
+        return day_hint
+    timeline_days = [e.day for e in ctx.pending_events if isinstance(e.day, date)]
+    return timeline_days[0] if timeline_days else None
+
+
+def _place_key_times(record: Incident, ctx: Context, ref: date | None) -> None:
+    started = ctx.partials.get("times.started")
     for path, part in ctx.partials.items():
         day = part.day or ref
         name = path.split(".")[1]
@@ -164,12 +265,26 @@ def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
             while value < record.times.started - timedelta(hours=12):
                 value += timedelta(days=1)
         setattr(record.times, name, value)
+
+
+def _written_day(day: Day) -> str:
+    return day.isoformat() if isinstance(day, date) else date(2000, *day).strftime("%b %d")
+
+
+def _place_events(ctx: Context, ref: date | None) -> None:
     previous = None
     for pending in ctx.pending_events:
-        day = pending.day or ref
+        day = place_day(pending.day, ref) if pending.day is not None else ref
         if pending.clock is None or day is None:
             if pending.clock is not None or pending.day is not None:
-                written = f"{pending.day or ''} {pending.clock or ''}".strip()
+                written = " ".join(
+                    part
+                    for part in (
+                        _written_day(pending.day) if pending.day is not None else "",
+                        f"{pending.clock:%H:%M}" if pending.clock is not None else "",
+                    )
+                    if part
+                )
                 pending.event.extra.setdefault("Time", written)
             continue
         value = combine(day, pending.clock, pending.zone or ctx.zone)
@@ -182,10 +297,43 @@ def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
             value += timedelta(days=1)
         pending.event.time = value
         previous = value
+
+
+def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
+    ref = _reference_day(record, ctx, day_hint)
+    _place_key_times(record, ctx, ref)
+    _place_events(ctx, ref)
     if ctx.stated_duration:
         duration = compute_metrics(record.times).duration
         if duration is None or format_duration(duration) != ctx.stated_duration:
             record.fields["duration"] = ctx.stated_duration
+
+
+_FRONT_SUMMARY = ("summary", "description")
+# Front-matter keys that name record parts, as static-site and catalogue tools write them.
+_FRONT_TIMES = {
+    "start_time": "started",
+    "started": "started",
+    "start": "started",
+    "detected": "detected",
+    "end_time": "resolved",
+    "resolved": "resolved",
+    "end": "resolved",
+}
+
+
+def _read_front_matter(front: dict[str, object], record: Incident) -> None:
+    """Fill what the body left empty from front-matter keys (times, summary, severity)."""
+    for key, name in _FRONT_TIMES.items():
+        value = front.get(key)
+        if isinstance(value, datetime) and getattr(record.times, name) is None:
+            aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+            setattr(record.times, name, aware.astimezone(UTC))
+    for key in _FRONT_SUMMARY:
+        value = front.get(key)
+        if isinstance(value, str) and value.strip() and not record.summary:
+            record.summary = value.strip()
+            break
 
 
 @dataclass
@@ -209,6 +357,9 @@ def read_document(
     """Read a Markdown postmortem, returning the record and any warnings."""
     raw = read_markdown(text, file)
     ctx = Context.for_profile(profile, file=file, strict=strict)
+    ctx.dayfirst = guess_dayfirst(text)
+    if not strict:
+        bullets_as_sections(raw, profile)
     record = Incident(profile=profile.name)
     _strip_footer(raw, profile)
     _parse_title(raw, profile, record, ctx)
@@ -216,14 +367,22 @@ def read_document(
         b for b in split_blocks("\n".join(raw.preamble_lines), raw.preamble_line) if b.kind != "hr"
     ]
     leftover = parse_labelled(profile.header, preamble, record, ctx)
+    summary = next((s for s in profile.sections if s.bind == "summary"), None)
+    if (
+        leftover
+        and not ctx.strict
+        and summary is not None
+        and _untitled_prose(leftover, raw, profile, summary)
+    ):
+        blocks = _strip_fixed(summary, leftover)
+        leftover = KINDS[summary.kind].parse(summary, blocks, record, ctx)
     if leftover:
         record.sections.append(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
         )
     _sections(raw, profile, record, ctx)
-    _finish(record, ctx, _document_day(raw, file))
-    if raw.front_matter:
-        for key, value in raw.front_matter.items():
-            if key != "title" or record.title != str(value):
-                record.fields.setdefault(f"front_matter.{key}", str(value))
+    _finish(record, ctx, _document_day(raw, record, file))
+    if raw.front_matter_source:
+        record.fields[FRONT_MATTER] = raw.front_matter_source
+        _read_front_matter(raw.front_matter, record)
     return Parsed(record, ctx.warnings)

@@ -11,6 +11,8 @@ from afteraction.model import Incident, Section
 from afteraction.profiles.schema import Profile
 
 PREAMBLE = "preamble"
+#: The field holding a document's front matter, fences included, written back verbatim.
+FRONT_MATTER = "front_matter"
 UNTITLED = "Untitled postmortem"
 
 
@@ -18,14 +20,21 @@ def _note(record: Incident, key: str) -> Section | None:
     return next((s for s in record.sections if s.key == key), None)
 
 
-def render_markdown(record: Incident, profile: Profile, *, hints: bool = False) -> str:
-    """Write ``record`` as Markdown in ``profile``; ``hints`` writes the template's prompts."""
+def render_markdown(
+    record: Incident, profile: Profile, *, hints: bool = False, front_matter: bool = True
+) -> str:
+    """Write ``record`` as Markdown in ``profile``; ``hints`` writes the template's prompts.
+
+    ``front_matter=False`` leaves out the document's front matter (for HTML).
+    """
     ctx = Context.for_profile(profile, hints=hints)
     ctx.ref_date = reference_date(record, profile, ctx)
     title = render_template(profile.title, record, ctx)
     if not title.strip(" :—-"):
         title = record.title or (profile.title_aliases[0] if profile.title_aliases else UNTITLED)
-    parts = [f"# {title}"]
+    written = record.fields.get(FRONT_MATTER) if front_matter else None
+    parts = [written] if written else []
+    parts.append(f"# {title}")
     header = render_lines(profile.header, profile.header_style, False, record, ctx)
     if header:
         parts.append(header)

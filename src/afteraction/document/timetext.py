@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time, tzinfo
 
-from afteraction.document.values import ValueFormatError, parse_date, parse_when
+from afteraction.document.values import ValueFormatError, month_and_day, parse_date, parse_when
 from afteraction.document.zones import ZONE_WORD
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -24,11 +24,15 @@ DATE = (
 )
 CLOCK = r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
 _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
-_ZONE = r"(?:\s*\(?" + ZONE_WORD + r"\)?)?"
+# A bare offset needs a space before it: ``17:00-18:00`` is a range, not a zone.
+_ZONE = r"(?:\s*\(?(?![+-])" + ZONE_WORD + r"\)?|\s+\(?[+-](?:0\d|1[0-4]):?\d{2}\)?)?"
+_ISO = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
 _LEAD = re.compile(
     r"^(?P<open>\*\*|__)?\s*(?P<when>"
     + _WEEKDAY
     + r"(?:"
+    + _ISO
+    + "|"
     + DATE
     + r"(?:,?\s*(?:at\s+)?(?:"
     + CLOCK
@@ -40,7 +44,28 @@ _LEAD = re.compile(
     r"\s*:?\s*(?P=open)?\s*(?:[-\u2013\u2014:|]\s*)?(?P<rest>.*)$",
     re.DOTALL,
 )
-_DATE_ONLY = re.compile(r"^(?:\*\*|__)?\s*" + _WEEKDAY + "(" + DATE + r")\s*(?:\*\*|__)?\s*:?$")
+_DATE_ONLY = re.compile(
+    r"^(?:\*\*|__)?\s*"
+    + _WEEKDAY
+    + "("
+    + DATE
+    + r")\s*(?:\*\*|__)?\s*:?\s*(?:\((?:all\s+)?times?\s+(?:in\s+)?[^)]*\))?$",
+    re.IGNORECASE,
+)
+_YEAR_LAST = re.compile(
+    r"(?:"
+    + _MONTH
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+"
+    + _MONTH
+    + r")\s+\d{4}$",
+    re.IGNORECASE,
+)
+_HAS_MONTH = re.compile(r"\b" + _MONTH + r"(?!\w)|\b\d{1,2}/\d{1,2}\b(?!/)", re.IGNORECASE)
+
+
+MonthDay = tuple[int, int]
+#: A day as written: a full date, or a month and day whose year the document implies.
+Day = date | MonthDay
 
 
 @dataclass
@@ -52,36 +77,86 @@ class Moment:
     zone: tzinfo | None
     rest: str
     raw: str
+    month_day: MonthDay | None = None
+
+    @property
+    def when(self) -> Day | None:
+        """Return the written day: the full date, else the month and day."""
+        return self.day or self.month_day
 
 
 def _fix_hhmm(text: str) -> str:
-    """Turn ``2022-02-02 1430`` or ``1430`` into a clock with a colon."""
+    """Turn ``2022-02-02 1430`` or ``1430`` into a clock with a colon (not ``Feb 05 2021``)."""
+    if _YEAR_LAST.search(text):
+        return text
     return re.sub(r"(?<![\d:])(\d{2})(\d{2})(?![\d:])\s*$", r"\1:\2", text)
 
 
-def leading_moment(text: str) -> Moment | None:
-    """Return the moment ``text`` starts with, or None when it starts with none."""
+def leading_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
+    """Return the moment ``text`` starts with, or None when it starts with none.
+
+    A date written without its year (``Jan 14, 10:18 AM``) comes back as
+    ``month_day``; the reader places it in the incident's year.
+    """
     match = _LEAD.match(text.strip())
     if not match:
         return None
     raw = match["when"].strip()
     cleaned = _fix_hhmm(re.sub(r"\b(at)\b", " ", raw.replace(",", " ")).strip())
     try:
-        day, clock, zone = parse_when(cleaned)
+        day, clock, zone = parse_when(cleaned, dayfirst=dayfirst)
     except ValueFormatError:
         return None
-    has_clock = bool(re.search(r"\d:\d{2}|\d\s*[ap]\.?m|\d{4}$", cleaned, re.IGNORECASE))
-    if day is not None and day.year == 1:
-        day = None
-    return Moment(day, clock if has_clock else None, zone, match["rest"].strip(), raw)
+    has_clock = bool(
+        re.search(r"\d:\d{2}|\d\s*[ap]\.?m", cleaned, re.IGNORECASE)
+        or (re.search(r"\d{4}$", cleaned) and not _YEAR_LAST.search(cleaned))
+    )
+    month_day = None
+    if day is None and _HAS_MONTH.search(cleaned):
+        month_day = month_and_day(cleaned, dayfirst=dayfirst)
+    return Moment(day, clock if has_clock else None, zone, match["rest"].strip(), raw, month_day)
 
 
-def date_heading(text: str) -> date | None:
-    """Return the date when ``text`` is only a date (a day heading in a timeline)."""
+def date_heading(text: str, *, dayfirst: bool = False) -> Day | None:
+    """Return the day when ``text`` is only a date (a day heading in a timeline).
+
+    A date without its year comes back as ``(month, day)``. A trailing zone
+    statement such as ``(All times CEST)`` is allowed; read it with
+    :func:`~afteraction.document.zones.stated_zone`.
+    """
     match = _DATE_ONLY.match(text.strip())
     if not match:
         return None
     try:
-        return parse_date(match[1])
+        day = parse_date(match[1], dayfirst=dayfirst)
     except ValueFormatError:
         return None
+    if not re.search(r"\d{4}", match[1]):
+        return (day.month, day.day)
+    return day
+
+
+def place_day(day: Day, ref: date | None) -> date | None:
+    """Return the full date of ``day``, taking a missing year from ``ref`` (nearest wins)."""
+    if isinstance(day, date):
+        return day
+    if ref is None:
+        return None
+    month, number = day
+    candidates = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            candidates.append(date(year, month, number))
+        except ValueError:
+            continue
+    return min(candidates, key=lambda c: abs((c - ref).days), default=None)
+
+
+def guess_dayfirst(text: str) -> bool:
+    """Say whether the numeric dates of ``text`` are written day first (``29-09-2021``)."""
+    for first, second in re.findall(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{4}\b", text):
+        if int(first) > 12 >= int(second):
+            return True
+        if int(second) > 12 >= int(first):
+            return False
+    return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
@@ -26,6 +27,16 @@ class ValueFormatError(ValueError):
     """A value does not read as the format its field declares."""
 
 
+def _dateutil(text: str, *, dayfirst: bool, default: datetime) -> datetime:
+    """Parse with dateutil; a zone word it does not know means this is not a time."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", dateparser.UnknownTimezoneWarning)
+        try:
+            return dateparser.parse(text, dayfirst=dayfirst, default=default)
+        except dateparser.UnknownTimezoneWarning:
+            raise ValueError(f"unknown zone in '{text}'") from None
+
+
 def format_clock(value: datetime) -> str:
     """Return ``HH:MM``, or ``HH:MM:SS`` when the seconds are not zero."""
     return value.strftime("%H:%M:%S" if value.second else "%H:%M")
@@ -45,7 +56,7 @@ def format_datetime(value: datetime, zone: tzinfo) -> str:
     return f"{local.date().isoformat()} {format_clock(local)}"
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str, *, dayfirst: bool = False) -> date:
     """Read a date: ISO first, then the common written forms (``Jan 14, 2026``)."""
     text = text.strip().strip("*").strip()
     match = _ISO_DATE.match(text)
@@ -55,7 +66,7 @@ def parse_date(text: str) -> date:
         except ValueError as exc:
             raise ValueFormatError(f"'{text}' is not a real date ({exc})") from None
     try:
-        return dateparser.parse(text, fuzzy=False, default=datetime(2000, 1, 1)).date()
+        return _dateutil(text, dayfirst=dayfirst, default=datetime(2000, 1, 1)).date()
     except (ValueError, OverflowError):
         raise ValueFormatError(f"'{text}' is not a date (expected YYYY-MM-DD)") from None
 
@@ -87,7 +98,7 @@ def parse_clock(text: str) -> time:
     return time(hour, minute, int(match["s"] or 0))
 
 
-def parse_when(text: str) -> tuple[date | None, time, tzinfo | None]:
+def parse_when(text: str, *, dayfirst: bool = False) -> tuple[date | None, time, tzinfo | None]:
     """Read a moment written as a time, or a date and time, with an optional zone."""
     body, zone = split_zone(text.strip().strip("*").strip())
     body = body.rstrip(":").strip()
@@ -99,7 +110,7 @@ def parse_when(text: str) -> tuple[date | None, time, tzinfo | None]:
     if iso:
         return parse_date(iso[1]), parse_clock(iso[2]), zone
     try:
-        parsed = dateparser.parse(body, default=datetime(1, 1, 1))
+        parsed = _dateutil(body, dayfirst=dayfirst, default=datetime(1, 1, 1))
     except (ValueError, OverflowError):
         raise ValueFormatError(
             f"'{text}' is not a time (expected HH:MM or YYYY-MM-DD HH:MM)"
@@ -108,6 +119,16 @@ def parse_when(text: str) -> tuple[date | None, time, tzinfo | None]:
         zone = parsed.tzinfo
     day = parsed.date() if parsed.year > 1 else None
     return day, parsed.time().replace(tzinfo=None, microsecond=0), zone
+
+
+def month_and_day(text: str, *, dayfirst: bool = False) -> tuple[int, int] | None:
+    """Return the month and day of a moment written without its year (``Jan 14, 10:18``)."""
+    body, _ = split_zone(text.strip().strip("*").strip())
+    try:
+        parsed = _dateutil(body, dayfirst=dayfirst, default=datetime(1, 1, 1))
+    except (ValueError, OverflowError):
+        return None
+    return (parsed.month, parsed.day) if parsed.year == 1 else None
 
 
 def combine(day: date, clock: time, zone: tzinfo) -> datetime:

@@ -36,6 +36,19 @@ ABBREVIATIONS: dict[str, float] = {
     "BRT": -3,
     "ART": -3,
 }
+# Names that mean a region's civil time, summer time included.
+REGIONS: dict[str, str] = {
+    "PST/PDT": "America/Los_Angeles",
+    "PT": "America/Los_Angeles",
+    "PACIFIC": "America/Los_Angeles",
+    "MST/MDT": "America/Denver",
+    "CST/CDT": "America/Chicago",
+    "EST/EDT": "America/New_York",
+    "ET": "America/New_York",
+    "EASTERN": "America/New_York",
+    "CET/CEST": "Europe/Paris",
+    "GMT/BST": "Europe/London",
+}
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$")
 
 
@@ -43,6 +56,8 @@ def resolve_zone(name: str) -> tzinfo:
     """Return the zone for an IANA name, ``UTC+2``/``-05:00`` offset or abbreviation."""
     text = name.strip()
     upper = text.upper()
+    if upper in REGIONS:
+        return ZoneInfo(REGIONS[upper])
     if upper in ABBREVIATIONS:
         hours = ABBREVIATIONS[upper]
         return timezone(timedelta(hours=hours), upper) if hours else UTC
@@ -58,25 +73,41 @@ def resolve_zone(name: str) -> tzinfo:
 
 
 ZONE_WORD = r"(?:UTC|GMT|Z|[A-Z]{2,4}T|IST|UTC[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2})"
+_REGION_WORD = r"(?:[A-Z]{2,4}T/[A-Z]{2,4}T|PT|ET)"
 _STATED = re.compile(
-    r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:in|are)\s+(?:the\s+)?(" + ZONE_WORD + r")\b",
+    r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:(?:in|are)\s+)?(?:the\s+)?("
+    + _REGION_WORD
+    + "|"
+    + ZONE_WORD
+    + r")\b",
     re.IGNORECASE,
 )
 _PAREN = re.compile(
-    r"\((?:all times\s+(?:in\s+)?)?(" + ZONE_WORD + r")\)|\bin\s+(" + ZONE_WORD + r")\b"
+    r"\((?:all times\s+(?:in\s+)?)?("
+    + _REGION_WORD
+    + "|"
+    + ZONE_WORD
+    + r")\)|\bin\s+("
+    + _REGION_WORD
+    + "|"
+    + ZONE_WORD
+    + r")\b"
 )
 
 
 def stated_zone(text: str) -> str | None:
     """Find a stated zone such as "All times in UTC" or "Timeline (CET)" in ``text``."""
-    match = _STATED.search(text)
-    if match:
-        return match.group(1).upper()
+    for stated in _STATED.finditer(text):
+        if _known(stated.group(1)):
+            return stated.group(1).upper()
     match = _PAREN.search(text)
     if match:
         word = match.group(1) or match.group(2)
-        if word and (
-            word.upper() in ABBREVIATIONS or word[0] in "+-" or word.upper().startswith("UTC")
-        ):
+        if word and _known(word):
             return word.upper()
     return None
+
+
+def _known(word: str) -> bool:
+    upper = word.upper()
+    return upper in ABBREVIATIONS or upper in REGIONS or word[0] in "+-" or upper.startswith("UTC")

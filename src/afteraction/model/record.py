@@ -86,7 +86,10 @@ class Factor(_Model):
 
 
 class ActionItem(_Model):
-    """A follow-up action. ``status`` is one of the canonical states when known."""
+    """A follow-up action. ``status`` is one of the canonical states when known.
+
+    ``extra`` keeps columns the record has no name for (a table's "Notes").
+    """
 
     id: str | None = None
     title: str
@@ -98,6 +101,7 @@ class ActionItem(_Model):
     horizon: str | None = None
     blocking: bool | None = None
     link: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
 
 
 class SignOff(_Model):

@@ -26,15 +26,27 @@ from afteraction.profiles.schema import SectionSpec
 
 Renderer = Callable[[SectionSpec, Incident, Context], str]
 Parser = Callable[[SectionSpec, list[Block], Incident, Context], list[Block]]
+Claims = Callable[[str, Context], bool]
+
+
+def _claims_none(heading: str, ctx: Context) -> bool:
+    del heading, ctx
+    return False
 
 
 @dataclass(frozen=True)
 class Kind:
-    """How one kind of section is written and read."""
+    """How one kind of section is written and read.
+
+    A section reads its leading subsections as part of its own text while they
+    are not profile sections themselves, or while ``claims`` says a heading
+    belongs to this kind (a timeline's day headings, an action list's
+    category headings).
+    """
 
     render: Renderer
     parse: Parser
-    consumes_subsections: bool = False
+    claims: Claims = _claims_none
 
 
 KINDS: dict[str, Kind] = {
@@ -44,10 +56,10 @@ KINDS: dict[str, Kind] = {
     "checklist": Kind(body.render_nothing, body.keep_all),
     "code": Kind(body.render_nothing, body.keep_all),
     "fields": Kind(fields.render, fields.parse),
-    "timeline": Kind(timeline.render, timeline.parse, consumes_subsections=True),
+    "timeline": Kind(timeline.render, timeline.parse, timeline.claims),
     "whys": Kind(whys.render, whys.parse),
     "factors": Kind(factors.render, factors.parse),
-    "actions": Kind(actions.render, actions.parse),
+    "actions": Kind(actions.render, actions.parse, actions.claims),
     "signoffs": Kind(signoffs.render, signoffs.parse),
     "table": Kind(tables.render, tables.parse),
 }

@@ -8,9 +8,11 @@ from typing import Any
 from afteraction.document.blocks import Block, ListItem
 from afteraction.document.context import Context
 from afteraction.document.kinds.common import (
+    extra_headers,
     fill_item,
     match_columns,
     match_item,
+    norm,
     read_bool,
     read_date,
     render_table,
@@ -67,6 +69,7 @@ SYNONYMS = {
     "won't do": "cancelled",
     "wontfix": "cancelled",
 }
+_DONE_MARK = re.compile(r"^\s*(?:✅|✔️?|☑️?)\s*")
 _OWNER_TAIL = re.compile(r"\s*[.,;(]?\s*\(?Owner:\s*(?P<owner>[^)\n]+?)\)?\s*$", re.IGNORECASE)
 
 
@@ -135,16 +138,26 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
         return "\n\n".join(parts)
     if spec.layout == "checklist":
         return "\n".join(_line(spec, i, profile) for i in items)
-    rows = [[_cell(i, c.attr, profile) for c in spec.columns] for i in items]
-    return render_table([c.header for c in spec.columns], rows)
+    extras = extra_headers(i.extra for i in items)
+    rows = [
+        [_cell(i, c.attr, profile) for c in spec.columns] + [i.extra.get(h, "") for h in extras]
+        for i in items
+    ]
+    return render_table([c.header for c in spec.columns] + extras, rows)
 
 
-def _build(values: dict[str, str], spec: SectionSpec, line: int, ctx: Context) -> ActionItem | None:
+def _build(
+    values: dict[str, str],
+    spec: SectionSpec,
+    line: int,
+    ctx: Context,
+    extra: dict[str, str] | None = None,
+) -> ActionItem | None:
     profile = ctx.profile
     title = values.get("title", "").strip()
     if not title or is_placeholder(title):
         return None
-    data: dict[str, Any] = {"title": title}
+    data: dict[str, Any] = {"title": title, "extra": extra or {}}
     for attr, raw in values.items():
         raw = raw.strip()
         if (
@@ -182,6 +195,10 @@ def _from_item(
         owner = _OWNER_TAIL.search(text)
         if owner:
             values = {"title": text[: owner.start()], "owner": owner["owner"]}
+    done = _DONE_MARK.match(values.get("title", ""))
+    if done:
+        values["title"] = values["title"][done.end() :]
+        values.setdefault("status", "done")
     if item.checked is not None and "status" not in values:
         values["status"] = "done" if item.checked else "open"
     if category:
@@ -199,17 +216,71 @@ def _category_of(text: str, ctx: Context) -> str | None:
     return None
 
 
+def _stem(word: str) -> str:
+    return norm(word)[:5]
+
+
+def heading_category(heading: str, profile: Profile) -> str | None:
+    """Return the category a group heading names: the profile's name, else as written.
+
+    ``None`` when the heading names no category of the profile, not even by
+    its stem (``Prevention`` for ``prevent``).
+    """
+    key = norm(heading)
+    for category in profile.categories:
+        if key in (norm(category.name), norm(category.label)):
+            return category.name
+    for category in profile.categories:
+        if len(key) >= 5 and _stem(key) in (_stem(category.name), _stem(category.label)):
+            return heading.strip()
+    return None
+
+
+def claims(heading: str, ctx: Context) -> bool:
+    """Say whether a subsection heading groups action items (a category of the profile)."""
+    return heading_category(heading, ctx.profile) is not None
+
+
+def _group(block: Block, ctx: Context) -> str | None:
+    """Return the category a heading inside the action items starts."""
+    found = heading_category(block.text, ctx.profile)
+    if found is None and not ctx.strict:
+        return block.text.strip()
+    return found
+
+
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
-    """Read action items from tables and (check)lists; keep other text."""
+    """Read action items from tables and (check)lists, grouped by category labels or headings."""
     leftover: list[Block] = []
     category: str | None = None
+    group: Block | None = None
+    before = len(record.action_items)
+
+    def close_group() -> None:
+        if group is not None and len(record.action_items) == before:
+            leftover.append(group)
+
     for block in blocks:
+        if block.kind == "heading":
+            close_group()
+            category, group, before = _group(block, ctx), block, len(record.action_items)
+            if category is None:
+                leftover.append(block)
+                group = None
+            continue
         if block.kind == "table":
             attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
             if "title" in attrs:
                 for index, row in enumerate(block.rows):
                     values = {a: c for a, c in zip(attrs, row, strict=False) if a}
-                    built = _build(values, spec, block.line + 2 + index, ctx)
+                    if category and "category" not in values:
+                        values["category"] = category
+                    extra = {
+                        h: c
+                        for h, a, c in zip(block.header, attrs, row, strict=False)
+                        if not a and c
+                    }
+                    built = _build(values, spec, block.line + 2 + index, ctx, extra)
                     if built is not None:
                         record.action_items.append(built)
                 continue
@@ -225,4 +296,5 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                     record.action_items.append(built)
             continue
         leftover.append(block)
+    close_group()
     return leftover

@@ -29,6 +29,14 @@ def render_table(headers: list[str], rows: Iterable[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def extra_headers(items: Iterable[dict[str, str]]) -> list[str]:
+    """Return the names of the extra columns some item has, in first-seen order."""
+    seen: dict[str, None] = {}
+    for extra in items:
+        seen.update(dict.fromkeys(extra))
+    return list(seen)
+
+
 def norm(text: str) -> str:
     """Normalise a heading or label for matching: case, markup, numbering, punctuation."""
     text = re.sub(r"[*_`]", "", text).lower()

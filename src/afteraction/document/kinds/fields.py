@@ -27,11 +27,21 @@ def format_line(label: str, value: str, style: str) -> str:
     return line.rstrip()
 
 
-def split_labelled(line: str) -> tuple[str, str] | None:
-    """Split a ``**Label:** value`` line into label and value."""
+_PLAIN = re.compile(r"^\s*(?:[-*+]\s+)?(?P<label>[A-Za-z][\w /()'-]{0,40}?)\s*:\s+(?P<value>\S.*)$")
+
+
+def split_labelled(line: str, *, plain: bool = False) -> tuple[str, str] | None:
+    """Split a ``**Label:** value`` line into label and value.
+
+    With ``plain``, ``Label: value`` without bold is read too; callers then
+    check the label against the fields they know.
+    """
     match = _LABELLED.match(line)
     if not match:
-        return None
+        plain_match = _PLAIN.match(line) if plain else None
+        if plain_match is None:
+            return None
+        return plain_match["label"].strip(), plain_match["value"].strip()
     label = match["label"].strip().rstrip(":").strip()
     return label, match["value"].strip()
 
@@ -95,7 +105,7 @@ def parse_labelled(
         if block.kind == "paragraph":
             kept: list[str] = []
             for offset, line in enumerate(block.source.split("\n")):
-                pair = split_labelled(line)
+                pair = split_labelled(line, plain=True)
                 found = find_field(pair[0], specs) if pair else None
                 if (
                     pair is None
@@ -108,7 +118,8 @@ def parse_labelled(
         elif block.kind == "list":
             kept_items: list[str] = []
             for item in block.items:
-                pair = split_labelled(item.text) if not item.children and not item.extra else None
+                lone = not item.children and not item.extra
+                pair = split_labelled(item.text, plain=True) if lone else None
                 found = find_field(pair[0], specs) if pair else None
                 if (
                     pair is None

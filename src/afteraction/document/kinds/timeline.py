@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, time, tzinfo
+import re
+from datetime import date, tzinfo
 from typing import Any
 
 from afteraction.document.blocks import Block, ListItem
 from afteraction.document.context import Context, PendingTime
-from afteraction.document.kinds.common import fill_item, match_columns, match_item, render_table
+from afteraction.document.kinds.common import (
+    extra_headers,
+    fill_item,
+    match_columns,
+    match_item,
+    render_table,
+)
 from afteraction.document.placeholders import is_placeholder
-from afteraction.document.timetext import date_heading, leading_moment
+from afteraction.document.timetext import Day, Moment, date_heading, leading_moment
 from afteraction.document.values import format_time
+from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
 from afteraction.profiles.schema import ColumnSpec, SectionSpec
 
@@ -76,32 +84,70 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
                     for a in ("time", "text", "actor", "source", "component")
                 },
             )
+            + "".join(f" ({key}: {value})" for key, value in e.extra.items())
             for e in record.timeline
         )
-    headers = [c.header for c in spec.columns]
-    rows = [[_attr_text(e, c.attr, ctx) for c in spec.columns] for e in record.timeline]
+    shown = {c.attr[6:] for c in spec.columns if c.attr.startswith("extra.")}
+    extras = [h for h in extra_headers(e.extra for e in record.timeline) if h not in shown]
+    headers = [c.header for c in spec.columns] + extras
+    rows = [
+        [_attr_text(e, c.attr, ctx) for c in spec.columns] + [e.extra.get(h, "") for h in extras]
+        for e in record.timeline
+    ]
     return render_table(headers, rows)
 
 
-def _add(
-    record: Incident,
-    ctx: Context,
-    text: str,
-    line: int,
-    moment_day: date | None,
-    clock: time | None,
-    zone: tzinfo | None,
-    **attrs: Any,
-) -> None:
-    event = TimelineEvent(text=text, **attrs)
-    record.timeline.append(event)
-    ctx.pending_events.append(PendingTime(event, moment_day, clock, zone or ctx.section_zone, line))
+class _Reading:
+    """Where a timeline reading is: the day and zone its headings set, the last event."""
+
+    def __init__(self, record: Incident, ctx: Context) -> None:
+        self.record = record
+        self.ctx = ctx
+        self.day: Day | None = None
+        self.zone: tzinfo | None = None
+        self.day_block: Block | None = None
+        self.day_used = False
+        self.last: TimelineEvent | None = None
+
+    def add(self, text: str, line: int, moment: Moment | None, **attrs: Any) -> TimelineEvent:
+        """Record an event at ``moment``, its day and zone falling back to the headings'."""
+        event = TimelineEvent(text=text, **attrs)
+        self.record.timeline.append(event)
+        if moment is not None and moment.when is not None:
+            self.day = moment.when
+        day = (moment.when if moment else None) or self.day
+        zone = (moment.zone if moment else None) or self.zone or self.ctx.section_zone
+        clock = moment.clock if moment else None
+        self.ctx.pending_events.append(PendingTime(event, day, clock, zone, line))
+        self.day_used = True
+        self.last = event
+        return event
+
+    def set_day(self, block: Block, day: Day) -> None:
+        """Start a new day (a date heading or a date-only line)."""
+        self.flush_day()
+        self.day, self.day_block, self.day_used = day, block, False
+        zone = stated_zone(block.text)
+        if zone:
+            self.zone = resolve_zone(zone)
+
+    def flush_day(self) -> list[Block]:
+        """Return the day heading if no event used it (it is then kept as text)."""
+        kept = [self.day_block] if self.day_block is not None and not self.day_used else []
+        self.day_block = None
+        return kept
 
 
-def _from_table(spec: SectionSpec, block: Block, record: Incident, ctx: Context) -> bool:
+def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
     attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
     if "time" not in attrs and "date" not in attrs:
         return False
+    stated = [
+        re.search(r"\b((?:19|20)\d{2})\b", h)
+        for h, a in zip(block.header, attrs, strict=False)
+        if a in ("date", "time")
+    ]
+    year = next((int(m[1]) for m in stated if m), None)
     for index, row in enumerate(block.rows):
         cells = row + [""] * (len(block.header) - len(row))
         if all(is_placeholder(c) for c in cells):
@@ -115,92 +161,108 @@ def _from_table(spec: SectionSpec, block: Block, record: Incident, ctx: Context)
             elif cell and not is_placeholder(cell):
                 values[attr] = values[attr] + " " + cell if attr in values else cell
         when = " ".join(v for v in (values.pop("date", ""), values.pop("time", "")) if v)
-        moment = leading_moment(when) if when else None
-        line = block.line + 2 + index
+        moment = leading_moment(when, dayfirst=reading.ctx.dayfirst) if when else None
         if when and (moment is None or moment.rest):
             extra["Time"] = when
             moment = None
-        _add(
-            record,
-            ctx,
-            values.pop("text", ""),
-            line,
-            moment.day if moment else None,
-            moment.clock if moment else None,
-            moment.zone if moment else None,
-            extra=extra,
-            **values,
-        )
+        if moment is not None and moment.month_day and year:
+            moment.day, moment.month_day = date(year, *moment.month_day), None
+        reading.add(values.pop("text", ""), block.line + 2 + index, moment, extra=extra, **values)
     return True
 
 
-def _from_item(
-    item: ListItem, day_text: str | None, record: Incident, ctx: Context, spec: SectionSpec
-) -> bool:
+def _from_item(item: ListItem, spec: SectionSpec, reading: _Reading) -> bool:
     text = item.all_text()
-    moment = leading_moment(text)
-    if moment is None or (moment.clock is None and moment.day is None):
+    moment = leading_moment(text, dayfirst=reading.ctx.dayfirst)
+    if moment is None or (moment.clock is None and moment.when is None):
         return False
     values = match_item(spec.item, text) if spec.item else None
-    rest = moment.rest
+    rest = _unbold(moment.rest)
     attrs: dict[str, object] = {}
     if values is not None:
         rest = values.pop("text", rest)
         attrs = {k: v for k, v in values.items() if k in ("actor", "source", "component")}
-    del day_text
-    _add(record, ctx, rest, item.line, moment.day, moment.clock, moment.zone, **attrs)
+    reading.add(rest, item.line, moment, **attrs)
     return True
 
 
+def _unbold(text: str) -> str:
+    """Drop the closing ``**`` left when a whole entry was bold (``**21:17 UTC: text**``)."""
+    if text.endswith("**") and text.count("**") % 2 == 1:
+        return text[:-2].rstrip()
+    return text
+
+
+def _from_lines(block: Block, reading: _Reading) -> bool:
+    """Read a paragraph of entries, one per line (``**15:11** text<br>``)."""
+    lines = [ln.strip() for ln in block.source.split("\n") if ln.strip()]
+    dayfirst = reading.ctx.dayfirst
+    first = leading_moment(lines[0], dayfirst=dayfirst) if lines else None
+    if first is None or (first.clock is None and (reading.last is None or not first.rest)):
+        return False
+    for offset, line in enumerate(lines):
+        text = re.sub(r"\s*<br\s*/?>$", "", line)
+        moment = leading_moment(text, dayfirst=dayfirst)
+        if moment is not None and (moment.clock is not None or offset == 0):
+            reading.add(_unbold(moment.rest), block.line + offset, moment)
+        elif reading.last is not None:
+            reading.last.text = f"{reading.last.text}\n{text}".strip()
+    return True
+
+
+def _belongs_to_event(block: Block, ctx: Context) -> bool:
+    """Say whether a block under a ``### HH:MM`` heading is that entry's text."""
+    if block.kind == "list":
+        return not any(leading_moment(i.text, dayfirst=ctx.dayfirst) for i in block.items)
+    if block.kind == "paragraph":
+        first = leading_moment(block.text, dayfirst=ctx.dayfirst)
+        return first is None or first.clock is None
+    return block.kind in ("code", "quote", "html", "other")
+
+
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
-    """Read timeline entries from tables, lists, headings and bold-time paragraphs."""
+    """Read timeline entries from tables, lists, headings and time-led paragraphs."""
     leftover: list[Block] = []
-    current_day = None
-    pending_heading: tuple[Block, object] | None = None
+    reading = _Reading(record, ctx)
+    after_heading = False
     for block in blocks:
-        if block.kind == "table" and _from_table(spec, block, record, ctx):
+        if block.kind in ("heading", "paragraph"):
+            day = date_heading(block.text, dayfirst=ctx.dayfirst)
+            if day is not None:
+                reading.set_day(block, day)
+                after_heading = False
+                continue
+        if block.kind == "table" and _from_table(spec, block, reading):
+            after_heading = False
+            continue
+        if after_heading and reading.last is not None and _belongs_to_event(block, ctx):
+            reading.last.text = f"{reading.last.text}\n\n{block.source}".strip()
             continue
         if block.kind == "list":
-            kept = [i for i in block.items if not _from_item(i, None, record, ctx, spec)]
+            kept = [i for i in block.items if not _from_item(i, spec, reading)]
             if kept:
                 leftover.append(Block("list", "\n".join(i.source for i in kept), block.line))
+            after_heading = False
             continue
         if block.kind == "heading":
-            day = date_heading(block.text)
-            moment = leading_moment(block.text)
-            if day is not None:
-                current_day = day
-                ctx.day_hint = day  # type: ignore[attr-defined]
-                leftover.append(block)
-                continue
+            moment = leading_moment(block.text, dayfirst=ctx.dayfirst)
             if moment is not None and moment.clock is not None:
-                pending_heading = (block, moment)
-                _add(
-                    record,
-                    ctx,
-                    moment.rest,
-                    block.line,
-                    moment.day or current_day,
-                    moment.clock,
-                    moment.zone,
-                )
+                reading.add(moment.rest, block.line, moment)
+                after_heading = True
                 continue
-        if block.kind == "paragraph":
-            moment = leading_moment(block.text)
-            if moment is not None and moment.clock is not None:
-                _add(
-                    record,
-                    ctx,
-                    moment.rest,
-                    block.line,
-                    moment.day or current_day,
-                    moment.clock,
-                    moment.zone,
-                )
-                continue
-            if pending_heading is not None and record.timeline:
-                event = record.timeline[-1]
-                event.text = f"{event.text}\n\n{block.source}".strip()
-                continue
+        if block.kind == "paragraph" and _from_lines(block, reading):
+            after_heading = False
+            continue
+        leftover.extend(reading.flush_day())
         leftover.append(block)
+        after_heading = False
+    leftover.extend(reading.flush_day())
     return leftover
+
+
+def claims(heading: str, ctx: Context) -> bool:
+    """Say whether a subsection heading is part of a timeline (a day or a moment)."""
+    if date_heading(heading, dayfirst=ctx.dayfirst) is not None:
+        return True
+    moment = leading_moment(heading, dayfirst=ctx.dayfirst)
+    return moment is not None and moment.clock is not None
