@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from afteraction import service
+from afteraction.document.parse import read_document
 from afteraction.model import Incident
 from tests.conftest import BUILTIN, shared_folder
 
@@ -29,3 +30,22 @@ def test_seed_imports_as_empty_record(prefix, name, registry):
 
 def test_every_builtin_profile_is_listed(registry):
     assert sorted(BUILTIN) == registry.names()
+
+
+def test_half_filled_seed_keeps_labels_and_drops_untouched_prompts(registry):
+    """Fill one timeline row and one categorised action of seed 004; leave the rest."""
+    seed = next(shared_folder("seeds").glob("004_*"))
+    text = seed.read_text(encoding="utf-8")
+    text = text.replace("| HH:MM | First alert triggered |", "| 09:12 | Disk alert fired |", 1)
+    text = text.replace(
+        "**Detection** (Find it faster)\n- [ ] ",
+        "**Detection** (Find it faster)\n- [ ] Alert on disk growth",
+    )
+    text = text.replace("**Date:** YYYY-MM-DD", "**Date:** 2026-03-14")
+    record = read_document(text, registry.get("sre")).record
+    assert [(e.time.isoformat() if e.time else None, e.text) for e in record.timeline] == [
+        ("2026-03-14T09:12:00+00:00", "Disk alert fired")
+    ]
+    assert [(a.title, a.category, a.status) for a in record.action_items] == [
+        ("Alert on disk growth", "detection", "open")
+    ]

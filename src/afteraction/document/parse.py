@@ -72,9 +72,30 @@ def _strip_fixed(spec: SectionSpec, blocks: list[Block]) -> list[Block]:
     if spec.hint:
         if _squash(join_sources(kept)) == _squash(spec.hint):
             return []
-        hinted = {_squash(b.source) for b in split_blocks(spec.hint)}
-        kept = [b for b in kept if _squash(b.source) not in hinted]
+        hint = split_blocks(spec.hint)
+        hinted = {_squash(b.source) for b in hint}
+        kept = [b for b in kept if not (_squash(b.source) in hinted and _prompt(b))]
+        example_rows = {tuple(r) for b in hint if b.kind == "table" for r in b.rows}
+        for block in kept:
+            if block.kind == "table":
+                block.rows = [
+                    r
+                    for r in block.rows
+                    if not (tuple(r) in example_rows and _PROMPT.search(" ".join(r)))
+                ]
     return kept
+
+
+# What makes a line of a template a prompt to replace, not a label to keep.
+_PROMPT = re.compile(
+    r"\[[^\]]*\](?!\()|\{[^}]*\}|_{3,}|YYYY|HH:MM|\*\([^)]*\)\*|^\s*[-*+]\s+\[ \]\s*$",
+    re.MULTILINE,
+)
+
+
+def _prompt(block: Block) -> bool:
+    """Say whether a block of a section's hint is a prompt ("[Describe]"), not a label."""
+    return bool(_PROMPT.search(block.source))
 
 
 def _strip_footer(raw: RawDocument, profile: Profile) -> None:
