@@ -60,6 +60,21 @@ def test_new_allocates_ids_that_do_not_collide(tmp_path):
     assert "INC-2026-11-20-001" in (tmp_path / "c.md").read_text(), sre.stderr
 
 
+def test_a_draft_writes_only_the_parts_of_a_value_it_knows(tmp_path):
+    """A COT draft with a start and no end: "10:00", not "10:00 -  ()"."""
+    result = aar(
+        "new",
+        "--profile",
+        "trading-cot",
+        "--started",
+        "2026-11-20 10:00",
+        "-o",
+        str(tmp_path / "d.md"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "**Duration**: 10:00\n" in (tmp_path / "d.md").read_text()
+
+
 def test_bad_severity_is_one_line_error_with_exit_2(tmp_path):
     doc = tmp_path / "bad.md"
     aar("new", "--profile", "trading-invariants", "-o", str(doc))
