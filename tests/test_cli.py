@@ -129,3 +129,19 @@ def test_schema_and_show(tmp_path):
     aar("new", "--started", "2026-11-20 09:15", "-o", str(doc))
     shown = json.loads(aar("show", str(doc), "--json").stdout)
     assert shown["record"]["times"]["started"] == "2026-11-20T09:15:00Z"
+
+
+def test_show_prints_user_text_literally(tmp_path):
+    """Brackets in user text are text, not terminal markup: "[change](url)" stays."""
+    doc = tmp_path / "pm.md"
+    doc.write_text(
+        "# Build [red]breakage[/red]\n\n## Timeline\n\n"
+        "- 2016-11-02 15:11: The [change](https://example.org/55) is merged\n"
+        "- 2016-11-02 16:00: [bold]reverted[/bold]\n",
+        encoding="utf-8",
+    )
+    result = aar("show", str(doc))
+    assert result.returncode == 0, result.stderr
+    assert "[change](https://example.org/55)" in result.stdout
+    assert "[bold]reverted[/bold]" in result.stdout
+    assert "Build [red]breakage[/red]" in result.stdout

@@ -74,6 +74,11 @@ def render(record: Incident, profile: Profile, fmt: str) -> str:
     raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
 
 
+def render_draft(record: Incident, profile: Profile) -> str:
+    """Write a new draft: the record in the profile's Markdown, with the template's prompts."""
+    return render_markdown(record, profile, hints=True)
+
+
 def convert_record(record: Incident, source: Profile, target: Profile) -> Incident:
     """Re-home a record in another profile."""
     return convert(record, source, target)

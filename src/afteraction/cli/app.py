@@ -14,12 +14,15 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from afteraction import service
 from afteraction.cli.view import profile_view, record_view
+from afteraction.demo import demo_record
 from afteraction.document.values import ValueFormatError, parse_when
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
+from afteraction.model import compute_metrics
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.settings import Settings, load_settings
 
@@ -60,6 +63,7 @@ def profiles(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     if ctx.invoked_subcommand is not None:
         return
     registry = _registry(_settings())
+    known = [registry.get(n) for n in registry.names()]
     rows = [
         {
             "name": p.name,
@@ -67,14 +71,14 @@ def profiles(ctx: typer.Context, as_json: JsonFlag = False) -> None:
             "seed": p.seed,
             "source": str(registry.sources[p.name]),
         }
-        for p in (registry.get(n) for n in registry.names())
+        for p in known
     ]
     if as_json:
         out.print_json(json.dumps(rows))
         return
-    for row in rows:
-        seed = f" (seed {row['seed']})" if row["seed"] else ""
-        out.print(f"[bold]{row['name']}[/]{seed}: {row['description']}")
+    for profile in known:
+        seed = f" (seed {profile.seed})" if profile.seed else ""
+        out.print(f"[bold]{escape(profile.name)}[/]{escape(seed)}: {escape(profile.description)}")
 
 
 @profiles_app.command("show")
@@ -124,9 +128,7 @@ def new(
         started=_started(started, profile),
         today=datetime.now(UTC).date(),
     )
-    from afteraction.document.render import render_markdown
-
-    _write(render_markdown(record, profile, hints=True), output)
+    _write(service.render_draft(record, profile), output)
     if output:
         out.print(f"Wrote {output} ({record.id})", highlight=False)
 
@@ -141,7 +143,7 @@ def import_(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = Fal
         sys.stdout.write(loaded.record.model_dump_json(indent=2) + "\n")
         return
     how = "recognised" if loaded.recognized else "generic reading with"
-    out.print(f"{file}: {how} profile [bold]{loaded.profile.name}[/]", highlight=False)
+    out.print(f"{escape(str(file))}: {how} profile [bold]{loaded.profile.name}[/]", highlight=False)
     out.print(record_view(loaded.record, loaded.profile))
 
 
@@ -183,8 +185,6 @@ def convert(
 @app.command()
 def show(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = False) -> None:
     """Show a postmortem with its derived figures in the profile's zone."""
-    from afteraction.model import compute_metrics
-
     loaded = service.load(file, _registry(_settings()), profile_name)
     if as_json:
         metrics = compute_metrics(loaded.record.times)
@@ -209,8 +209,6 @@ def demo(
     folder: Annotated[Path, typer.Argument(help="Folder for the demo documents.")] = Path("demo"),
 ) -> None:
     """Write a filled-in demo postmortem in every built-in profile and show one."""
-    from afteraction.demo import demo_record
-
     registry = _registry(_settings())
     folder.mkdir(parents=True, exist_ok=True)
     for name in registry.names():

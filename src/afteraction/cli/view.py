@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from afteraction.document.zones import resolve_zone
 from afteraction.model import Incident, compute_metrics
@@ -25,6 +26,12 @@ def _span(value: timedelta | None) -> str:
     return format_duration(value) if value is not None else "—"
 
 
+def _excerpt(text: str, limit: int = 400) -> Text:
+    """Return the start of a long text, as plain text (never read as Rich markup)."""
+    flat = " ".join(text.split())
+    return Text(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+
+
 def record_view(record: Incident, profile: Profile) -> Group:
     """Return a terminal view: header, key times and derived figures, items."""
     head = Table.grid(padding=(0, 2))
@@ -34,7 +41,7 @@ def record_view(record: Incident, profile: Profile) -> Group:
         ("Severity", record.severity or "—"),
         ("Status", record.status or "—"),
     ):
-        head.add_row(f"[bold]{label}[/]", value)
+        head.add_row(Text(label, style="bold"), Text(value))
     times = Table(title=f"Key times ({profile.zone_label or profile.zone})", show_header=False)
     for name in ("started", "detected", "acknowledged", "mitigated", "resolved", "closed"):
         times.add_row(name.capitalize(), _when(getattr(record.times, name), profile))
@@ -45,47 +52,68 @@ def record_view(record: Incident, profile: Profile) -> Group:
     figures.add_row("Time to acknowledge", _span(metrics.time_to_acknowledge))
     figures.add_row("Time to mitigate", _span(metrics.time_to_mitigate))
     figures.add_row("Time to resolve", _span(metrics.time_to_resolve))
-    parts: list[object] = [Panel(head, title=record.title or "(untitled)"), times, figures]
+    parts: list[object] = [Panel(head, title=Text(record.title or "(untitled)")), times, figures]
+    for title, text in (("Summary", record.summary), ("Root cause", record.root_cause)):
+        if text:
+            parts.append(Panel(_excerpt(text), title=title, title_align="left"))
     if record.timeline:
         timeline = Table(
             "Time", "Event", "Actor", title=f"Timeline ({len(record.timeline)} events)"
         )
         for event in record.timeline:
-            timeline.add_row(_when(event.time, profile), event.text, event.actor or "")
+            when = _when(event.time, profile) if event.time else event.extra.get("Time", "—")
+            timeline.add_row(Text(when), Text(event.text), Text(event.actor or ""))
         parts.append(timeline)
     if record.action_items:
-        actions = Table("ID", "Action", "Owner", "Due", "Status", title="Action items")
+        actions = Table("ID", "Action", "Owner", "Due", "Status", "Category", title="Action items")
         for item in record.action_items:
             actions.add_row(
-                item.id or "", item.title, item.owner or "", str(item.due or ""), item.status or ""
+                *(
+                    Text(v)
+                    for v in (
+                        item.id or "",
+                        item.title,
+                        item.owner or "",
+                        str(item.due or ""),
+                        item.status or "",
+                        item.category or item.horizon or "",
+                    )
+                )
             )
         parts.append(actions)
+    others = [s.heading for s in record.sections if s.key is None and s.heading]
+    if others:
+        parts.append(Text(f"Other sections kept as written: {', '.join(others)}", style="dim"))
     return Group(*parts)  # type: ignore[arg-type]
 
 
 def profile_view(profile: Profile) -> Group:
     """Return a terminal view of a profile's whole format."""
     head = Table.grid(padding=(0, 2))
-    head.add_row("[bold]Title[/]", profile.title)
-    head.add_row(
-        "[bold]Zone[/]", profile.zone + (f" ({profile.zone_label})" if profile.zone_label else "")
-    )
-    head.add_row("[bold]ID pattern[/]", profile.id_pattern)
-    head.add_row(
-        "[bold]Statuses[/]",
-        ", ".join(s.name + (" (final)" if s.final else "") for s in profile.statuses),
-    )
-    head.add_row("[bold]Sign-off roles[/]", ", ".join(profile.sign_off_roles) or "—")
-    head.add_row("[bold]Header fields[/]", ", ".join(f.label for f in profile.header) or "—")
+    head.add_row(Text("Title", style="bold"), Text(profile.title))
+    zone = profile.zone + (f" ({profile.zone_label})" if profile.zone_label else "")
+    statuses = ", ".join(s.name + (" (final)" if s.final else "") for s in profile.statuses)
+    for label, value in (
+        ("Zone", zone),
+        ("ID pattern", profile.id_pattern),
+        ("Statuses", statuses),
+        ("Sign-off roles", ", ".join(profile.sign_off_roles) or "—"),
+        ("Header fields", ", ".join(f.label for f in profile.header) or "—"),
+    ):
+        head.add_row(Text(label, style="bold"), Text(value))
     severity = Table("Level", "Rank", "Definition", title="Severity scale")
     for level in sorted(profile.severity, key=lambda s: s.rank):
-        severity.add_row(level.name, str(level.rank), level.definition or level.label or "")
+        severity.add_row(
+            Text(level.name), str(level.rank), Text(level.definition or level.label or "")
+        )
     sections = Table("Heading", "Kind", "Binds", "Required", title="Sections")
     for spec in profile.sections:
         sections.add_row(
-            "  " * (spec.level - 2) + spec.heading,
+            Text("  " * (spec.level - 2) + spec.heading),
             spec.kind,
             spec.bind or "",
             "yes" if spec.required else "",
         )
-    return Group(Panel(head, title=f"{profile.name}: {profile.description}"), severity, sections)
+    return Group(
+        Panel(head, title=Text(f"{profile.name}: {profile.description}")), severity, sections
+    )

@@ -27,6 +27,7 @@ def format_line(label: str, value: str, style: str) -> str:
     return line.rstrip()
 
 
+_BREAK = re.compile(r"\s*<br\s*/?>\s*$", re.IGNORECASE)
 _PLAIN = re.compile(r"^\s*(?:[-*+]\s+)?(?P<label>[A-Za-z][\w /()'-]{0,40}?)\s*:\s+(?P<value>\S.*)$")
 
 
@@ -36,6 +37,7 @@ def split_labelled(line: str, *, plain: bool = False) -> tuple[str, str] | None:
     With ``plain``, ``Label: value`` without bold is read too; callers then
     check the label against the fields they know.
     """
+    line = _BREAK.sub("", line)
     match = _LABELLED.match(line)
     if not match:
         plain_match = _PLAIN.match(line) if plain else None
