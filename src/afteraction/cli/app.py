@@ -150,9 +150,14 @@ def import_(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = Fal
 @app.command()
 def render(
     file: Path,
-    profile_name: ProfileOpt = None,
+    profile_name: Annotated[
+        str | None,
+        typer.Option("--profile", "-p", help="Profile to write in (default: the document's own)."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
-    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
 ) -> None:
     """Render a postmortem as Markdown in a profile, as HTML or as JSON."""
     registry = _registry(_settings())
@@ -170,7 +175,9 @@ def render(
 def convert(
     file: Path,
     to: Annotated[str, typer.Option("--to", help="Target profile.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
 ) -> None:
     """Convert a postmortem to another profile; nothing is dropped."""
     registry = _registry(_settings())

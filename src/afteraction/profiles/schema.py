@@ -84,13 +84,12 @@ class SectionSpec(_Spec):
     required: bool = False
     text: str | None = None
     hint: str | None = None
-    layout: Literal["table", "bullets", "lines", "numbered", "checklist", "headings"] | None = None
+    layout: Literal["table", "bullets", "lines", "numbered", "checklist"] | None = None
     columns: list[ColumnSpec] = Field(default_factory=list)
     fields: list[FieldSpec] = Field(default_factory=list)
     item: str | None = None
     style: str | None = None
     filter: dict[str, str] = Field(default_factory=dict)
-    min_items: int | None = None
 
     @model_validator(mode="after")
     def _check_binding(self) -> SectionSpec:
