@@ -29,50 +29,28 @@ def test_profiles_json_lists_builtins_with_seeds():
     assert rows["default"]["seed"] is None
 
 
+def new_draft(path: Path, profile: str, *options: str) -> str:
+    """Run ``aar new`` into ``path`` and return the draft."""
+    result = aar("new", "--profile", profile, *options, "-o", str(path))
+    assert result.returncode == 0, result.stderr
+    return path.read_text(encoding="utf-8")
+
+
 def test_new_allocates_ids_that_do_not_collide(tmp_path):
-    first = aar(
-        "new",
-        "--profile",
-        "trading-cot",
-        "--title",
-        "Feed down",
-        "--started",
-        "2026-11-20 09:15",
-        "-o",
-        str(tmp_path / "a.md"),
+    first = new_draft(
+        tmp_path / "a.md", "trading-cot", "--title", "Feed down", "--started", "2026-11-20 09:15"
     )
-    assert first.returncode == 0, first.stderr
-    second = aar(
-        "new",
-        "--profile",
-        "trading-cot",
-        "--started",
-        "2026-11-20 10:00",
-        "-o",
-        str(tmp_path / "b.md"),
-    )
-    assert second.returncode == 0, second.stderr
-    assert "INC-20261120-001" in (tmp_path / "a.md").read_text()
-    assert "INC-20261120-002" in (tmp_path / "b.md").read_text()
-    sre = aar(
-        "new", "--profile", "sre", "--started", "2026-11-20 10:00", "-o", str(tmp_path / "c.md")
-    )
-    assert "INC-2026-11-20-001" in (tmp_path / "c.md").read_text(), sre.stderr
+    second = new_draft(tmp_path / "b.md", "trading-cot", "--started", "2026-11-20 10:00")
+    assert "INC-20261120-001" in first
+    assert "INC-20261120-002" in second
+    sre = new_draft(tmp_path / "c.md", "sre", "--started", "2026-11-20 10:00")
+    assert "INC-2026-11-20-001" in sre
 
 
 def test_a_draft_writes_only_the_parts_of_a_value_it_knows(tmp_path):
     """A COT draft with a start and no end: "10:00", not "10:00 -  ()"."""
-    result = aar(
-        "new",
-        "--profile",
-        "trading-cot",
-        "--started",
-        "2026-11-20 10:00",
-        "-o",
-        str(tmp_path / "d.md"),
-    )
-    assert result.returncode == 0, result.stderr
-    assert "**Duration**: 10:00\n" in (tmp_path / "d.md").read_text()
+    draft = new_draft(tmp_path / "d.md", "trading-cot", "--started", "2026-11-20 10:00")
+    assert "**Duration**: 10:00\n" in draft
 
 
 def test_bad_severity_is_one_line_error_with_exit_2(tmp_path):

@@ -197,8 +197,17 @@ def records(draw: st.DrawFn, profile: Profile) -> Incident:
             setattr(record, spec.bind, draw(table_rows(spec)))
     if "sign_offs" in binds and profile.sign_off_roles:
         spec = next(s for s in profile.sections if s.bind == "sign_offs")
-        if spec.layout == "table" and "name" in {c.attr for c in spec.columns}:
-            record.sign_offs = [SignOff(role=profile.sign_off_roles[0], name=draw(NAME))]
+        attrs = {c.attr for c in spec.columns} | set(item_attrs(spec.item or ""))
+        record.sign_offs = [
+            SignOff(
+                role=role,
+                name=draw(NAME),
+                signature=draw(st.none() | NAME) if "signature" in attrs else None,
+                date=draw(st.none() | st.just(DAY)) if "date" in attrs else None,
+                approved=draw(st.none() | st.booleans()) if "approved" in attrs else None,
+            )
+            for role in profile.sign_off_roles[: draw(st.integers(0, 2))]
+        ]
     return record
 
 

@@ -22,7 +22,7 @@ from afteraction.demo import demo_record
 from afteraction.document.values import ValueFormatError, parse_when
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
-from afteraction.model import compute_metrics
+from afteraction.model import Incident, compute_metrics
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.settings import Settings, load_settings
 
@@ -147,6 +147,16 @@ def import_(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = Fal
     out.print(record_view(loaded.record, loaded.profile))
 
 
+def _in_profile(file: Path, name: str | None) -> tuple[Incident, Profile]:
+    """Read ``file`` and re-home its record in profile ``name`` (default: its own)."""
+    registry = _registry(_settings())
+    loaded = service.load(file, registry)
+    target = registry.get(name) if name else loaded.profile
+    if target is loaded.profile:
+        return loaded.record, target
+    return service.convert_record(loaded.record, loaded.profile, target), target
+
+
 @app.command()
 def render(
     file: Path,
@@ -160,14 +170,7 @@ def render(
     ] = None,
 ) -> None:
     """Render a postmortem as Markdown in a profile, as HTML or as JSON."""
-    registry = _registry(_settings())
-    loaded = service.load(file, registry)
-    target = registry.get(profile_name) if profile_name else loaded.profile
-    record = (
-        service.convert_record(loaded.record, loaded.profile, target)
-        if target is not loaded.profile
-        else loaded.record
-    )
+    record, target = _in_profile(file, profile_name)
     _write(service.render(record, target, fmt), output)
 
 
@@ -180,13 +183,8 @@ def convert(
     ] = None,
 ) -> None:
     """Convert a postmortem to another profile; nothing is dropped."""
-    registry = _registry(_settings())
-    loaded = service.load(file, registry)
-    target = registry.get(to)
-    _write(
-        service.render(service.convert_record(loaded.record, loaded.profile, target), target, "md"),
-        output,
-    )
+    record, target = _in_profile(file, to)
+    _write(service.render(record, target, "md"), output)
 
 
 @app.command()

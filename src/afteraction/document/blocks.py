@@ -6,6 +6,7 @@ text that fits no structure is kept verbatim.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -46,6 +47,10 @@ class Block:
     ordered: bool = False
     info: str = ""
     level: int = 0
+
+
+# A line break inside a table cell, as tables write one.
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def _inline_text(tokens: list[Token], start: int, stop: int) -> str:
@@ -128,7 +133,11 @@ def split_blocks(body: str, first_line: int = 1) -> list[Block]:
             for j in range(i, end):
                 if tokens[j].type == "tr_open":
                     row_end = _close_index(tokens, j)
-                    cells = [t.content.strip() for t in tokens[j:row_end] if t.type == "inline"]
+                    cells = [
+                        _BREAK.sub("\n", t.content.strip())
+                        for t in tokens[j:row_end]
+                        if t.type == "inline"
+                    ]
                     if not block.header and tokens[j - 1].type == "thead_open":
                         block.header = cells
                     else:

@@ -1,16 +1,84 @@
-"""Move a record from one profile to another without dropping anything."""
+"""Move a record from one profile to another without dropping anything.
+
+The converted record holds exactly what the target profile can write, so
+reading the converted document gives it back unchanged. Everything else goes
+into an "Additional information" section: values as labelled lines, lists and
+item details as tables, sections the target has no place for under their own
+headings.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from afteraction.document.blocks import join_sources, split_blocks
+from afteraction.document.context import Context
+from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.actions import owns
-from afteraction.document.kinds.common import render_table
-from afteraction.document.parse import match_spec
-from afteraction.document.reference import written_paths
+from afteraction.document.kinds.common import extra_headers, item_attrs, render_table
+from afteraction.document.kinds.fields import parse_labelled
+from afteraction.document.markdown import nest_headings
+from afteraction.document.parse import _strip_fixed, match_spec, read_document
+from afteraction.document.paths import get_path
+from afteraction.document.reference import written_formats
 from afteraction.document.render import FRONT_MATTER, PREAMBLE
-from afteraction.model import Incident, Section
-from afteraction.profiles.schema import Profile
+from afteraction.document.values import format_datetime, format_money
+from afteraction.document.zones import resolve_zone, stated_zone
+from afteraction.errors import AfteractionError
+from afteraction.model import ActionItem, Incident, Money, Section, SignOff
+from afteraction.profiles.schema import Profile, SectionSpec
 
 ADDITIONAL = "Additional information"
+# Record parts a profile writes through a template, with the label they get when it does not.
+_VALUES = [
+    ("id", "Incident ID"),
+    ("title", "Title"),
+    ("scope", "Scope"),
+    ("trigger", "Trigger"),
+    ("drill", "Drill"),
+    ("times.started", "Impact started"),
+    ("times.detected", "Detected"),
+    ("times.acknowledged", "Acknowledged"),
+    ("times.mitigated", "Mitigated"),
+    ("times.resolved", "Resolved"),
+    ("times.closed", "Closed"),
+    ("impact.users", "Users affected"),
+    ("impact.money", "Financial impact"),
+    ("impact.systems", "Systems affected"),
+    ("impact.data_loss", "Data loss"),
+]
+_LISTS = [
+    ("timeline", "Timeline"),
+    ("whys", "Five whys"),
+    ("contributing_factors", "Contributing factors"),
+    ("action_items", "Action items"),
+    ("sign_offs", "Sign-off"),
+    ("related", "Related incidents"),
+    ("evidence", "Evidence"),
+    ("history", "Document history"),
+]
+_TEXTS = [("summary", "Summary"), ("root_cause", "Root cause"), ("impact.description", "Impact")]
+
+
+@dataclass
+class _Homeless:
+    """What the target has no place for, in the order it is found."""
+
+    lines: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+    def value(self, label: str, text: str) -> None:
+        self.lines.append(f"- **{label}:** {text}")
+
+    def section(self, heading: str, body: str) -> None:
+        self.sections.append(f"### {heading}\n\n{nest_headings(body, 3)}".rstrip())
+
+    def body(self) -> str:
+        """Return the section's text: the values, then each homeless part under its heading."""
+        return "\n\n".join(p for p in ["\n".join(self.lines), *self.sections] if p)
 
 
 def _map_severity(value: str | None, source: Profile, target: Profile) -> str | None:
@@ -23,35 +91,195 @@ def _map_severity(value: str | None, source: Profile, target: Profile) -> str | 
     return next((s.name for s in by_rank if s.rank == rank), by_rank[-1].name)
 
 
-def convert(record: Incident, source: Profile, target: Profile) -> Incident:
-    """Return ``record`` in ``target``; what has no place goes to Additional information."""
-    moved = record.model_copy(deep=True)
-    moved.profile = target.name
-    moved.severity = _map_severity(record.severity, source, target)
+def _text(value: Any, ctx: Context) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Money):
+        return format_money(value)
+    if hasattr(value, "astimezone"):
+        return f"{format_datetime(value, ctx.zone)} {ctx.profile.zone_label or ctx.profile.zone}"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def _table(items: list[Any], ctx: Context) -> str:
+    """Write model instances as a table of the attributes any of them has; extras as columns."""
+    names = [n for n in type(items[0]).model_fields if n != "extra"]
+    shown = [n for n in names if any(getattr(i, n, None) not in (None, "") for i in items)]
+    extras = extra_headers(getattr(i, "extra", {}) for i in items)
+    rows = [
+        [_text(getattr(i, n), ctx) if getattr(i, n) is not None else "" for n in shown]
+        + [getattr(i, "extra", {}).get(key, "") for key in extras]
+        for i in items
+    ]
+    return render_table([n.replace("_", " ").capitalize() for n in shown] + extras, rows)
+
+
+def _move_values(record: Incident, moved: Incident, target: Profile, home: _Homeless) -> None:
+    formats = written_formats(target)
+    ctx = Context.for_profile(target)
     statuses = {s.name.lower(): s.name for s in target.statuses}
-    extra_lines: list[str] = []
-    if record.status and record.status.lower() not in statuses:
-        extra_lines.append(f"- **Status ({source.name}):** {record.status}")
+    if record.status and ("status" not in formats or record.status.lower() not in statuses):
+        home.value("Status", record.status)
         moved.status = None
     elif record.status:
         moved.status = statuses[record.status.lower()]
-    paths = written_paths(target)
-    for name in ("scope", "trigger"):
-        value = getattr(record, name)
-        if value and name not in paths:
-            extra_lines.append(f"- **{name.title()}:** {value}")
-            setattr(moved, name, None)
-    if record.drill is not None and "drill" not in paths:
-        extra_lines.append(f"- **Drill:** {'Yes' if record.drill else 'No'}")
-        moved.drill = None
+    front = record.fields.get(FRONT_MATTER)
+    implied = read_document(front, target, strict=False).record if front else None
+    for path, label in _VALUES:
+        head, _, tail = path.partition(".")
+        holder: Any = getattr(moved, head) if tail else moved
+        value = getattr(holder, tail or head)
+        if value is None or formats.get(path, set()) - {"date"}:
+            continue
+        if formats.get(path) == {"date"} and path == "times.started":
+            moved.fields.setdefault("date", ctx.local(value).date().isoformat())
+        if implied is not None and get_path(implied, path) == value:
+            continue  # the front matter, written back verbatim, carries it
+        home.value(label, _text(value, ctx))
+        setattr(holder, tail or head, None)
+    dated = "fields.date" in formats or formats.get("times.started") == {"date"}
+    placed = {"date"} if dated else set()
+    placed |= {"duration"} if "derived.duration" in formats else set()
     for key, value in record.fields.items():
-        if f"fields.{key}" not in paths and key not in ("date", FRONT_MATTER):
-            extra_lines.append(f"- **{key.replace('_', ' ').capitalize()}:** {value}")
+        if f"fields.{key}" not in formats and key not in placed and key != FRONT_MATTER:
+            home.value(key.replace("_", " ").capitalize(), value)
             del moved.fields[key]
+
+
+def _action_attrs(spec: SectionSpec, profile: Profile) -> set[str] | None:
+    """Return what a checklist section can write of an item (None: a table writes all)."""
+    if spec.layout != "checklist" and spec.style != "categorized":
+        return None
+    attrs = {"title", "status", *item_attrs(spec.item or "{title}"), *spec.filter}
+    return attrs | ({"category"} if spec.style == "categorized" and profile.categories else set())
+
+
+def _writes(name: str, value: Any, writable: set[str] | None, target: Profile) -> bool:
+    """Say whether the target can write an action item's attribute value."""
+    if name == "priority" and target.priorities and value not in target.priorities:
+        return False
+    if writable is None:
+        return True
+    if name == "status":
+        return value in ("open", "done")
+    return name in writable
+
+
+def _move_actions(moved: Incident, source: Profile, target: Profile, home: _Homeless) -> None:
+    sections = [s for s in target.sections if s.kind == "actions"]
+    placed: dict[str, int] = {}
+    details: list[ActionItem] = []
+    for item in moved.action_items:
+        spec = next(s for s in sections if owns(s, item, target))
+        for attr, value in spec.filter.items():
+            if getattr(item, attr) != value:
+                placed[f"{attr} {value}"] = placed.get(f"{attr} {value}", 0) + 1
+                setattr(item, attr, value)
+        writable = _action_attrs(spec, target)
+        kept = ActionItem(title=item.title)
+        for name in ActionItem.model_fields:
+            value = getattr(item, name)
+            if value not in (None, {}) and not _writes(name, value, writable, target):
+                setattr(kept, name, value)
+                setattr(item, name, {} if name == "extra" else None)
+        if kept.model_dump(exclude_defaults=True).keys() - {"title"}:
+            details.append(kept)
+        if writable is not None:
+            item.status = item.status or "open"  # a checklist item is ticked or not
+    for what, count in placed.items():
+        attr, value = what.split(" ", 1)
+        home.value(
+            attr.capitalize(),
+            f"'{value}' given to {count} action item(s) that {source.name} left without one",
+        )
+    if details:
+        home.section("Action item details", _table(details, Context.for_profile(target)))
+
+
+def _move_sign_offs(moved: Incident, target: Profile, home: _Homeless) -> None:
+    """Keep in each sign-off what the target's sign-off section writes; list the rest."""
+    spec = next(s for s in target.sections if s.bind == "sign_offs")
+    if spec.layout != "lines":
+        return
+    writable = {"role", *item_attrs(spec.item or "**{role}**: {name} Date: {date}")}
+    details: list[SignOff] = []
+    for entry in moved.sign_offs:
+        kept = SignOff(role=entry.role)
+        for name in SignOff.model_fields:
+            if getattr(entry, name) is not None and name not in writable:
+                setattr(kept, name, getattr(entry, name))
+                setattr(entry, name, None)
+        if kept.model_dump(exclude_defaults=True).keys() - {"role"}:
+            details.append(kept)
+    moved.sign_offs = [
+        e for e in moved.sign_offs if e.model_dump(exclude_none=True).keys() - {"role"}
+    ]
+    if details:
+        home.section("Sign-off details", _table(details, Context.for_profile(target)))
+
+
+def _move_lists(
+    record: Incident, moved: Incident, source: Profile, target: Profile, home: _Homeless
+) -> None:
+    binds = {s.bind for s in target.sections}
+    ctx = Context.for_profile(target)
+    for name, label in _TEXTS:
+        head, _, tail = name.partition(".")
+        holder: Any = moved.impact if tail else moved
+        value = getattr(holder, tail or head)
+        spec = next((s for s in target.sections if s.bind == name), None)
+        if value and spec is None:
+            home.section(label, value)
+            setattr(holder, tail or head, None)
+        elif value and spec is not None:
+            setattr(holder, tail or head, nest_headings(value, spec.level))
+    for name, label in _LISTS:
+        items: list[BaseModel] = getattr(record, name)
+        if items and name not in binds:
+            home.section(label, _table(items, ctx))
+            setattr(moved, name, [])
+    if moved.action_items:
+        _move_actions(moved, source, target, home)
+    if moved.sign_offs:
+        _move_sign_offs(moved, target, home)
+
+
+def _fits(spec: SectionSpec | None, body: str, target: Profile) -> bool:
+    """Say whether ``body`` reads back in section ``spec`` (None: the header) as just that text.
+
+    A note that the target would read as a field, an item or a stated time
+    zone does not fit there: it goes to Additional information instead.
+    """
+    scratch = Incident(profile=target.name)
+    ctx = Context.for_profile(target)
+    try:
+        if spec is None:
+            leftover = parse_labelled(target.header, split_blocks(body), scratch, ctx)
+        else:
+            blocks = _strip_fixed(spec, split_blocks(body))
+            leftover = KINDS[spec.kind].parse(spec, blocks, scratch, ctx)
+    except AfteractionError:
+        return False
+    headings = [b.text for b in split_blocks(body) if b.kind == "heading"]
+    if any(match_spec(h, target, set()) for h in headings):
+        return False
+    zone = stated_zone(body) if spec is not None and spec.kind == "timeline" else None
+    if zone and resolve_zone(zone) != ctx.zone:
+        return False
+    return join_sources(leftover) == body and scratch == Incident(profile=target.name)
+
+
+def _move_sections(
+    record: Incident, source: Profile, target: Profile, home: _Homeless
+) -> list[Section]:
     kept: list[Section] = []
-    homeless: list[Section] = []
     used: set[str] = set()
     for section in record.sections:
+        if section.key == PREAMBLE and not _fits(None, section.body, target):
+            home.section("Opening text", section.body)
+            continue
         if section.key in (None, PREAMBLE):
             kept.append(section)
             continue
@@ -59,54 +287,30 @@ def convert(record: Incident, source: Profile, target: Profile) -> Incident:
         if not heading and section.key in {s.key for s in source.sections}:
             heading = source.section(section.key).heading
         spec = match_spec(heading, target, used)
-        if spec is None:
-            homeless.append(Section(key=None, heading=heading, level=3, body=section.body))
-        else:
-            used.add(spec.key)
-            kept.append(
-                Section(key=spec.key, heading=spec.heading, level=spec.level, body=section.body)
-            )
-    binds = {s.bind for s in target.sections}
-    for name, label in (
-        ("timeline", "Timeline"),
-        ("whys", "Five whys"),
-        ("contributing_factors", "Contributing factors"),
-        ("sign_offs", "Sign-off"),
-        ("related", "Related incidents"),
-        ("evidence", "Evidence"),
-        ("history", "Document history"),
-        ("summary", "Summary"),
-        ("root_cause", "Root cause"),
-    ):
-        value = getattr(record, name)
-        if value and name not in binds:
-            if isinstance(value, str):
-                body = value
-            else:
-                columns = list(type(value[0]).model_fields)
-                rows = [[str(getattr(v, c) or "") for c in columns] for v in value]
-                body = render_table([c.replace("_", " ").capitalize() for c in columns], rows)
-            homeless.append(Section(key=None, heading=label, level=3, body=body))
-            setattr(moved, name, [] if not isinstance(value, str) else None)
-    if record.action_items and "action_items" not in binds:
-        homeless.append(
-            Section(
-                key=None,
-                heading="Action items",
-                level=3,
-                body="\n".join(f"- {a.title}" for a in record.action_items),
-            )
-        )
-        moved.action_items = []
-    elif record.action_items:
-        sections = [s for s in target.sections if s.kind == "actions"]
-        for item in moved.action_items:
-            home = next(s for s in sections if owns(s, item, target))
-            for attr, value in home.filter.items():
-                if getattr(item, attr) != value:
-                    setattr(item, attr, value)
-    if extra_lines or homeless:
-        kept.append(Section(key=None, heading=ADDITIONAL, level=2, body="\n".join(extra_lines)))
-        kept.extend(homeless)
-    moved.sections = kept
+        body = nest_headings(section.body, spec.level) if spec else section.body
+        if spec is None or not _fits(spec, body, target):
+            home.section(heading, section.body)
+            continue
+        used.add(spec.key)
+        if body:
+            kept.append(Section(key=spec.key, heading=spec.heading, level=spec.level, body=body))
+    return kept
+
+
+def convert(record: Incident, source: Profile, target: Profile) -> Incident:
+    """Return ``record`` in ``target``; what has no place goes to Additional information."""
+    moved = record.model_copy(deep=True)
+    moved.profile = target.name
+    moved.severity = _map_severity(record.severity, source, target)
+    home = _Homeless()
+    if moved.severity is not None and moved.severity not in target.severity_names():
+        home.value("Severity", moved.severity)
+        moved.severity = None
+    _move_values(record, moved, target, home)
+    kept = _move_sections(record, source, target, home)
+    _move_lists(record, moved, source, target, home)
+    if home.lines or home.sections:
+        kept.append(Section(key=None, heading=ADDITIONAL, level=2, body=home.body()))
+    order = {key: index for index, key in enumerate([PREAMBLE, *(s.key for s in target.sections)])}
+    moved.sections = sorted(kept, key=lambda s: order.get(s.key or "", len(order)))
     return moved

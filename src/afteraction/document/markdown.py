@@ -36,8 +36,8 @@ class RawSection:
     children: list[RawSection] = field(default_factory=list)
 
     def body(self) -> str:
-        """Return this section's own text, trimmed of blank edge lines."""
-        return "\n".join(self.body_lines).strip("\n")
+        """Return this section's own text, without blank edge lines or trailing spaces."""
+        return "\n".join(self.body_lines).strip("\n").rstrip()
 
     def source_with(self, children: list[RawSection]) -> str:
         """Return the body followed by ``children`` (headings included), exactly as written.
@@ -83,6 +83,27 @@ class RawDocument:
         for section in self.sections:
             found.extend(section.walk())
         return found
+
+
+def nest_headings(text: str, level: int) -> str:
+    """Return ``text`` with its headings moved down so that each is deeper than ``level``.
+
+    Text moved into a section of another level keeps its own structure
+    instead of breaking out of the section. Setext headings become ATX.
+    """
+    lines = text.split("\n")
+    found = [
+        (t.map, int(t.tag[1]))
+        for t in _MD.parse(text)
+        if t.type == "heading_open" and t.map is not None and t.level == 0
+    ]
+    if not found or min(depth for _, depth in found) > level:
+        return text
+    shift = level + 1 - min(depth for _, depth in found)
+    for (start, end), depth in reversed(found):
+        title = lines[start].lstrip("#").strip() if end - start == 1 else lines[start].strip()
+        lines[start:end] = [f"{'#' * min(depth + shift, 6)} {title}"]
+    return "\n".join(lines)
 
 
 def _split_front_matter(text: str, file: str | None) -> tuple[dict[str, Any], str | None, int]:

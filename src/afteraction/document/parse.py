@@ -181,10 +181,14 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             return
         timeline = None
         if spec is None:
+            # Other sections are written after the profile's, at the top level,
+            # each with the subsections that are not the profile's.
+            own = _own_children(section, KINDS["group"], profile, used, ctx)
+            body = section.source_with(section.children[:own]).strip("\n").rstrip()
             record.sections.append(
-                Section(key=None, heading=section.heading, level=section.level, body=section.body())
+                Section(key=None, heading=section.heading, level=min(section.level, 2), body=body)
             )
-            for child in section.children:
+            for child in section.children[own:]:
                 visit(child)
             return
         used.add(spec.key)
@@ -324,6 +328,10 @@ def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
     ref = _reference_day(record, ctx, day_hint)
     _place_key_times(record, ctx, ref)
     _place_events(ctx, ref)
+
+
+def _keep_stated_duration(record: Incident, ctx: Context) -> None:
+    """Keep a written duration the key times do not give (``45m`` with no end time)."""
     if ctx.stated_duration:
         duration = compute_metrics(record.times).duration
         if duration is None or format_duration(duration) != ctx.stated_duration:
@@ -406,4 +414,5 @@ def read_document(
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
         _read_front_matter(raw.front_matter, record)
+    _keep_stated_duration(record, ctx)
     return Parsed(record, ctx.warnings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from afteraction.document.context import Context
+from afteraction.document.paths import default_format
 from afteraction.document.templates import slots
 from afteraction.document.values import ValueFormatError, parse_date
 from afteraction.model import Incident
@@ -13,10 +14,21 @@ from afteraction.profiles.schema import Profile
 
 def written_paths(profile: Profile) -> set[str]:
     """Return every record path the profile's templates write."""
+    return set(written_formats(profile))
+
+
+def written_formats(profile: Profile) -> dict[str, set[str]]:
+    """Return every record path the profile's templates write, with the formats used."""
     templates = [profile.title, *(f.value for f in profile.header)]
     for spec in profile.sections:
         templates += [f.value for f in spec.fields]
-    return {slot.path for template in templates for slot in slots(template)}
+    formats: dict[str, set[str]] = {}
+    for template in templates:
+        for slot in slots(template):
+            formats.setdefault(slot.path, set()).add(
+                slot.fmt or default_format(slot.path) or "text"
+            )
+    return formats
 
 
 def reference_date(record: Incident, profile: Profile, ctx: Context) -> date | None:

@@ -91,7 +91,9 @@ def _regex(segments: tuple[Segment, ...], names: list[Slot]) -> str:
             parts.append(re.escape(segment).replace(r"\ ", r"\s+"))
         elif isinstance(segment, Slot):
             names.append(segment)
-            parts.append(f"(?P<s{len(names) - 1}>.*?)")
+            # An incident ID is one word; a title or text takes what the short parts leave.
+            text = {"id": r"\S*?", "title": ".*", "text": ".*"}.get(segment.path, ".*?")
+            parts.append(f"(?P<s{len(names) - 1}>{text})")
         else:
             parts.append(f"(?:{_regex(segment, names)})?")
     return "".join(parts)

@@ -16,6 +16,7 @@ from afteraction.document.kinds.common import (
     read_bool,
     read_date,
     render_table,
+    written_columns,
 )
 from afteraction.document.placeholders import is_placeholder
 from afteraction.model import ActionItem, Incident
@@ -41,6 +42,7 @@ GENERIC_COLUMNS = [
     ColumnSpec(header="Priority", attr="priority"),
     ColumnSpec(header="Status", attr="status", aliases=["State", "Done"]),
     ColumnSpec(header="Type", attr="category", aliases=["Category", "Kind"]),
+    ColumnSpec(header="Horizon", attr="horizon", aliases=["When", "Timeframe"]),
     ColumnSpec(header="Blocking?", attr="blocking", aliases=["Blocking"]),
     ColumnSpec(
         header="Tracking",
@@ -138,12 +140,13 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
         return "\n\n".join(parts)
     if spec.layout == "checklist":
         return "\n".join(_line(spec, i, profile) for i in items)
+    columns = written_columns(spec, GENERIC_COLUMNS, items, implied=spec.filter)
     extras = extra_headers(i.extra for i in items)
     rows = [
-        [_cell(i, c.attr, profile) for c in spec.columns] + [i.extra.get(h, "") for h in extras]
+        [_cell(i, c.attr, profile) for c in columns] + [i.extra.get(h, "") for h in extras]
         for i in items
     ]
-    return render_table([c.header for c in spec.columns] + extras, rows)
+    return render_table([c.header for c in columns] + extras, rows)
 
 
 def _build(
@@ -185,9 +188,8 @@ def _build(
     return ActionItem.model_validate(data)
 
 
-def _from_item(
-    item: ListItem, spec: SectionSpec, ctx: Context, category: str | None
-) -> ActionItem | None:
+def _item_values(item: ListItem, spec: SectionSpec) -> dict[str, str]:
+    """Read one list item: the section's item template, else a title with an owner tail."""
     text = item.all_text()
     values = match_item(spec.item, text) if spec.item else None
     if values is None:
@@ -201,9 +203,7 @@ def _from_item(
         values.setdefault("status", "done")
     if item.checked is not None and "status" not in values:
         values["status"] = "done" if item.checked else "open"
-    if category:
-        values["category"] = category
-    return _build(values, spec, item.line, ctx)
+    return values
 
 
 def _category_of(text: str, ctx: Context) -> str | None:
@@ -254,16 +254,27 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
     leftover: list[Block] = []
     category: str | None = None
     group: Block | None = None
-    before = len(record.action_items)
+    at = grouped = 0
 
     def close_group() -> None:
-        if group is not None and len(record.action_items) == before:
-            leftover.append(group)
+        """Keep a group heading no item came under, where it was written."""
+        if group is not None and not grouped:
+            leftover.insert(at, group)
+
+    def add(values: dict[str, str], line: int, extra: dict[str, str] | None = None) -> None:
+        nonlocal grouped
+        if category and not values.get("category"):
+            values["category"] = category
+            grouped += 1
+        built = _build(values, spec, line, ctx, extra)
+        if built is not None:
+            record.action_items.append(built)
 
     for block in blocks:
         if block.kind == "heading":
             close_group()
-            category, group, before = _group(block, ctx), block, len(record.action_items)
+            category, group = _group(block, ctx), block
+            at, grouped = len(leftover), 0
             if category is None:
                 leftover.append(block)
                 group = None
@@ -273,16 +284,12 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             if "title" in attrs:
                 for index, row in enumerate(block.rows):
                     values = {a: c for a, c in zip(attrs, row, strict=False) if a}
-                    if category and "category" not in values:
-                        values["category"] = category
                     extra = {
                         h: c
                         for h, a, c in zip(block.header, attrs, row, strict=False)
                         if not a and c
                     }
-                    built = _build(values, spec, block.line + 2 + index, ctx, extra)
-                    if built is not None:
-                        record.action_items.append(built)
+                    add(values, block.line + 2 + index, extra)
                 continue
         if block.kind == "paragraph" and spec.style == "categorized":
             found = _category_of(block.text, ctx)
@@ -291,9 +298,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                 continue
         if block.kind == "list":
             for item in block.items:
-                built = _from_item(item, spec, ctx, category)
-                if built is not None:
-                    record.action_items.append(built)
+                add(_item_values(item, spec), item.line)
             continue
         leftover.append(block)
     close_group()

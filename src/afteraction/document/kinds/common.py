@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
+
+from pydantic import BaseModel
 
 from afteraction.document.context import Context
 from afteraction.document.placeholders import is_placeholder
@@ -27,6 +29,27 @@ def render_table(headers: list[str], rows: Iterable[list[str]]) -> str:
     for row in rows:
         lines.append("| " + " | ".join(escape_cell(c) for c in row) + " |")
     return "\n".join(lines)
+
+
+def written_columns(
+    spec: SectionSpec,
+    generic: list[ColumnSpec],
+    items: Sequence[BaseModel],
+    implied: Iterable[str] = (),
+) -> list[ColumnSpec]:
+    """Return the columns a table writes: the profile's, then one per other attribute with a value.
+
+    A record converted from another profile keeps what its items hold (an
+    owner, a tracking link) in columns named as any reader recognises them.
+    """
+    shown = {c.attr for c in spec.columns} | set(implied) | {"extra"}
+    added = [
+        column
+        for column in generic
+        if column.attr not in shown
+        and any(getattr(i, column.attr, None) not in (None, "") for i in items)
+    ]
+    return [*spec.columns, *added]
 
 
 def extra_headers(items: Iterable[dict[str, str]]) -> list[str]:
@@ -87,7 +110,8 @@ def fill_item(template: str, values: dict[str, str]) -> str:
 def match_item(template: str, text: str) -> dict[str, str] | None:
     """Read an item written with ``template``; None when it does not fit."""
     pattern, names = _pattern(template)
-    match = pattern.fullmatch(text.strip()) or pattern.fullmatch(text.strip() + " ")
+    # Written items may end in a separator whose trailing space was trimmed ("title -  -").
+    match = pattern.fullmatch(text.strip() + " ") or pattern.fullmatch(text.strip())
     if match is None:
         return None
     values: dict[str, str] = {}

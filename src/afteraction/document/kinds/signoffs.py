@@ -13,6 +13,7 @@ from afteraction.document.kinds.common import (
     read_bool,
     read_date,
     render_table,
+    written_columns,
 )
 from afteraction.document.placeholders import is_placeholder
 from afteraction.model import Incident, SignOff
@@ -50,14 +51,13 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     rows = _rows(record, ctx)
     if spec.layout == "lines":
         template = spec.item or "**{role}**: {name} Date: {date}"
-        columns = {c.attr: c for c in GENERIC_COLUMNS}
+        by_attr = {c.attr: c for c in GENERIC_COLUMNS}
         return "\n".join(
-            fill_item(template, {a: _cell(e, columns[a]) for a in columns}).rstrip() + "  "
+            fill_item(template, {a: _cell(e, by_attr[a]) for a in by_attr}).rstrip() + "  "
             for e in rows
         ).rstrip()
-    return render_table(
-        [c.header for c in spec.columns], [[_cell(e, c) for c in spec.columns] for e in rows]
-    )
+    columns = written_columns(spec, GENERIC_COLUMNS, rows)
+    return render_table([c.header for c in columns], [[_cell(e, c) for c in columns] for e in rows])
 
 
 def _build(values: dict[str, str], line: int, ctx: Context) -> SignOff | None:
@@ -72,6 +72,8 @@ def _build(values: dict[str, str], line: int, ctx: Context) -> SignOff | None:
     role = data.get("role")
     if not role:
         return None
+    if values.get("approved", "").strip() == "[ ]" and data.keys() - {"role"}:
+        data["approved"] = False  # an unticked box beside a signature: not approved
     if len([v for v in data.values() if v is not None]) == 1 and role in ctx.profile.sign_off_roles:
         return None  # a required role nobody has signed yet
     return SignOff.model_validate(data)

@@ -8,10 +8,15 @@ from pydantic import BaseModel
 
 from afteraction.document.blocks import Block
 from afteraction.document.context import Context
-from afteraction.document.kinds.common import match_columns, read_date, render_table
+from afteraction.document.kinds.common import (
+    match_columns,
+    read_date,
+    render_table,
+    written_columns,
+)
 from afteraction.document.placeholders import is_placeholder
 from afteraction.model import Evidence, HistoryEntry, Incident, RelatedIncident
-from afteraction.profiles.schema import SectionSpec
+from afteraction.profiles.schema import ColumnSpec, SectionSpec
 
 MODELS: dict[str, type[BaseModel]] = {
     "related": RelatedIncident,
@@ -27,18 +32,24 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     items: list[BaseModel] = getattr(record, spec.bind)
     if not items:
         return spec.hint if ctx.hints and spec.hint else ""
-    rows = []
-    for item in items:
-        row = []
-        for column in spec.columns:
-            value = getattr(item, column.attr, None)
-            row.append(
-                str(value.isoformat())
-                if value is not None and hasattr(value, "isoformat")
-                else str(value or "")
-            )
-        rows.append(row)
-    return render_table([c.header for c in spec.columns], rows)
+    columns = written_columns(spec, _generic(spec), items)
+    rows = [[_text(getattr(item, c.attr, None)) for c in columns] for item in items]
+    return render_table([c.header for c in columns], rows)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value.isoformat()) if hasattr(value, "isoformat") else str(value)
+
+
+def _generic(spec: SectionSpec) -> list[ColumnSpec]:
+    """Columns for every attribute of the bound rows, named after the attribute."""
+    assert spec.bind is not None
+    return [
+        ColumnSpec(header=name.replace("_", " ").capitalize(), attr=name)
+        for name in MODELS[spec.bind].model_fields
+    ]
 
 
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
@@ -49,7 +60,8 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
     target: list[Any] = getattr(record, spec.bind)
     leftover: list[Block] = []
     for block in blocks:
-        attrs = match_columns(block.header, spec.columns) if block.kind == "table" else []
+        columns = [*spec.columns, *_generic(spec)]
+        attrs = match_columns(block.header, columns) if block.kind == "table" else []
         if block.kind != "table" or target or not any(attrs):
             leftover.append(block)
             continue

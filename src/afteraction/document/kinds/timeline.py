@@ -14,6 +14,7 @@ from afteraction.document.kinds.common import (
     match_columns,
     match_item,
     render_table,
+    written_columns,
 )
 from afteraction.document.placeholders import is_placeholder
 from afteraction.document.timetext import Day, Moment, date_heading, leading_moment
@@ -87,11 +88,12 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
             + "".join(f" ({key}: {value})" for key, value in e.extra.items())
             for e in record.timeline
         )
-    shown = {c.attr[6:] for c in spec.columns if c.attr.startswith("extra.")}
+    columns = written_columns(spec, GENERIC_COLUMNS, record.timeline, implied=["date"])
+    shown = {c.attr[6:] for c in columns if c.attr.startswith("extra.")}
     extras = [h for h in extra_headers(e.extra for e in record.timeline) if h not in shown]
-    headers = [c.header for c in spec.columns] + extras
+    headers = [c.header for c in columns] + extras
     rows = [
-        [_attr_text(e, c.attr, ctx) for c in spec.columns] + [e.extra.get(h, "") for h in extras]
+        [_attr_text(e, c.attr, ctx) for c in columns] + [e.extra.get(h, "") for h in extras]
         for e in record.timeline
     ]
     return render_table(headers, rows)
@@ -142,12 +144,12 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
     attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
     if "time" not in attrs and "date" not in attrs:
         return False
-    stated = [
-        re.search(r"\b((?:19|20)\d{2})\b", h)
-        for h, a in zip(block.header, attrs, strict=False)
-        if a in ("date", "time")
-    ]
-    year = next((int(m[1]) for m in stated if m), None)
+    when_headers = [h for h, a in zip(block.header, attrs, strict=False) if a in ("date", "time")]
+    years = [re.search(r"\b((?:19|20)\d{2})\b", h) for h in when_headers]
+    year = next((int(m[1]) for m in years if m), None)
+    # A zone in the column header ("Time (UTC)") is the most specific statement.
+    zones = [stated_zone(h) for h in when_headers]
+    column_zone = next((resolve_zone(z) for z in zones if z), None)
     for index, row in enumerate(block.rows):
         cells = row + [""] * (len(block.header) - len(row))
         if all(is_placeholder(c) for c in cells):
@@ -165,6 +167,8 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
         if when and (moment is None or moment.rest):
             extra["Time"] = when
             moment = None
+        if moment is not None and column_zone and moment.zone is None:
+            moment.zone = column_zone
         if moment is not None and moment.month_day and year:
             moment.day, moment.month_day = date(year, *moment.month_day), None
         reading.add(values.pop("text", ""), block.line + 2 + index, moment, extra=extra, **values)

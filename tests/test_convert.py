@@ -1,0 +1,63 @@
+"""Converting between profiles drops nothing: every word written in one is written in the other."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from afteraction import service
+from afteraction.document.convert import convert
+from afteraction.document.parse import parse_markdown
+from afteraction.document.render import render_markdown
+from afteraction.profiles import Profile
+from tests.conftest import BUILTIN, shared_folder
+from tests.test_fixtures import FILLED_IN, vocabulary, words
+from tests.test_roundtrip import records
+
+
+def translated(profile: Profile) -> set[str]:
+    """Words a conversion may translate rather than copy: the profile's own vocabulary."""
+    parts = [vocabulary(profile), profile.title, *profile.severity_names()]
+    parts += [*profile.action_states.values(), "Because"]  # the whys' own word
+    parts += [s.name for s in profile.statuses] + [h.label for h in profile.horizons]
+    parts += [f"{c.label} {c.description or ''}" for c in profile.categories]
+    parts += [*profile.sign_off_roles, profile.footer or "", "Yes No YES NO"]
+    return words("\n\n".join(parts))
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    list(itertools.permutations(BUILTIN, 2)),
+    ids=[f"{a}->{b}" for a, b in itertools.permutations(BUILTIN, 2)],
+)
+def test_conversion_keeps_every_word(source, target, registry):
+    source_profile, target_profile = registry.get(source), registry.get(target)
+    allowed = translated(source_profile) | translated(target_profile)
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(records(source_profile))
+    def check(record):
+        written = render_markdown(record, source_profile)
+        moved = convert(parse_markdown(written, source_profile), source_profile, target_profile)
+        converted = render_markdown(moved, target_profile)
+        lost = words(written) - words(converted) - allowed
+        assert not lost, f"lost {sorted(lost)}\n--- source\n{written}\n--- target\n{converted}"
+        assert parse_markdown(converted, target_profile) == moved, converted
+
+    check()
+
+
+@pytest.mark.parametrize("path", FILLED_IN, ids=lambda p: p.name[:50])
+def test_real_postmortems_convert_to_every_profile_without_loss(path, registry):
+    shared_folder("fixtures")
+    loaded = service.load(path, registry)
+    written = service.render(loaded.record, loaded.profile, "md")
+    for name in BUILTIN:
+        target = registry.get(name)
+        moved = convert(loaded.record, loaded.profile, target)
+        converted = render_markdown(moved, target)
+        lost = words(written) - words(converted) - translated(loaded.profile) - translated(target)
+        assert not lost, f"{name}: lost {sorted(lost)[:10]}"
+        assert parse_markdown(converted, target) == moved, name
