@@ -1,11 +1,15 @@
-"""Each seed template imports, recognised, as an empty record of its own profile."""
+"""Each seed template imports, recognised, as an empty record of its own profile,
+and a blank draft of each profile is its seed."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from afteraction import service
 from afteraction.document.parse import read_document
+from afteraction.document.render import render_markdown
 from afteraction.model import Incident
 from tests.conftest import BUILTIN, shared_folder
 
@@ -49,3 +53,22 @@ def test_half_filled_seed_keeps_labels_and_drops_untouched_prompts(registry):
     assert [(a.title, a.category, a.status) for a in record.action_items] == [
         ("Alert on disk growth", "detection", "open")
     ]
+
+
+def _lines(markdown: str) -> list[str]:
+    """Lines as a reader sees them: no blank lines, trailing spaces or table padding."""
+    lines = []
+    for line in markdown.split("\n"):
+        line = line.rstrip()
+        if line.startswith("|"):
+            line = re.sub(r"\s*\|\s*", "|", line)
+        if line:
+            lines.append(line)
+    return lines
+
+
+@pytest.mark.parametrize(("prefix", "name"), sorted(SEEDS.items()))
+def test_blank_draft_is_the_seed_itself(prefix, name, registry):
+    seed = next(shared_folder("seeds").glob(f"{prefix}_*"))
+    draft = render_markdown(Incident(profile=name), registry.get(name), hints=True)
+    assert _lines(draft) == _lines(seed.read_text(encoding="utf-8"))

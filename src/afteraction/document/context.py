@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 
 from afteraction.document.timetext import Day
@@ -56,6 +56,10 @@ class Context:
     def for_profile(cls, profile: Profile, **kwargs: object) -> Context:
         """Build a context in the profile's display zone."""
         return cls(profile=profile, zone=resolve_zone(profile.zone), **kwargs)  # type: ignore[arg-type]
+
+    def without_hints(self) -> Context:
+        """Return this context writing values only, never a template's prompts."""
+        return replace(self, hints=False)
 
     def local(self, value: datetime) -> datetime:
         """Return ``value`` in this document's zone."""

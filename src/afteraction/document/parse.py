@@ -69,6 +69,8 @@ def _strip_fixed(spec: SectionSpec, blocks: list[Block]) -> list[Block]:
     if spec.text:
         fixed = {_squash(b.source) for b in split_blocks(spec.text)}
         kept = [b for b in kept if _squash(b.source) not in fixed]
+    if spec.lead:
+        kept = [b for b in kept if _squash(b.source) != _squash(spec.lead)]
     if spec.hint:
         if _squash(join_sources(kept)) == _squash(spec.hint):
             return []

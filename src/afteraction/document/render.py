@@ -43,11 +43,13 @@ def render_markdown(
         parts.append(preamble.body)
     for spec in profile.sections:
         note = _note(record, spec.key)
-        body = [
-            spec.text or "",
-            note.body if note else "",
-            KINDS[spec.kind].render(spec, record, ctx),
-        ]
+        written = note.body if note else ""
+        lead = written or (spec.lead if hints and spec.lead else "")
+        body = (
+            [lead, spec.text or "", KINDS[spec.kind].render(spec, record, ctx)]
+            if spec.lead
+            else [spec.text or "", written, KINDS[spec.kind].render(spec, record, ctx)]
+        )
         text = "\n\n".join(b for b in body if b)
         if (
             hints
@@ -57,7 +59,7 @@ def render_markdown(
             and not KINDS[spec.kind].render(spec, record, ctx)
         ):
             text = "\n\n".join(b for b in (spec.text, spec.hint) if b)
-        if profile.separators and spec.level == 2:
+        if spec.rule or (profile.separators and spec.level == 2):
             parts.append("---")
         heading = note.heading if note and note.heading else spec.heading
         parts.append(f"{'#' * spec.level} {heading}")

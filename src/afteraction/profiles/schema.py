@@ -79,10 +79,12 @@ class SectionSpec(_Spec):
     heading: str
     kind: SectionKind
     level: int = 2
+    rule: bool = False
     aliases: list[str] = Field(default_factory=list)
     bind: str | None = None
     required: bool = False
     text: str | None = None
+    lead: str | None = None
     hint: str | None = None
     layout: Literal["table", "bullets", "lines", "numbered", "checklist"] | None = None
     columns: list[ColumnSpec] = Field(default_factory=list)

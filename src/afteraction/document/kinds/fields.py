@@ -76,7 +76,13 @@ def render_lines(
 
 
 def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
-    """Write a fields section in its layout."""
+    """Write a fields section in its layout (its hint in a draft with none of its values)."""
+    if (
+        ctx.hints
+        and spec.hint
+        and not any(field_value(f, record, ctx.without_hints()) for f in spec.fields)
+    ):
+        return spec.hint
     if spec.layout == "table":
         headers = [c.header for c in spec.columns[:2]] or ["Field", "Value"]
         rows = [[f.label, field_value(f, record, ctx)] for f in spec.fields]

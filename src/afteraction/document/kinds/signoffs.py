@@ -48,6 +48,8 @@ def _cell(entry: SignOff, column: ColumnSpec) -> str:
 
 def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     """Write one row or line per signer and per unsigned required role."""
+    if ctx.hints and spec.hint and not record.sign_offs:
+        return spec.hint
     rows = _rows(record, ctx)
     if spec.layout == "lines":
         template = spec.item or "**{role}**: {name} Date: {date}"
