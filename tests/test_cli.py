@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import BUILTIN
 
 
@@ -73,6 +75,31 @@ def test_bad_date_names_file_line_and_field(tmp_path):
     result = aar("import", str(doc))
     assert result.returncode == 2
     assert "bad.md:4" in result.stderr and "'Date'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("---\ntitle: [unclosed\n---\n\n# T\n", "pm.md:2: front matter is not valid YAML"),
+        (b"# T\n\n\xff\xfe broken\n", "pm.md: not UTF-8 text"),
+        ("# T\n\n**Severity:** SEV9\n", None),
+    ],
+    ids=["bad-front-matter", "not-utf8", "unknown-severity-generic"],
+)
+def test_malformed_input_is_one_line_and_exit_2(tmp_path, content, expected):
+    doc = tmp_path / "pm.md"
+    if isinstance(content, bytes):
+        doc.write_bytes(content)
+    else:
+        doc.write_text(content, encoding="utf-8")
+    result = aar("import", str(doc), "--json")
+    if expected is None:  # an unknown shape is read leniently: a warning, not an error
+        assert result.returncode == 0, result.stderr
+        assert "SEV9" in result.stderr and "Warning" in result.stderr
+        return
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert expected in result.stderr
 
 
 def test_broken_profile_file_is_reported_with_line(tmp_path):

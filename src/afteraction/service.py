@@ -54,7 +54,7 @@ def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None)
         profile = registry.get(profile_name)
         parsed = read_document(text, profile, file=str(path), strict=True)
         return Loaded(parsed.record, profile, True, parsed.warnings)
-    match = recognize(text, [registry.get(n) for n in registry.names()])
+    match = recognize(text, [registry.get(n) for n in registry.names()], str(path))
     if match is not None:
         parsed = read_document(text, match.profile, file=str(path), strict=True)
         return Loaded(parsed.record, match.profile, True, parsed.warnings)

@@ -123,9 +123,12 @@ def _split_front_matter(text: str, file: str | None) -> tuple[dict[str, Any], st
         data = yaml.safe_load(raw) if kind == "yaml" else tomllib.loads(raw)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        line = mark.line + 2 if mark is not None else getattr(exc, "lineno", 0) + 1
+        problem = getattr(exc, "problem", None) or getattr(exc, "msg", None) or str(exc)
         raise ParseError(
-            f"front matter is not valid {kind.upper()}: {exc}", file=file, line=line
+            f"front matter is not valid {kind.upper()}: {' '.join(str(problem).split())}",
+            file=file,
+            line=line,
         ) from None
     if not isinstance(data, dict):
         if fence == "---":  # a leading thematic break, not front matter

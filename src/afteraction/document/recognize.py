@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import split_labelled
-from afteraction.document.markdown import read_markdown
+from afteraction.document.markdown import RawDocument, read_markdown
 from afteraction.document.templates import _pattern
 from afteraction.profiles.schema import Profile
 
@@ -21,9 +21,8 @@ class Match:
     score: float
 
 
-def score(text: str, profile: Profile) -> float:
-    """Score how closely ``text`` follows ``profile``'s headings, header labels and title."""
-    raw = read_markdown(text)
+def score(raw: RawDocument, profile: Profile) -> float:
+    """Score how closely a document follows ``profile``'s headings, header labels and title."""
     written = [norm(s.heading) for s in raw.all_sections()]
     expected = [norm(s.heading) for s in profile.sections]
     if not written or not expected:
@@ -42,7 +41,8 @@ def score(text: str, profile: Profile) -> float:
     return 0.7 * heading_score + 0.2 * label_score + (0.1 if exact_title else 0.0)
 
 
-def recognize(text: str, profiles: list[Profile]) -> Match | None:
+def recognize(text: str, profiles: list[Profile], file: str | None = None) -> Match | None:
     """Return the best-fitting profile, or None when no profile fits well enough."""
-    best = max((Match(p, score(text, p)) for p in profiles), key=lambda m: m.score, default=None)
+    raw = read_markdown(text, file)
+    best = max((Match(p, score(raw, p)) for p in profiles), key=lambda m: m.score, default=None)
     return best if best is not None and best.score >= THRESHOLD else None
