@@ -113,6 +113,7 @@ def _time_formats(profile: Profile) -> dict[str, str | None]:
     templates = [profile.title, *(f.value for f in profile.header)]
     for spec in profile.sections:
         templates += [f.value for f in spec.fields]
+        templates += [spec.heading_value] if spec.heading_value else []
     return {s.path: s.fmt for t in templates for s in slots(t)}
 
 
@@ -140,6 +141,17 @@ def records(draw: st.DrawFn, profile: Profile) -> Incident:
             amount=Decimal(draw(st.integers(0, 10**7))) / 100, currency="USD"
         )
     formats = _time_formats(profile)
+    choices = {
+        slot.path: f.choices
+        for f in [*profile.header, *(f for spec in profile.sections for f in spec.fields)]
+        for slot in slots(f.value)
+        if f.choices
+    }
+    for path in sorted(p for p in paths if p.startswith("fields.") and p != "fields.date"):
+        if formats.get(path) is None:
+            value = draw(st.none() | (st.sampled_from(choices[path]) if path in choices else TEXT))
+            if value is not None:
+                record.fields[path.split(".", 1)[1]] = value
     if formats.get("times.started") == "date":
         # Only the day is written (seed 004): the record holds it as the stated date.
         record.fields["date"] = DAY.isoformat()

@@ -25,6 +25,7 @@ from afteraction.document.parse import _strip_fixed, match_spec, read_document
 from afteraction.document.paths import get_path
 from afteraction.document.reference import written_formats
 from afteraction.document.render import FRONT_MATTER, PREAMBLE
+from afteraction.document.templates import slots
 from afteraction.document.values import format_datetime, format_money
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.errors import AfteractionError
@@ -142,10 +143,36 @@ def _move_values(record: Incident, moved: Incident, target: Profile, home: _Home
     dated = "fields.date" in formats or formats.get("times.started") == {"date"}
     placed = {"date"} if dated else set()
     placed |= {"duration"} if "derived.duration" in formats else set()
+    allowed = _allowed_values(target)
     for key, value in record.fields.items():
-        if f"fields.{key}" not in formats and key not in placed and key != FRONT_MATTER:
+        path = f"fields.{key}"
+        if key == FRONT_MATTER or (path not in formats and key in placed):
+            continue
+        spelled = _spelled(value, allowed.get(path))
+        if path not in formats or spelled is None:
             home.value(key.replace("_", " ").capitalize(), value)
             del moved.fields[key]
+        else:
+            moved.fields[key] = spelled
+    if moved.scope is not None:
+        scope = _spelled(moved.scope, allowed.get("scope"))
+        if scope is None:
+            home.value("Scope", moved.scope)
+        moved.scope = scope
+
+
+def _allowed_values(profile: Profile) -> dict[str, list[str]]:
+    """Return the values each choice field of ``profile`` allows."""
+    fields = [*profile.header, *(f for spec in profile.sections for f in spec.fields)]
+    allowed = {slot.path: f.choices for f in fields if f.choices for slot in slots(f.value)}
+    return {**allowed, **({"scope": profile.scopes} if profile.scopes else {})}
+
+
+def _spelled(value: str, allowed: list[str] | None) -> str | None:
+    """Return ``value`` as the target spells it, or None when the target does not allow it."""
+    if not allowed:
+        return value
+    return next((option for option in allowed if option.lower() == value.lower()), None)
 
 
 def _action_attrs(spec: SectionSpec, profile: Profile) -> set[str] | None:

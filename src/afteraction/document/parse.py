@@ -55,12 +55,22 @@ def match_spec(
     for spec in [*exact, *alias]:
         if spec.key not in used:
             return spec
+    for spec in profile.sections:
+        if spec.key not in used and valued_heading(spec, heading):
+            return spec
     if prefix:
         for spec in profile.sections:
             names = [norm(n) for n in (spec.heading, *spec.aliases)]
             if spec.key not in used and any(key.startswith(f"{n} ") for n in names if n):
                 return spec
     return None
+
+
+def valued_heading(spec: SectionSpec, heading: str) -> bool:
+    """Say whether ``heading`` is the section's heading with its value written in."""
+    if spec.heading_value is None:
+        return False
+    return _pattern(spec.heading_value)[0].fullmatch(heading.strip()) is not None
 
 
 def _strip_fixed(spec: SectionSpec, blocks: list[Block]) -> list[Block]:
@@ -194,6 +204,11 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
                 visit(child)
             return
         used.add(spec.key)
+        valued = valued_heading(spec, section.heading)
+        if valued and spec.heading_value is not None:
+            parse_template(
+                spec.heading_value, section.heading, record, ctx, line=section.line, label=spec.key
+            )
         kind = KINDS[spec.kind]
         own = _own_children(section, kind, profile, used, ctx)
         source = section.source_with(section.children[:own])
@@ -202,7 +217,7 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         blocks = _strip_fixed(spec, split_blocks(source, section.body_line))
         leftover = kind.parse(spec, blocks, record, ctx)
         note = join_sources(leftover)
-        if note or section.heading != spec.heading:
+        if note or (section.heading != spec.heading and not valued):
             record.sections.append(
                 Section(key=spec.key, heading=section.heading, level=spec.level, body=note)
             )

@@ -22,6 +22,7 @@ def written_formats(profile: Profile) -> dict[str, set[str]]:
     templates = [profile.title, *(f.value for f in profile.header)]
     for spec in profile.sections:
         templates += [f.value for f in spec.fields]
+        templates += [spec.heading_value] if spec.heading_value else []
     formats: dict[str, set[str]] = {}
     for template in templates:
         for slot in slots(template):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import render_lines
+from afteraction.document.paths import get_path
 from afteraction.document.reference import reference_date
-from afteraction.document.templates import render_template
+from afteraction.document.templates import render_template, slots
 from afteraction.model import Incident, Section
 from afteraction.profiles.schema import Profile
 
@@ -62,6 +63,10 @@ def render_markdown(
         if spec.rule or (profile.separators and spec.level == 2):
             parts.append("---")
         heading = note.heading if note and note.heading else spec.heading
+        if spec.heading_value and any(
+            get_path(record, slot.path) for slot in slots(spec.heading_value)
+        ):
+            heading = render_template(spec.heading_value, record, ctx)
         parts.append(f"{'#' * spec.level} {heading}")
         if text:
             parts.append(text)

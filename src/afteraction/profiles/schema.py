@@ -77,6 +77,7 @@ class SectionSpec(_Spec):
 
     key: str
     heading: str
+    heading_value: str | None = None
     kind: SectionKind
     level: int = 2
     rule: bool = False
