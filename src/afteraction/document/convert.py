@@ -140,7 +140,7 @@ def _move_values(record: Incident, moved: Incident, target: Profile, home: _Home
             continue  # the front matter, written back verbatim, carries it
         home.value(label, _text(value, ctx))
         setattr(holder, tail or head, None)
-    dated = "fields.date" in formats or formats.get("times.started") == {"date"}
+    dated = "fields.date" in formats or "date" in formats.get("times.started", set())
     placed = {"date"} if dated else set()
     placed |= {"duration"} if "derived.duration" in formats else set()
     allowed = _allowed_values(target)
