@@ -16,7 +16,7 @@ UV         := $(TOOLS)/bin/uv
 UV_STAMP   := $(TOOLS)/.uv-$(UV_VERSION)
 VENV       := .venv
 SYNC_STAMP := $(VENV)/.synced
-SRC_DIRS   := src tests
+SRC_DIRS   := src tests bench
 
 # Never let uv fetch a Python build of its own; use the machine's python3.
 export UV_PYTHON_DOWNLOADS := never

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
@@ -76,18 +77,15 @@ def valued_heading(spec: SectionSpec, heading: str) -> bool:
 def _strip_fixed(spec: SectionSpec, blocks: list[Block]) -> list[Block]:
     """Drop the section's fixed text and any untouched template prompt."""
     kept = [b for b in blocks if b.kind != "hr"]
-    if spec.text:
-        fixed = {_squash(b.source) for b in split_blocks(spec.text)}
+    fixed, lead, hint, prompts, example_rows = _template_index(spec.text, spec.lead, spec.hint)
+    if fixed:
         kept = [b for b in kept if _squash(b.source) not in fixed]
-    if spec.lead:
-        kept = [b for b in kept if _squash(b.source) != _squash(spec.lead)]
-    if spec.hint:
-        if _squash(join_sources(kept)) == _squash(spec.hint):
+    if lead:
+        kept = [b for b in kept if _squash(b.source) != lead]
+    if hint:
+        if _squash(join_sources(kept)) == hint:
             return []
-        hint = split_blocks(spec.hint)
-        hinted = {_squash(b.source) for b in hint}
-        kept = [b for b in kept if not (_squash(b.source) in hinted and _prompt(b))]
-        example_rows = {tuple(r) for b in hint if b.kind == "table" for r in b.rows}
+        kept = [b for b in kept if not (_squash(b.source) in prompts and _prompt(b))]
         for block in kept:
             if block.kind == "table":
                 block.rows = [
@@ -96,6 +94,22 @@ def _strip_fixed(spec: SectionSpec, blocks: list[Block]) -> list[Block]:
                     if not (tuple(r) in example_rows and _PROMPT.search(" ".join(r)))
                 ]
     return kept
+
+
+@cache
+def _template_index(
+    text: str | None, lead: str | None, hint: str | None
+) -> tuple[frozenset[str], str, str, frozenset[str], frozenset[tuple[str, ...]]]:
+    """Return what a section's template writes, squashed for comparison (computed once)."""
+    fixed = frozenset(_squash(b.source) for b in split_blocks(text)) if text else frozenset()
+    hint_blocks = split_blocks(hint) if hint else []
+    return (
+        fixed,
+        _squash(lead) if lead else "",
+        _squash(hint) if hint else "",
+        frozenset(_squash(b.source) for b in hint_blocks),
+        frozenset(tuple(r) for b in hint_blocks if b.kind == "table" for r in b.rows),
+    )
 
 
 # What makes a line of a template a prompt to replace, not a label to keep.

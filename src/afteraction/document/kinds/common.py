@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import cache
 
 from pydantic import BaseModel
 
@@ -60,6 +61,7 @@ def extra_headers(items: Iterable[dict[str, str]]) -> list[str]:
     return list(seen)
 
 
+@cache
 def norm(text: str) -> str:
     """Normalise a heading or label for matching: case, markup, numbering, punctuation."""
     text = re.sub(r"[*_`]", "", text).lower()

@@ -1,0 +1,46 @@
+"""How fast postmortems are read: recognise the profile and parse, against markdown-it alone.
+
+Run: .venv/bin/python bench/import_speed.py [N]
+
+The corpus is the demo postmortem of every built-in profile (3-5 KB each),
+read N times in turn on one core. The figure to watch is the ratio to
+markdown-it's own parse of the same text, the floor a Markdown reader
+built on it can reach.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from afteraction.demo import demo_record
+from afteraction.document.markdown import markdown_parser
+from afteraction.document.parse import read_document
+from afteraction.document.recognize import recognize
+from afteraction.document.render import render_markdown
+from afteraction.profiles import ProfileRegistry
+
+
+def main(count: int) -> None:
+    """Time markdown-it alone, then recognition plus reading, over ``count`` documents."""
+    registry = ProfileRegistry.discover()
+    profiles = [registry.get(name) for name in registry.names()]
+    corpus = [render_markdown(demo_record(p), p) for p in profiles]
+    started = time.perf_counter()
+    for index in range(count):
+        markdown_parser().parse(corpus[index % len(corpus)])
+    floor = time.perf_counter() - started
+    started = time.perf_counter()
+    for index in range(count):
+        text = corpus[index % len(corpus)]
+        found = recognize(text, profiles)
+        read_document(text, found.profile if found else registry.get("default"))
+    reading = time.perf_counter() - started
+    size = sum(len(t) for t in corpus) / len(corpus)
+    print(f"{count} documents of {size / 1024:.1f} KB on average")
+    print(f"markdown-it parse alone: {count / floor:7.0f} documents/s")
+    print(f"recognise and read:      {count / reading:7.0f} documents/s ({reading / floor:.1f}x)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 600)
