@@ -14,7 +14,8 @@ import sys
 import time
 
 from afteraction.demo import demo_record
-from afteraction.document.markdown import markdown_parser
+from afteraction.document.blocks import markdown_parser
+from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
 from afteraction.document.recognize import recognize
 from afteraction.document.render import render_markdown
@@ -33,8 +34,9 @@ def main(count: int) -> None:
     started = time.perf_counter()
     for index in range(count):
         text = corpus[index % len(corpus)]
-        found = recognize(text, profiles)
-        read_document(text, found.profile if found else registry.get("default"))
+        raw = read_markdown(text)
+        found = recognize(raw, profiles)
+        read_document(text, found.profile if found else registry.get("default"), raw=raw)
     reading = time.perf_counter() - started
     size = sum(len(t) for t in corpus) / len(corpus)
     print(f"{count} documents of {size / 1024:.1f} KB on average")

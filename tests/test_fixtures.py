@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from afteraction import service
-from afteraction.document.markdown import markdown_parser
+from afteraction.document.blocks import markdown_parser
 from afteraction.model import Incident
 from afteraction.profiles import Profile
 from tests.conftest import SHARED, shared_folder

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from afteraction.document.convert import convert
 from afteraction.document.html import render_html
+from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
 from afteraction.document.recognize import recognize
 from afteraction.document.render import render_markdown
@@ -54,12 +55,13 @@ def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None)
         profile = registry.get(profile_name)
         parsed = read_document(text, profile, file=str(path), strict=True)
         return Loaded(parsed.record, profile, True, parsed.warnings)
-    match = recognize(text, [registry.get(n) for n in registry.names()], str(path))
+    raw = read_markdown(text, str(path))
+    match = recognize(raw, [registry.get(n) for n in registry.names()])
     if match is not None:
-        parsed = read_document(text, match.profile, file=str(path), strict=True)
+        parsed = read_document(text, match.profile, file=str(path), strict=True, raw=raw)
         return Loaded(parsed.record, match.profile, True, parsed.warnings)
     profile = registry.get("default")
-    parsed = read_document(text, profile, file=str(path), strict=False)
+    parsed = read_document(text, profile, file=str(path), strict=False, raw=raw)
     return Loaded(parsed.record, profile, False, parsed.warnings)
 
 

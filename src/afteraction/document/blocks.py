@@ -9,9 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from afteraction.document.markdown import markdown_parser
+_MD = MarkdownIt("commonmark").enable("table")
+
+
+def markdown_parser() -> MarkdownIt:
+    """Return the shared markdown-it parser (CommonMark plus GFM tables)."""
+    return _MD
 
 
 @dataclass
@@ -112,8 +118,11 @@ def _list_items(
 
 def split_blocks(body: str, first_line: int = 1) -> list[Block]:
     """Split a Markdown body into top-level blocks; lines are 1-based from ``first_line``."""
-    tokens = markdown_parser().parse(body)
-    lines = body.split("\n")
+    return blocks_from_tokens(markdown_parser().parse(body), body.split("\n"), first_line)
+
+
+def blocks_from_tokens(tokens: list[Token], lines: list[str], first_line: int) -> list[Block]:
+    """Build the top-level blocks of already parsed Markdown (``lines`` is its source)."""
     blocks: list[Block] = []
     i = 0
     while i < len(tokens):

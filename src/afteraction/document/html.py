@@ -5,7 +5,7 @@ from __future__ import annotations
 import nh3
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from afteraction.document.markdown import markdown_parser
+from afteraction.document.blocks import markdown_parser
 from afteraction.document.render import render_markdown
 from afteraction.model import Incident
 from afteraction.profiles.schema import Profile

@@ -11,16 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
 
+from afteraction.document.blocks import Block, blocks_from_tokens, markdown_parser
 from afteraction.errors import ParseError
 
-_MD = MarkdownIt("commonmark").enable("table")
-
-
-def markdown_parser() -> MarkdownIt:
-    """Return the shared markdown-it parser (CommonMark plus GFM tables)."""
-    return _MD
+_MD = markdown_parser()
 
 
 @dataclass
@@ -34,6 +29,7 @@ class RawSection:
     body_line: int
     heading_lines: list[str] = field(default_factory=list)
     children: list[RawSection] = field(default_factory=list)
+    end_line: int = 0  # the first line after the section and its subsections (0: not known)
 
     def body(self) -> str:
         """Return this section's own text, without blank edge lines or trailing spaces."""
@@ -72,6 +68,11 @@ class RawDocument:
     preamble_lines: list[str]
     preamble_line: int
     sections: list[RawSection]
+    blocks: list[Block] = field(default_factory=list)
+
+    def blocks_between(self, first: int, stop: int) -> list[Block]:
+        """Return the document's blocks that start on lines ``first`` to ``stop - 1``."""
+        return [b for b in self.blocks if first <= b.line < stop]
 
     def preamble(self) -> str:
         """Return the text between the title and the first section."""
@@ -162,6 +163,10 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
     first_section = headings[0][0] if headings else len(lines)
     roots: list[RawSection] = []
     stack: list[RawSection] = []
+    ends: list[int] = []
+    for index, found in enumerate(headings):
+        closing = next((h[0] for h in headings[index + 1 :] if h[2] <= found[2]), len(lines))
+        ends.append(closing + 1)
     for index, (start, end, level, heading) in enumerate(headings):
         stop = headings[index + 1][0] if index + 1 < len(headings) else len(lines)
         section = RawSection(
@@ -171,6 +176,7 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
             body_lines=lines[end:stop],
             body_line=end + 1,
             heading_lines=lines[start:end],
+            end_line=ends[index],
         )
         while stack and stack[-1].level >= level:
             stack.pop()
@@ -186,4 +192,5 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
         preamble_lines=lines[preamble_start:first_section],
         preamble_line=preamble_start + 1,
         sections=roots,
+        blocks=blocks_from_tokens(tokens, lines[offset:], offset + 1),
     )

@@ -132,6 +132,8 @@ def _strip_footer(raw: RawDocument, profile: Profile) -> None:
     footer = profile.footer.strip()
     if body.endswith(footer):
         last.body_lines = body[: -len(footer)].rstrip().rstrip("-").rstrip().split("\n")
+        footer_line = last.body_line + len(last.body_lines)
+        raw.blocks = [b for b in raw.blocks if b.line < footer_line]
 
 
 def _parse_title(raw: RawDocument, profile: Profile, record: Incident, ctx: Context) -> None:
@@ -195,6 +197,14 @@ def _continue_timeline(
         note.body = f"{note.body}\n\n{leftover}".strip()
 
 
+def _blocks(raw: RawDocument, section: RawSection, own: int, source: str) -> list[Block]:
+    """Return the blocks of a section and its first ``own`` subsections (parsed once)."""
+    if not section.end_line:  # a section made from a labelled bullet: its text was re-indented
+        return split_blocks(source, section.body_line)
+    stop = section.children[own].line if own < len(section.children) else section.end_line
+    return raw.blocks_between(section.body_line, stop)
+
+
 def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context) -> None:
     used: set[str] = set()
     timeline: SectionSpec | None = None
@@ -228,7 +238,7 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         source = section.source_with(section.children[:own])
         zone = stated_zone(section.heading) or stated_zone(source.strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
-        blocks = _strip_fixed(spec, split_blocks(source, section.body_line))
+        blocks = _strip_fixed(spec, _blocks(raw, section, own, source))
         leftover = kind.parse(spec, blocks, record, ctx)
         note = join_sources(leftover)
         if note or (section.heading != spec.heading and not valued):
@@ -412,10 +422,18 @@ def parse_markdown(
 
 
 def read_document(
-    text: str, profile: Profile, *, file: str | None = None, strict: bool = True
+    text: str,
+    profile: Profile,
+    *,
+    file: str | None = None,
+    strict: bool = True,
+    raw: RawDocument | None = None,
 ) -> Parsed:
-    """Read a Markdown postmortem, returning the record and any warnings."""
-    raw = read_markdown(text, file)
+    """Read a Markdown postmortem, returning the record and any warnings.
+
+    ``raw`` is ``text`` already split (by recognition); reading changes it.
+    """
+    raw = raw or read_markdown(text, file)
     ctx = Context.for_profile(profile, file=file, strict=strict)
     ctx.dayfirst = guess_dayfirst(text)
     if not strict:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import split_labelled
-from afteraction.document.markdown import RawDocument, read_markdown
+from afteraction.document.markdown import RawDocument
 from afteraction.document.templates import _pattern
 from afteraction.profiles.schema import Profile
 
@@ -41,8 +41,7 @@ def score(raw: RawDocument, profile: Profile) -> float:
     return 0.7 * heading_score + 0.2 * label_score + (0.1 if exact_title else 0.0)
 
 
-def recognize(text: str, profiles: list[Profile], file: str | None = None) -> Match | None:
+def recognize(raw: RawDocument, profiles: list[Profile]) -> Match | None:
     """Return the best-fitting profile, or None when no profile fits well enough."""
-    raw = read_markdown(text, file)
     best = max((Match(p, score(raw, p)) for p in profiles), key=lambda m: m.score, default=None)
     return best if best is not None and best.score >= THRESHOLD else None
