@@ -305,3 +305,20 @@ def test_untitled_opening_prose_is_the_summary(registry):
         """,
     )
     assert record.summary == "On 18th April 2021 a researcher found a flaw."
+
+
+def test_related_incidents_written_as_bullets_bind_to_related(registry):
+    sre = registry.get("sre")
+    text = render_markdown(read_document("# Postmortem: Cache outage\n", sre).record, sre)
+    text = text.replace(
+        "## Related Incidents\n",
+        "## Related Incidents\n\n- INC-2025-014: the same cache filled up\n- INC-2025-020\n",
+    )
+    record = read_document(text, sre).record
+    assert [(r.id, r.note) for r in record.related] == [
+        ("INC-2025-014", "the same cache filled up"),
+        ("INC-2025-020", None),
+    ]
+    assert "- INC-2025-014: the same cache filled up\n- INC-2025-020\n" in render_markdown(
+        record, sre
+    )

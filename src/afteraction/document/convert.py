@@ -29,7 +29,7 @@ from afteraction.document.templates import slots
 from afteraction.document.values import format_datetime, format_money
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.errors import AfteractionError
-from afteraction.model import ActionItem, Incident, Money, Section, SignOff
+from afteraction.model import ActionItem, Incident, Money, Section
 from afteraction.profiles.schema import Profile, SectionSpec
 
 ADDITIONAL = "Additional information"
@@ -225,26 +225,33 @@ def _move_actions(moved: Incident, source: Profile, target: Profile, home: _Home
         home.section("Action item details", _table(details, Context.for_profile(target)))
 
 
-def _move_sign_offs(moved: Incident, target: Profile, home: _Homeless) -> None:
-    """Keep in each sign-off what the target's sign-off section writes; list the rest."""
-    spec = next(s for s in target.sections if s.bind == "sign_offs")
-    if spec.layout != "lines":
+def _move_item_details(
+    moved: Incident, target: Profile, home: _Homeless, bind: str, label: str
+) -> None:
+    """Keep in each entry what the target's one-line-per-entry section writes; list the rest.
+
+    Sign-offs written as lines and related incidents written as bullets have
+    an item template; what it has no slot for goes under "``label`` details".
+    """
+    spec = next(s for s in target.sections if s.bind == bind)
+    if spec.layout not in ("lines", "bullets") or not spec.item:
         return
-    writable = {"role", *item_attrs(spec.item or "**{role}**: {name} Date: {date}")}
-    details: list[SignOff] = []
-    for entry in moved.sign_offs:
-        kept = SignOff(role=entry.role)
-        for name in SignOff.model_fields:
+    entries: list[BaseModel] = getattr(moved, bind)
+    key = next(iter(type(entries[0]).model_fields))
+    writable = {key, *item_attrs(spec.item)}
+    details: list[BaseModel] = []
+    for entry in entries:
+        kept = type(entry).model_validate({key: getattr(entry, key)})
+        for name in type(entry).model_fields:
             if getattr(entry, name) is not None and name not in writable:
                 setattr(kept, name, getattr(entry, name))
                 setattr(entry, name, None)
-        if kept.model_dump(exclude_defaults=True).keys() - {"role"}:
+        if kept.model_dump(exclude_defaults=True).keys() - {key}:
             details.append(kept)
-    moved.sign_offs = [
-        e for e in moved.sign_offs if e.model_dump(exclude_none=True).keys() - {"role"}
-    ]
+    if bind == "sign_offs":  # a sign-off line with only its role is the blank template's
+        entries[:] = [e for e in entries if e.model_dump(exclude_none=True).keys() - {key}]
     if details:
-        home.section("Sign-off details", _table(details, Context.for_profile(target)))
+        home.section(f"{label} details", _table(details, Context.for_profile(target)))
 
 
 def _move_lists(
@@ -270,7 +277,9 @@ def _move_lists(
     if moved.action_items:
         _move_actions(moved, source, target, home)
     if moved.sign_offs:
-        _move_sign_offs(moved, target, home)
+        _move_item_details(moved, target, home, "sign_offs", "Sign-off")
+    if moved.related:
+        _move_item_details(moved, target, home, "related", "Related incident")
 
 
 def _fits(spec: SectionSpec | None, body: str, target: Profile) -> bool:

@@ -6,10 +6,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from afteraction.document.blocks import Block
+from afteraction.document.blocks import Block, ListItem
 from afteraction.document.context import Context
 from afteraction.document.kinds.common import (
+    fill_item,
+    item_attrs,
     match_columns,
+    match_item,
     read_date,
     render_table,
     written_columns,
@@ -32,6 +35,12 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     items: list[BaseModel] = getattr(record, spec.bind)
     if not items:
         return spec.hint if ctx.hints and spec.hint else ""
+    if spec.layout == "bullets" and spec.item:
+        names = item_attrs(spec.item)
+        return "\n".join(
+            "- " + fill_item(spec.item, {n: _text(getattr(i, n, None)) for n in names})
+            for i in items
+        )
     columns = written_columns(spec, _generic(spec), items)
     rows = [[_text(getattr(item, c.attr, None)) for c in columns] for item in items]
     return render_table([c.header for c in columns], rows)
@@ -56,24 +65,46 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
     """Read the first table with matching headers into the bound list."""
     if spec.bind is None:
         return blocks
-    model = MODELS[spec.bind]
     target: list[Any] = getattr(record, spec.bind)
     leftover: list[Block] = []
     for block in blocks:
+        if block.kind == "list" and spec.layout == "bullets" and spec.item and not target:
+            kept = [i for i in block.items if not _from_item(spec, i, target, ctx)]
+            if kept:
+                leftover.append(Block("list", "\n".join(i.source for i in kept), block.line))
+            continue
         columns = [*spec.columns, *_generic(spec)]
         attrs = match_columns(block.header, columns) if block.kind == "table" else []
         if block.kind != "table" or target or not any(attrs):
             leftover.append(block)
             continue
-        required = next(iter(model.model_fields))
         for index, row in enumerate(block.rows):
-            values: dict[str, Any] = {}
-            for attr, cell in zip(attrs, row, strict=False):
-                if attr and cell and not is_placeholder(cell):
-                    if attr == "date":
-                        values[attr] = read_date(cell, ctx, block.line + 2 + index, spec.heading)
-                    else:
-                        values[attr] = cell
-            if values.get(required):
-                target.append(model.model_validate(values))
+            cells = dict(zip(attrs, row, strict=False))
+            _add(spec, cells, target, ctx, block.line + 2 + index)
     return leftover
+
+
+def _add(
+    spec: SectionSpec, cells: dict[str | None, str], target: list[Any], ctx: Context, line: int
+) -> bool:
+    """Append the row written as ``cells``; False when it lacks the model's first attribute."""
+    assert spec.bind is not None
+    model = MODELS[spec.bind]
+    values: dict[str, Any] = {}
+    for attr, cell in cells.items():
+        if attr and cell and not is_placeholder(cell):
+            values[attr] = read_date(cell, ctx, line, spec.heading) if attr == "date" else cell
+    if not values.get(next(iter(model.model_fields))):
+        return False
+    target.append(model.model_validate(values))
+    return True
+
+
+def _from_item(spec: SectionSpec, item: ListItem, target: list[Any], ctx: Context) -> bool:
+    """Read one bullet written with the section's item template."""
+    assert spec.item is not None
+    values = match_item(spec.item, item.all_text())
+    if values is None:
+        return False
+    cells: dict[str | None, str] = {name: text for name, text in values.items()}
+    return _add(spec, cells, target, ctx, item.line)
