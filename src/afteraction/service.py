@@ -17,6 +17,7 @@ from afteraction.document.render import render_markdown
 from afteraction.errors import ParseError, UsageError
 from afteraction.model import Incident
 from afteraction.profiles import Profile, ProfileRegistry
+from afteraction.profiles.ids import id_regex
 
 FORMATS = ("md", "html", "json")
 
@@ -84,21 +85,6 @@ def render_draft(record: Incident, profile: Profile) -> str:
 def convert_record(record: Incident, source: Profile, target: Profile) -> Incident:
     """Re-home a record in another profile."""
     return convert(record, source, target)
-
-
-def id_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a profile ID pattern (``INC-{YYYY}{MM}{DD}-{NNN}``) to a regex."""
-    parts = re.split(r"(\{[A-Z#]+\})", pattern)
-    out = []
-    for part in parts:
-        if part.startswith("{") and part.endswith("}"):
-            token = part[1:-1]
-            name = {"YYYY": "year", "MM": "month", "DD": "day"}.get(token, "seq")
-            count = f"{len(token)}," if name == "seq" else str(len(token))
-            out.append(f"(?P<{name}>\\d{{{count}}})")
-        else:
-            out.append(re.escape(part))
-    return re.compile("".join(out))
 
 
 def next_id(profile: Profile, day: date, folder: Path) -> str:

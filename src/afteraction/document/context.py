@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
+from typing import Any
 
 from afteraction.document.timetext import Day
 from afteraction.document.zones import resolve_zone
@@ -32,6 +33,21 @@ class PendingTime:
     clock: time | None
     zone: tzinfo | None
     line: int
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value that could not be read as written, and where it is."""
+
+    message: str
+    line: int | None = None
+    field: str | None = None
+    code: str = "value"
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{where}{self.field + ': ' if self.field else ''}{self.message}"
 
 
 @dataclass
@@ -43,7 +59,10 @@ class Context:
     file: str | None = None
     ref_date: date | None = None
     hints: bool = False
-    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    collect: bool = False
+    lines: dict[str, int] = field(default_factory=dict)
+    zoneless: set[str] = field(default_factory=set)
     deferred: list[Callable[[], None]] = field(default_factory=list)
     strict: bool = True
     partials: dict[str, Partial] = field(default_factory=dict)
@@ -65,12 +84,26 @@ class Context:
         """Return ``value`` in this document's zone."""
         return value.astimezone(self.zone)
 
-    def fail(self, message: str, line: int | None, field: str | None = None) -> None:
-        """Raise on bad input when strict; otherwise record a warning and go on."""
-        if self.strict:
+    def fail(
+        self, message: str, line: int | None, field: str | None = None, *, code: str = "value"
+    ) -> None:
+        """Raise on bad input when strict; otherwise (or when collecting) record it and go on.
+
+        ``code`` says what kind of value it was: ``date``, ``bool``, ``choice``,
+        ``priority``, ``form`` (not in the template's form) or ``time``.
+        """
+        if self.strict and not self.collect:
             raise FieldValueError(message, file=self.file, line=line, field=field)
-        where = f"line {line}: " if line else ""
-        self.warnings.append(f"{where}{field + ': ' if field else ''}{message}")
+        self.problems.append(Problem(message, line, field, code))
+
+    def locate(self, path: str, line: int | None) -> None:
+        """Remember the first line a record part (``severity``, ``timeline[3]``) was read from."""
+        if line is not None:
+            self.lines.setdefault(path, line)
+
+    def locate_item(self, bind: str, items: list[Any], line: int | None) -> None:
+        """Remember the line of the item just appended to the record's list ``bind``."""
+        self.locate(f"{bind}[{len(items) - 1}]", line)
 
     def finish(self, record: Incident) -> None:
         """Run the work that needed the whole document (times needing a date)."""

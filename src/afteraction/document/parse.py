@@ -15,7 +15,7 @@ from functools import cache
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
-from afteraction.document.context import Context
+from afteraction.document.context import Context, Problem
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
@@ -138,6 +138,7 @@ def _strip_footer(raw: RawDocument, profile: Profile) -> None:
 
 def _parse_title(raw: RawDocument, profile: Profile, record: Incident, ctx: Context) -> None:
     title = raw.title
+    ctx.locate("title", raw.title_line)
     fm_title = raw.front_matter.get("title")
     if title is None:
         if fm_title:
@@ -228,6 +229,7 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
                 visit(child)
             return
         used.add(spec.key)
+        ctx.locate(f"section.{spec.key}", section.line)
         valued = valued_heading(spec, section.heading)
         if valued and spec.heading_value is not None:
             parse_template(
@@ -317,9 +319,14 @@ def _place_key_times(record: Incident, ctx: Context, ref: date | None) -> None:
                 record.fields["date"] = part.day.isoformat()
             elif part.clock is not None:
                 ctx.fail(
-                    f"time {part.clock:%H:%M} has no date: write the incident date", part.line, path
+                    f"time {part.clock:%H:%M} has no date: write the incident date",
+                    part.line,
+                    path,
+                    code="time",
                 )
             continue
+        if part.zone is None:
+            ctx.zoneless.add(path)
         value = combine(day, part.clock, part.zone or ctx.zone)
         if (
             path != "times.started"
@@ -353,6 +360,8 @@ def _place_events(ctx: Context, ref: date | None) -> None:
                 )
                 pending.event.extra.setdefault("Time", written)
             continue
+        if pending.zone is None:
+            ctx.zoneless.add(pending.path)
         value = combine(day, pending.clock, pending.zone or ctx.zone)
         if (
             not ctx.strict
@@ -408,10 +417,24 @@ def _read_front_matter(front: dict[str, object], record: Incident) -> None:
 
 @dataclass
 class Parsed:
-    """A record read from a document, with what the reading had to guess."""
+    """A record read from a document, with where each part was written.
+
+    ``problems`` are the values that could not be read (bad input in a lenient
+    or collecting reading); ``lines`` maps record paths (``severity``,
+    ``action_items[2]``, ``section.timeline``) to the line they were read
+    from; ``zoneless`` names the times read with no zone stated anywhere.
+    """
 
     record: Incident
-    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+    zoneless: set[str] = field(default_factory=set)
+    stated_duration: str | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """Return the problems as one line each."""
+        return [str(p) for p in self.problems]
 
 
 def parse_markdown(
@@ -427,14 +450,17 @@ def read_document(
     *,
     file: str | None = None,
     strict: bool = True,
+    collect: bool = False,
     raw: RawDocument | None = None,
 ) -> Parsed:
-    """Read a Markdown postmortem, returning the record and any warnings.
+    """Read a Markdown postmortem, returning the record and where its parts were written.
 
     ``raw`` is ``text`` already split (by recognition); reading changes it.
+    With ``collect``, a strict reading records bad values as problems
+    instead of raising (the linter reports them all).
     """
     raw = raw or read_markdown(text, file)
-    ctx = Context.for_profile(profile, file=file, strict=strict)
+    ctx = Context.for_profile(profile, file=file, strict=strict, collect=collect)
     ctx.dayfirst = guess_dayfirst(text)
     if not strict:
         bullets_as_sections(raw, profile)
@@ -464,4 +490,4 @@ def read_document(
         record.fields[FRONT_MATTER] = raw.front_matter_source
         _read_front_matter(raw.front_matter, record)
     _keep_stated_duration(record, ctx)
-    return Parsed(record, ctx.warnings)
+    return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)

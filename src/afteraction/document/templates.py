@@ -196,12 +196,14 @@ def parse_template(
     document is read, because their date may be written elsewhere.
     """
     text = text.strip()
+    pattern, names = _pattern(template)
+    for slot in names:
+        ctx.locate(slot.path, line)
     if not text or (hint is not None and text == hint.strip()) or is_placeholder(text):
         return True
-    pattern, names = _pattern(template)
     match = pattern.fullmatch(text) or pattern.fullmatch(text + " ")
     if match is None:
-        ctx.fail(f"'{text}' is not in the form '{template}'", line, label)
+        ctx.fail(f"'{text}' is not in the form '{template}'", line, label, code="form")
         return False
     for index, slot in enumerate(names):
         raw = match.group(f"s{index}")
@@ -225,7 +227,7 @@ def parse_template(
                     value = canonical_choice(slot.path, value, ctx, choices, line, label)
                 set_path(record, slot.path, value)
         except ValueFormatError as exc:
-            ctx.fail(str(exc), line, label)
+            ctx.fail(str(exc), line, label, code=slot.fmt or "value")
             return False
     return True
 
@@ -245,5 +247,7 @@ def canonical_choice(
     for option in allowed:
         if option.lower() == value.lower():
             return option
-    ctx.fail(f"'{value}' is not allowed (allowed: {', '.join(allowed)})", line, label)
+    ctx.fail(
+        f"'{value}' is not allowed (allowed: {', '.join(allowed)})", line, label, code="choice"
+    )
     return value

@@ -84,6 +84,7 @@ class SectionSpec(_Spec):
     aliases: list[str] = Field(default_factory=list)
     bind: str | None = None
     required: bool = False
+    required_from: str | None = None
     text: str | None = None
     lead: str | None = None
     hint: str | None = None
@@ -180,6 +181,13 @@ class Profile(_Spec):
         missing = [s for s in ACTION_STATES if s not in self.action_states]
         if missing:
             raise ValueError(f"action_states lacks {', '.join(missing)}")
+        names = [s.name for s in self.statuses]
+        for spec in self.sections:
+            if spec.required_from is not None and spec.required_from not in names:
+                raise ValueError(
+                    f"section '{spec.key}': required_from '{spec.required_from}' is not a status"
+                    f" (statuses: {', '.join(names)})"
+                )
         ranks = [level.rank for level in self.severity]
         if len(set(ranks)) != len(ranks):
             raise ValueError("severity ranks must be unique")
@@ -191,6 +199,22 @@ class Profile(_Spec):
             if spec.key == key:
                 return spec
         raise KeyError(key)
+
+    def requires(self, spec: SectionSpec, status: str | None) -> bool:
+        """Say whether a document at ``status`` must fill section ``spec``.
+
+        A ``required_from`` section must be filled once the document reaches
+        that status in the workflow's order; a ``required`` one once it is
+        final (always, in a profile with no final status).
+        """
+        if spec.required_from is None and not spec.required:
+            return False
+        first = spec.required_from or next(iter(self.final_statuses()), None)
+        if first is None:
+            return True
+        names = [s.name.lower() for s in self.statuses]
+        at = names.index(status.lower()) if status and status.lower() in names else 0
+        return at >= names.index(first.lower())
 
     def final_statuses(self) -> list[str]:
         """Return the statuses that mean signed off and finished."""

@@ -180,6 +180,7 @@ def _build(
                 f"priority '{raw}' is not in the scale ({', '.join(profile.priorities)})",
                 line,
                 "priority",
+                code="priority",
             )
             data["priority"] = raw
         elif attr in ActionItem.model_fields:
@@ -269,6 +270,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         built = _build(values, spec, line, ctx, extra)
         if built is not None:
             record.action_items.append(built)
+            ctx.locate_item("action_items", record.action_items, line)
 
     for block in blocks:
         if block.kind == "heading":

@@ -63,7 +63,6 @@ def _factor(spec: SectionSpec, item: ListItem) -> Factor:
 
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
     """Read the first list as the factors; keep other text."""
-    del ctx
     leftover: list[Block] = []
     for block in blocks:
         if block.kind != "list" or record.contributing_factors:
@@ -72,4 +71,5 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         for item in block.items:
             if not is_placeholder(item.text):
                 record.contributing_factors.append(_factor(spec, item))
+                ctx.locate_item("contributing_factors", record.contributing_factors, item.line)
     return leftover

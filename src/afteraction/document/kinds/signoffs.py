@@ -94,6 +94,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                     built = _build(values, block.line + 2 + index, ctx)
                     if built is not None:
                         record.sign_offs.append(built)
+                        ctx.locate_item("sign_offs", record.sign_offs, block.line + 2 + index)
                 continue
         if block.kind == "paragraph" and spec.layout == "lines":
             template = spec.item or "**{role}**: {name} Date: {date}"
@@ -106,6 +107,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                 built = _build(found, block.line + offset, ctx)
                 if built is not None:
                     record.sign_offs.append(built)
+                    ctx.locate_item("sign_offs", record.sign_offs, block.line + offset)
             if kept:
                 leftover.append(Block("paragraph", "\n".join(kept), block.line))
             continue

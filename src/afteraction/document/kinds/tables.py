@@ -97,6 +97,7 @@ def _add(
     if not values.get(next(iter(model.model_fields))):
         return False
     target.append(model.model_validate(values))
+    ctx.locate_item(spec.bind, target, line)
     return True
 
 

@@ -120,7 +120,9 @@ class _Reading:
         day = (moment.when if moment else None) or self.day
         zone = (moment.zone if moment else None) or self.zone or self.ctx.section_zone
         clock = moment.clock if moment else None
-        self.ctx.pending_events.append(PendingTime(event, day, clock, zone, line))
+        path = f"timeline[{len(self.record.timeline) - 1}]"
+        self.ctx.locate(path, line)
+        self.ctx.pending_events.append(PendingTime(event, day, clock, zone, line, path))
         self.day_used = True
         self.last = event
         return event

@@ -32,7 +32,7 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
 
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
     """Read the first numbered list as the chain; keep other text."""
-    del spec, ctx
+    del spec
     leftover: list[Block] = []
     for block in blocks:
         if block.kind != "list" or not block.ordered or record.whys:
@@ -54,4 +54,5 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                 question = None
             if answer and not is_placeholder(answer) and answer != "(Root Cause)":
                 record.whys.append(Why(question=question, answer=answer))
+                ctx.locate_item("whys", record.whys, item.line)
     return leftover

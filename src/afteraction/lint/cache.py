@@ -1,0 +1,98 @@
+"""Remember each file's findings, keyed by its content and the configuration.
+
+One JSON file per configuration fingerprint under the cache folder holds,
+for every file linted, its size, modification time, content digest,
+findings and facts. A file whose size and time are unchanged is not read
+again; one whose digest is unchanged is not linted again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from afteraction.lint.finding import Finding
+from afteraction.lint.rule import Facts
+
+PREFIX = "lint-"
+
+
+def digest(text: str) -> str:
+    """Return the content digest the cache compares."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass
+class Cached:
+    """A file's results as the cache holds them."""
+
+    findings: list[Finding]
+    facts: Facts | None
+
+
+class LintCache:
+    """The results of earlier runs under one configuration fingerprint."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.file = folder / f"{PREFIX}{fingerprint}.json"
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.changed = False
+        try:
+            self.entries = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def lookup(self, path: Path, stat: os.stat_result, text: str | None = None) -> Cached | None:
+        """Return the stored results for ``path`` if its content is unchanged.
+
+        Without ``text`` only the size and time are compared; with it, the digest.
+        """
+        entry = self.entries.get(str(path.resolve()))
+        if entry is None:
+            return None
+        same_stat = entry["size"] == stat.st_size and entry["mtime"] == stat.st_mtime_ns
+        if not same_stat and (text is None or entry["digest"] != digest(text)):
+            return None
+        if not same_stat:
+            entry["size"], entry["mtime"] = stat.st_size, stat.st_mtime_ns
+            self.changed = True
+        findings = [Finding.from_dict(f) for f in entry["findings"]]
+        facts = Facts.from_dict(entry["facts"]) if entry["facts"] else None
+        return Cached(findings, facts)
+
+    def store(
+        self,
+        path: Path,
+        stat: os.stat_result,
+        text: str,
+        findings: list[Finding],
+        facts: Facts | None,
+    ) -> None:
+        """Keep a file's results for the next run."""
+        self.entries[str(path.resolve())] = {
+            "size": stat.st_size,
+            "mtime": stat.st_mtime_ns,
+            "digest": digest(text),
+            "findings": [f.to_dict() for f in findings],
+            "facts": facts.to_dict() if facts else None,
+        }
+        self.changed = True
+
+    def save(self) -> None:
+        """Write the cache (atomically) and drop caches of other configurations."""
+        if not self.changed:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        temporary = self.file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(self.file)
+        for old in self.folder.glob(f"{PREFIX}*.json"):
+            if old != self.file:
+                old.unlink(missing_ok=True)
+        self.changed = False

@@ -1,0 +1,139 @@
+"""The shape of a lint rule: a class with a stable ID, documentation and a check.
+
+A rule looks at one document (``check``) or, as a ``CorpusRule``, at what
+every linted document states (``check_corpus``: IDs, related incidents,
+links), which is kept in the cache so a second run costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from afteraction.errors import UsageError
+from afteraction.lint.document import LintDocument
+from afteraction.lint.finding import Edit, Finding
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What rules need besides the document: the date "today" is, for overdue checks."""
+
+    today: date
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A thing a document names at a place: an incident ID, a linked file."""
+
+    value: str
+    line: int
+    col: int
+
+
+@dataclass
+class Facts:
+    """What one document states that other documents can contradict or resolve."""
+
+    path: str
+    profile: str
+    incident_id: Mention | None = None
+    related: list[Mention] = field(default_factory=list)
+    links: list[Mention] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the facts as JSON-ready data (for the cache)."""
+
+        def pack(m: Mention) -> list[Any]:
+            return [m.value, m.line, m.col]
+
+        return {
+            "path": self.path,
+            "profile": self.profile,
+            "id": pack(self.incident_id) if self.incident_id else None,
+            "related": [pack(m) for m in self.related],
+            "links": [pack(m) for m in self.links],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Facts:
+        """Rebuild facts from :meth:`to_dict`."""
+        return cls(
+            data["path"],
+            data["profile"],
+            Mention(*data["id"]) if data["id"] else None,
+            [Mention(*m) for m in data["related"]],
+            [Mention(*m) for m in data["links"]],
+        )
+
+
+class Rule:
+    """One check. Subclasses set the class attributes and implement ``check``.
+
+    ``id`` never changes once released; a retired or renamed ID stays in
+    ``aliases``. ``options`` are the rule's settings with their defaults, set
+    per project in ``[tool.afteraction.lint.rules.<ID or name>]``.
+    """
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    rationale: ClassVar[str]
+    fixable: ClassVar[bool] = False
+    aliases: ClassVar[tuple[str, ...]] = ()
+    options: ClassVar[Mapping[str, Any]] = {}
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        settings = dict(settings or {})
+        unknown = sorted(set(settings) - set(self.options))
+        if unknown:
+            known = ", ".join(self.options) or "none"
+            raise UsageError(
+                f"rule {self.id} ({self.name}) has no option '{unknown[0]}' (options: {known})"
+            )
+        for key, value in settings.items():
+            default = self.options[key]
+            if default is not None and not isinstance(value, type(default)):
+                raise UsageError(
+                    f"rule {self.id} option '{key}' must be a {type(default).__name__},"
+                    f" not {value!r}"
+                )
+        self.settings: dict[str, Any] = {**self.options, **settings}
+
+    def check(self, doc: LintDocument, ctx: RuleContext) -> Iterable[Finding]:
+        """Yield the findings in one document."""
+        raise NotImplementedError
+
+    def finding(
+        self,
+        doc: LintDocument,
+        line: int | None,
+        message: str,
+        *,
+        needle: str | None = None,
+        col: int | None = None,
+        edits: Iterable[Edit] = (),
+    ) -> Finding:
+        """Build a finding at ``line`` (1 when unknown), at ``needle`` or ``col`` on it."""
+        at = line or 1
+        column = col if col is not None else doc.column(at, needle)
+        return Finding(doc.path, at, column, self.id, self.name, message, tuple(edits))
+
+
+class CorpusRule(Rule):
+    """A rule over what all the linted documents state (shared IDs, unknown references)."""
+
+    def check(self, doc: LintDocument, ctx: RuleContext) -> Iterable[Finding]:
+        """Look at nothing per document: corpus rules work on facts."""
+        del doc, ctx
+        return ()
+
+    def check_corpus(self, facts: Facts, corpus: list[Facts]) -> Iterable[Finding]:
+        """Yield the findings in one document, given what every document in the corpus states."""
+        raise NotImplementedError
+
+    def at(self, path: str, mention: Mention, message: str) -> Finding:
+        """Build a finding at a mention in a file."""
+        return Finding(path, mention.line, mention.col, self.id, self.name, message)

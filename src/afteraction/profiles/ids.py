@@ -1,0 +1,26 @@
+"""Incident-ID patterns such as ``INC-{YYYY}{MM}{DD}-{NNN}``, as regular expressions."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+
+@cache
+def id_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a profile ID pattern to a regex with ``year``, ``month``, ``day``, ``seq`` groups.
+
+    ``{YYYY}``, ``{MM}`` and ``{DD}`` are the date; ``{NNN}`` or ``{###}`` is a
+    sequence number of at least that many digits.
+    """
+    parts = re.split(r"(\{[A-Z#]+\})", pattern)
+    out = []
+    for part in parts:
+        if part.startswith("{") and part.endswith("}"):
+            token = part[1:-1]
+            name = {"YYYY": "year", "MM": "month", "DD": "day"}.get(token, "seq")
+            count = f"{len(token)}," if name == "seq" else str(len(token))
+            out.append(f"(?P<{name}>\\d{{{count}}})")
+        else:
+            out.append(re.escape(part))
+    return re.compile("".join(out))
