@@ -16,7 +16,13 @@ UV         := $(TOOLS)/bin/uv
 UV_STAMP   := $(TOOLS)/.uv-$(UV_VERSION)
 VENV       := .venv
 SYNC_STAMP := $(VENV)/.synced
-SRC_DIRS   := src tests bench
+SRC_DIRS   := src tests bench tools
+# The official SARIF 2.1.0 JSON schema, which the tests validate `aar lint -f sarif` against,
+# ships in this npm package (fetched from the npm registry, checked against its digest).
+SARIF_PKG    := @microsoft/jest-sarif@1.0.0-beta.0
+SARIF_TGZ    := microsoft-jest-sarif-1.0.0-beta.0.tgz
+SARIF_SHA    := 748e2c3d1a842e7bb258416685c7ea3a0da40005b72267b2052c2856d48ad102
+SARIF_SCHEMA := $(TOOLS)/sarif/sarif-2.1.0-rtm.5.json
 
 # Never let uv fetch a Python build of its own; use the machine's python3.
 export UV_PYTHON_DOWNLOADS := never
@@ -51,6 +57,13 @@ $(SYNC_STAMP): $(UV_STAMP) pyproject.toml requirements.lock
 
 setup: $(SYNC_STAMP)
 
+$(SARIF_SCHEMA):
+	mkdir -p $(TOOLS)/sarif
+	cd $(TOOLS)/sarif && npm pack "$(SARIF_PKG)" --silent >/dev/null </dev/null
+	echo "$(SARIF_SHA)  $(TOOLS)/sarif/$(SARIF_TGZ)" | sha256sum --check --quiet
+	tar -xzOf $(TOOLS)/sarif/$(SARIF_TGZ) package/lib/schemas/sarif-2.1.0-rtm.5.json > $@.tmp
+	mv $@.tmp $@
+
 # ---------------------------------------------------------------- checks
 lint: $(SYNC_STAMP)
 	$(VENV)/bin/ruff check $(SRC_DIRS)
@@ -58,10 +71,10 @@ lint: $(SYNC_STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-pytest: $(SYNC_STAMP)
+pytest: $(SYNC_STAMP) $(SARIF_SCHEMA)
 	$(VENV)/bin/pytest
 
-test: lint
+test: lint $(SARIF_SCHEMA)
 	$(VENV)/bin/pytest
 
 fix: $(SYNC_STAMP)

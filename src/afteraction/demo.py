@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from afteraction.document.convert import convert
@@ -19,10 +19,15 @@ from afteraction.model import (
     Why,
 )
 from afteraction.profiles import Profile
+from afteraction.profiles.ids import format_id
 
 
 def _at(hour: int, minute: int) -> datetime:
     return datetime(2026, 11, 3, hour, minute, tzinfo=UTC)
+
+
+# Follow-up reviews a profile schedules, days after the incident.
+_REVIEWS = {"review_week": 7, "review_month": 30}
 
 
 def demo_record(profile: Profile) -> Incident:
@@ -43,7 +48,7 @@ def demo_record(profile: Profile) -> Incident:
         ("Add the stale-limit case to the drill runbook", "li.wei", date(2026, 12, 3), "open"),
     ]
     record = Incident(
-        id="INC-20261103-001",
+        id=format_id(profile.id_pattern, date(2026, 11, 3), 1),
         title="Order gateway rejected orders after a risk-limit push",
         profile=profile.name,
         severity=severity,
@@ -111,8 +116,14 @@ def demo_record(profile: Profile) -> Incident:
         ],
         related=[
             RelatedIncident(
-                id="INC-20260914-002", date=date(2026, 9, 14), note="Same generator fallback"
+                id=format_id(profile.id_pattern, date(2026, 9, 14), 2),
+                date=date(2026, 9, 14),
+                note="Same generator fallback",
             )
         ],
     )
+    for spec in profile.sections:
+        for name, days in _REVIEWS.items():
+            if spec.heading_value and f"fields.{name}" in spec.heading_value:
+                record.fields[name] = (date(2026, 11, 3) + timedelta(days=days)).isoformat()
     return convert(record, profile, profile)

@@ -52,5 +52,9 @@ class FieldValueError(ParseError):
     """A field holds a value its profile does not allow (bad date, unknown severity)."""
 
 
+class RuleError(AfteractionError):
+    """A lint rule failed on a document (a bug in the rule, reported instead of crashing)."""
+
+
 class UsageError(AfteractionError):
     """The user asked for something that cannot be done as asked."""

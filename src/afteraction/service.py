@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -15,9 +15,13 @@ from afteraction.document.parse import read_document
 from afteraction.document.recognize import recognize
 from afteraction.document.render import render_markdown
 from afteraction.errors import ParseError, UsageError
+from afteraction.lint.config import LintConfig
+from afteraction.lint.engine import Linter, LintReport
+from afteraction.lint.files import find_documents
+from afteraction.lint.registry import RuleRegistry
 from afteraction.model import Incident
 from afteraction.profiles import Profile, ProfileRegistry
-from afteraction.profiles.ids import id_regex
+from afteraction.profiles.ids import format_id, id_regex
 
 FORMATS = ("md", "html", "json")
 
@@ -100,14 +104,7 @@ def next_id(profile: Profile, day: date, folder: Path) -> str:
                     f"{day:%d}",
                 ):
                     taken = max(taken, int(match["seq"]))
-    width = next(len(t) for t in re.findall(r"\{([N#]+)\}", profile.id_pattern))
-    return (
-        profile.id_pattern.replace("{YYYY}", f"{day:%Y}")
-        .replace("{MM}", f"{day:%m}")
-        .replace("{DD}", f"{day:%d}")
-        .replace("{" + "N" * width + "}", f"{taken + 1:0{width}d}")
-        .replace("{" + "#" * width + "}", f"{taken + 1:0{width}d}")
-    )
+    return format_id(profile.id_pattern, day, taken + 1)
 
 
 def new_record(
@@ -139,3 +136,60 @@ def new_record(
 def schema() -> str:
     """Return the JSON Schema of the record."""
     return json.dumps(Incident.model_json_schema(), indent=2) + "\n"
+
+
+CACHE_FOLDER = ".aar-cache"
+
+
+@dataclass
+class LintRun:
+    """What ``aar lint`` was asked to do, beyond the configuration."""
+
+    arguments: list[str]
+    today: date
+    fix: bool = False
+    profile: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    cache: bool = True
+
+
+def lint_config(config: LintConfig, run: LintRun) -> LintConfig:
+    """Return the configuration with the command line's ``--select``/``--ignore`` applied."""
+    if not run.select and not run.ignore:
+        return config
+    update: dict[str, object] = {"ignore": [*config.ignore, *run.ignore]}
+    if run.select:
+        update["select"] = run.select
+    return config.model_copy(update=update)
+
+
+def lint(
+    run: LintRun,
+    config: LintConfig,
+    profiles: ProfileRegistry,
+    *,
+    start: Callable[[int], Callable[[], None] | None] | None = None,
+) -> LintReport:
+    """Lint the postmortems the arguments name; ``start(total)`` returns a progress callback."""
+    config = lint_config(config, run)
+    rules = RuleRegistry.discover()
+    paths = find_documents(run.arguments or ["."], config)
+    corpus = find_documents([str(config.root / g) for g in config.corpus], config)
+    if not paths:
+        raise UsageError(f"no Markdown files in {', '.join(run.arguments or ['.'])}")
+    linter = Linter(
+        config,
+        profiles,
+        rules,
+        today=run.today,
+        profile=run.profile,
+        cache_folder=config.root / CACHE_FOLDER if run.cache else None,
+    )
+    advance = start(len(paths)) if start is not None else None
+    return linter.run(paths, fix=run.fix, corpus=corpus, advance=advance)
+
+
+def rule_registry() -> RuleRegistry:
+    """Return every known lint rule."""
+    return RuleRegistry.discover()

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from afteraction.errors import UsageError
+from afteraction.lint.config import LintConfig
 
 
 class Settings(BaseModel):
@@ -23,6 +24,9 @@ class Settings(BaseModel):
 
     profile_dirs: list[Path] = Field(
         default_factory=list, description="Folders of extra profile files."
+    )
+    lint: LintConfig = Field(
+        default_factory=LintConfig, description="What `aar lint` checks (the [lint] table)."
     )
 
 
@@ -54,6 +58,10 @@ def load_settings(start: Path, env: Mapping[str, str] | None = None) -> Settings
     folders = data.get("profile_dirs")
     if source is not None and isinstance(folders, list):
         data["profile_dirs"] = [source.parent / str(p) for p in folders]
+    lint = data.setdefault("lint", {})
+    if isinstance(lint, dict):
+        root = source.parent if source is not None else start
+        data["lint"] = {**{k.replace("-", "_"): v for k, v in lint.items()}, "root": root}
     if env.get("AAR_PROFILE_DIRS"):
         data["profile_dirs"] = [Path(p) for p in env["AAR_PROFILE_DIRS"].split(os.pathsep) if p]
     try:

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from afteraction import service
-from afteraction.cli.view import profile_view, record_view
+from afteraction.cli.view import lint_summary, profile_view, record_view, rules_view
 from afteraction.demo import demo_record
 from afteraction.document.values import ValueFormatError, parse_when
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
+from afteraction.lint.docs import rule_data, rule_header
+from afteraction.lint.formats import FORMATS
 from afteraction.model import Incident, compute_metrics
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.settings import Settings, load_settings
@@ -34,6 +38,8 @@ app = typer.Typer(
 profiles_app = typer.Typer(invoke_without_command=True, help="List and show postmortem profiles.")
 app.add_typer(profiles_app, name="profiles")
 out = Console()
+err = Console(stderr=True)
+PROGRESS_FROM = 50
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON with stable names.")]
 ProfileOpt = Annotated[
@@ -203,6 +209,103 @@ def show(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = False)
     out.print(record_view(loaded.record, loaded.profile))
 
 
+def _today(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field="--today") from None
+
+
+def _words(values: list[str]) -> list[str]:
+    return [w.strip() for v in values for w in v.split(",") if w.strip()]
+
+
+def _progress(total: int) -> Callable[[], None] | None:
+    """Return a progress callback on a terminal for long runs (else nothing)."""
+    if total < PROGRESS_FROM or not err.is_terminal:
+        return None
+    progress = Progress(
+        TextColumn("Linting"), BarColumn(), MofNCompleteColumn(), console=err, transient=True
+    )
+    task = progress.add_task("lint", total=total)
+    progress.start()
+
+    def advance() -> None:
+        progress.advance(task)
+        if progress.finished:
+            progress.stop()
+
+    return advance
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders or globs (default: .).")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, sarif or github.")
+    ] = "text",
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place.")] = False,
+    today: Annotated[
+        str | None, typer.Option(help="The date overdue items are judged by (YYYY-MM-DD).")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Rules to run: IDs, prefixes or names (repeatable).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(help="Rules to skip: IDs, prefixes or names (repeatable).")
+    ] = None,
+    profile_name: ProfileOpt = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Lint every file again, ignoring the cache.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+) -> int:
+    """Check postmortems: unfinished, inconsistent or blaming text; exit 1 on findings."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})", field="--format")
+    settings = _settings()
+    run = service.LintRun(
+        arguments=paths or [],
+        today=_today(today),
+        fix=fix,
+        profile=profile_name,
+        select=_words(select or []),
+        ignore=_words(ignore or []),
+        cache=not no_cache,
+    )
+    config = service.lint_config(settings.lint, run)
+    report = service.lint(run, settings.lint, _registry(settings), start=_progress)
+    _write(FORMATS[fmt](report, config), output)
+    err.print(lint_summary(report), highlight=False)
+    return report.exit_code()
+
+
+@app.command()
+def rules(
+    rule: Annotated[str | None, typer.Argument(help="A rule ID or name: show its page.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the lint rules, or show one rule's page."""
+    registry = service.rule_registry()
+    if rule is not None:
+        found = registry.get(rule)
+        if as_json:
+            out.print_json(json.dumps(rule_data(found)))
+        else:
+            sys.stdout.write(rule_header(found))
+        return
+    if as_json:
+        out.print_json(json.dumps([rule_data(r) for r in registry.ordered()]))
+        return
+    out.print(rules_view(registry.ordered()))
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the record."""
@@ -228,7 +331,7 @@ def demo(
 def main() -> None:
     """Run the CLI, turning afteraction errors into one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except AfteractionError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise SystemExit(2) from None
@@ -241,3 +344,5 @@ def main() -> None:
             exc.show()
             raise SystemExit(2) from None
         raise
+    if isinstance(result, int):
+        raise SystemExit(result)

@@ -10,6 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from afteraction.document.zones import resolve_zone
+from afteraction.lint.engine import LintReport
+from afteraction.lint.rule import Rule
 from afteraction.model import Incident, compute_metrics
 from afteraction.model.metrics import format_duration
 from afteraction.profiles import Profile
@@ -117,3 +119,31 @@ def profile_view(profile: Profile) -> Group:
     return Group(
         Panel(head, title=Text(f"{profile.name}: {profile.description}")), severity, sections
     )
+
+
+def rules_view(rules: list[type[Rule]]) -> Table:
+    """Return a table of the lint rules: ID, name, fixable, summary."""
+    table = Table(show_edge=False, box=None, padding=(0, 2))
+    for column in ("ID", "Name", "Fix", "Checks"):
+        table.add_column(column, no_wrap=column != "Checks")
+    for rule in rules:
+        table.add_row(rule.id, rule.name, "yes" if rule.fixable else "", Text(rule.summary))
+    return table
+
+
+def lint_summary(report: LintReport) -> Text:
+    """Return the one-line summary printed after the findings."""
+    files = len(report.files)
+    findings = report.findings
+    parts = []
+    if report.fixed:
+        parts.append(f"Fixed {report.fixed} finding(s).")
+    if findings:
+        fixable = sum(1 for f in findings if f.fixable)
+        tail = f" ({fixable} fixable with --fix)" if fixable else ""
+        parts.append(f"Found {len(findings)} finding(s) in {files} file(s){tail}.")
+    else:
+        parts.append(f"All checks passed ({files} file(s)).")
+    if report.errors:
+        parts.append(f"{len(report.errors)} file(s) could not be read.")
+    return Text(" ".join(parts))

@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-from afteraction.document.blocks import Block, blocks_from_tokens, markdown_parser
+from afteraction.document.blocks import Block, block_parser, blocks_from_tokens
 from afteraction.errors import ParseError
 
-_MD = markdown_parser()
+_MD = block_parser()
 
 
 @dataclass

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from afteraction import __version__
-from afteraction.errors import AfteractionError, ParseError
+from afteraction.errors import AfteractionError, ParseError, RuleError
 from afteraction.lint.cache import LintCache
 from afteraction.lint.config import LintConfig
 from afteraction.lint.document import LintDocument, read_for_lint
@@ -69,7 +69,7 @@ class LintReport:
 def _link_target(text: str) -> str | None:
     """Return the local file a reference points at, if it is one (not a URL or anchor)."""
     match = _LINK.search(text)
-    target = match["target"] if match else text.strip()
+    target = match["target"] if match else text.strip().strip("`").strip()
     if not target or " " in target or target.startswith("#") or "://" in target:
         return None
     if target.startswith("mailto:") or not ("/" in target or Path(target).suffix):
@@ -137,7 +137,10 @@ class Linter:
         doc = read_for_lint(text, path, self.profiles, self.profile)
         findings: list[Finding] = []
         for rule in rules:
-            findings.extend(rule.check(doc, self.context))
+            try:
+                findings.extend(rule.check(doc, self.context))
+            except Exception as exc:  # a broken rule must not stop the run
+                raise RuleError(f"rule {rule.id} ({rule.name}) failed: {exc!r}", file=path) from exc
         hidden = read_suppressions(text, self.registry)
         kept = [f for f in findings if not hidden.hides(f)]
         return FileReport(path, sorted(set(kept), key=Finding.sort_key), collect_facts(doc))
@@ -215,7 +218,7 @@ class Linter:
                 finding
                 for rule in self.config.rules_for(Path(report.path), self.registry)
                 if isinstance(rule, CorpusRule)
-                for finding in rule.check_corpus(report.facts, corpus)
+                for finding in rule.check_corpus(report.facts, corpus, bool(self.config.corpus))
             ]
             if found:
                 _add_visible(report, found, self.registry)

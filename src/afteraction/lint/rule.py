@@ -130,8 +130,12 @@ class CorpusRule(Rule):
         del doc, ctx
         return ()
 
-    def check_corpus(self, facts: Facts, corpus: list[Facts]) -> Iterable[Finding]:
-        """Yield the findings in one document, given what every document in the corpus states."""
+    def check_corpus(self, facts: Facts, corpus: list[Facts], complete: bool) -> Iterable[Finding]:
+        """Yield the findings in one document, given what every document in the corpus states.
+
+        ``complete`` is True when the configuration names where every
+        postmortem is (``corpus``), so an ID missing from it is unknown.
+        """
         raise NotImplementedError
 
     def at(self, path: str, mention: Mention, message: str) -> Finding:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 
 
@@ -24,3 +25,10 @@ def id_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(part))
     return re.compile("".join(out))
+
+
+def format_id(pattern: str, day: date, sequence: int) -> str:
+    """Write the incident ID of ``day``'s ``sequence``-th incident in ``pattern``."""
+    text = pattern.replace("{YYYY}", f"{day:%Y}").replace("{MM}", f"{day:%m}")
+    text = text.replace("{DD}", f"{day:%d}")
+    return re.sub(r"\{([N#]+)\}", lambda m: f"{sequence:0{len(m[1])}d}", text)

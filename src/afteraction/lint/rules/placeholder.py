@@ -1,0 +1,135 @@
+"""AAR101: no template placeholder is left in the document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from afteraction.lint.document import LintDocument
+from afteraction.lint.finding import Finding
+from afteraction.lint.rule import Rule, RuleContext
+from afteraction.profiles import Profile
+
+_PATTERNS = [
+    # [Name], $[amount], [Due date]: words, not a link, image, checkbox, footnote, reference
+    # or citation ("[1]", "[[1]](#refs)").
+    r"(?<![\[\]!\\])\$?\[(?![ xX]\]|\^|\d+\])[^\[\]\n]{0,80}[A-Za-z][^\[\]\n]{0,80}\](?![(\[:\]])",
+    r"\{[A-Za-z][^{}\n]{0,80}\}",  # {DATE}, {What was the factor}
+    r"(?<!\\)_{3,}",  # ___
+    r"\bYYYY(?:[-/]?MM(?:[-/]?DD)?)?\b|\bDD/MM/YYYY\b|\bMM/DD/YYYY\b",
+    r"\bHH:MM(?::SS)?\b",
+    r"\b[XYN] (?:hours?|minutes?|mins?|days?|seconds?|weeks?)\b",  # X hours Y minutes
+    r"\*\((?:[^()\n]|\([^()\n]*\))*\)\*",  # *(describe or "None")*
+    r"<[A-Z][A-Z_]{2,}>",  # <INCIDENT_ID>
+    r"\b[A-Za-z]+(?:\s?/\s?[A-Za-z]+)+\b",  # YES / NO, PASS/FAIL: checked against the choices
+]
+_FOUND = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+_CHOICE = re.compile(r"^[A-Za-z]+(?:\s?/\s?[A-Za-z]+)+$")
+_CODE_SPAN = re.compile(r"(`+)[^`\n]*?\1")
+_COMMENT = re.compile(r"<!--.*?-->")
+_TAG = re.compile(r"^#+\s+\[[^\]]+\]\s+\S")  # "# [Postmortem] Site down": a tag, not a prompt
+_EMPTY_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]\s*$")
+_BOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<label>.*?)\s*$")
+# Words of a choice list a template offers ("YES / NO", "HIGH/MEDIUM/LOW").
+CHOICE_WORDS = {
+    "yes", "no", "y", "n", "pass", "fail", "high", "medium", "low", "true", "false",
+    "open", "closed", "done", "draft", "final", "approved", "rejected", "partial", "none",
+}  # fmt: skip
+
+
+def _choice_words(profile: Profile) -> set[str]:
+    words = set(CHOICE_WORDS)
+    words |= {s.name.lower() for s in profile.statuses}
+    words |= {s.name.lower() for s in profile.severity}
+    words |= {c.lower() for f in profile.header for c in (f.choices or [])}
+    words |= {c.lower() for s in profile.sections for f in s.fields for c in (f.choices or [])}
+    return words
+
+
+def _template_boxes(profile: Profile) -> list[set[str]]:
+    """Return each group of checkboxes the profile's template offers as a choice to tick."""
+    groups: list[set[str]] = []
+    for spec in profile.sections:
+        for text in (spec.text, spec.hint):
+            labels: set[str] = set()
+            for line in [*(text or "").split("\n"), ""]:
+                match = _BOX.match(line)
+                if match and match["label"]:
+                    labels.add(match["label"])
+                elif labels:
+                    if len(labels) > 1:
+                        groups.append(labels)
+                    labels = set()
+    return groups
+
+
+class Placeholder(Rule):
+    """A template prompt nobody replaced."""
+
+    id = "AAR101"
+    name = "placeholder"
+    summary = "No template placeholder is left in the document."
+    rationale = (
+        "A postmortem that still says `[Owner]`, `{DATE}`, `HH:MM`, `$[amount]`, `X hours`,"
+        " `___`, `*(describe ...)*` or `YES / NO` is not finished, and readers cannot tell a"
+        " blank from a fact. Every placeholder style of the built-in templates is caught, as"
+        " are template checklists where no box was ticked. Fill the value in, or delete the"
+        " line if it does not apply."
+    )
+    options = {"ignore": ["[sic]", "[...]", "[…]", "[redacted]", "[REDACTED]"]}
+
+    def check(self, doc: LintDocument, ctx: RuleContext) -> Iterator[Finding]:
+        """Report each line holding a placeholder, and untouched template checklists."""
+        del ctx
+        words = _choice_words(doc.profile)
+        ignored = set(self.settings["ignore"])
+        for number, line in enumerate(doc.lines, 1):
+            if number in doc.code_lines:
+                continue
+            found = [p for p in _placeholders(line, words) if p not in ignored]
+            if found and _TAG.match(line) and found[0] == line.split(None, 2)[1]:
+                del found[0]
+            if _EMPTY_BOX.match(line):
+                found.insert(0, "[ ]")
+            if found:
+                more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
+                yield self.finding(
+                    doc,
+                    number,
+                    f"placeholder '{found[0]}' left in{more}: fill it in, or delete it",
+                    needle=found[0],
+                )
+        yield from self._unticked(doc)
+
+    def _unticked(self, doc: LintDocument) -> Iterator[Finding]:
+        groups = _template_boxes(doc.profile)
+        if not groups:
+            return
+        boxes: list[tuple[int, str, str]] = []
+        for number, line in enumerate(doc.lines, 1):
+            match = _BOX.match(line)
+            if match:
+                boxes.append((number, match["mark"], match["label"]))
+        for labels in groups:
+            written = [(n, mark) for n, mark, label in boxes if label in labels]
+            if len(written) == len(labels) and all(mark == " " for _, mark in written):
+                choices = ", ".join(sorted(labels))
+                yield self.finding(
+                    doc,
+                    written[0][0],
+                    f"no box ticked in the template's checklist ({choices}): tick what applies",
+                )
+
+
+def _placeholders(line: str, words: set[str]) -> list[str]:
+    text = _COMMENT.sub(lambda m: " " * len(m[0]), line)
+    text = _CODE_SPAN.sub(lambda m: " " * len(m[0]), text)
+    found = []
+    for match in _FOUND.finditer(text):
+        value = match[0]
+        if _CHOICE.match(value):
+            parts = [p.strip().lower() for p in value.split("/")]
+            if not all(p in words for p in parts) or len(set(parts)) < 2:
+                continue
+        found.append(value)
+    return found
