@@ -17,7 +17,10 @@ from afteraction.document.markdown import RawDocument, RawSection
 from afteraction.profiles.schema import Profile
 
 _MARKER = re.compile(r"^\s*[-*+]\s+")
-_LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]+?):?(?:\*\*|__)\s*:?\s*(?P<rest>.*)$", re.DOTALL)
+# The label's line ends the label: nested lines stay on their own lines (kept for line numbers).
+_LABEL = re.compile(
+    r"^(?:\*\*|__)(?P<label>[^*_]+?):?(?:\*\*|__)[ \t]*:?[ \t]*(?P<rest>.*)$", re.DOTALL
+)
 
 
 def _known(label: str, profile: Profile) -> bool:

@@ -51,8 +51,9 @@ def match_spec(
     key = norm(heading)
     if not key:
         return None
-    exact = [s for s in profile.sections if norm(s.heading) == key]
-    alias = [s for s in profile.sections if key in {norm(a) for a in s.aliases}]
+    names = _heading_names(profile)
+    exact = [s for s, (own, _) in zip(profile.sections, names, strict=True) if own == key]
+    alias = [s for s, (_, other) in zip(profile.sections, names, strict=True) if key in other]
     for spec in [*exact, *alias]:
         if spec.key not in used:
             return spec
@@ -60,11 +61,22 @@ def match_spec(
         if spec.key not in used and valued_heading(spec, heading):
             return spec
     if prefix:
-        for spec in profile.sections:
-            names = [norm(n) for n in (spec.heading, *spec.aliases)]
-            if spec.key not in used and any(key.startswith(f"{n} ") for n in names if n):
+        for spec, (own, other) in zip(profile.sections, names, strict=True):
+            if spec.key not in used and any(key.startswith(f"{n} ") for n in (own, *other) if n):
                 return spec
     return None
+
+
+_HEADING_NAMES: dict[int, tuple[Profile, list[tuple[str, frozenset[str]]]]] = {}
+
+
+def _heading_names(profile: Profile) -> list[tuple[str, frozenset[str]]]:
+    """Return each section's normalised heading and aliases (computed once per profile)."""
+    found = _HEADING_NAMES.get(id(profile))
+    if found is None or found[0] is not profile:
+        names = [(norm(s.heading), frozenset(norm(a) for a in s.aliases)) for s in profile.sections]
+        found = _HEADING_NAMES[id(profile)] = (profile, names)
+    return found[1]
 
 
 def valued_heading(spec: SectionSpec, heading: str) -> bool:
@@ -209,6 +221,8 @@ def _blocks(raw: RawDocument, section: RawSection, own: int, source: str) -> lis
 def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context) -> None:
     used: set[str] = set()
     timeline: SectionSpec | None = None
+    # Where each section the profile does not know was written: heading line, first body line.
+    unnamed: dict[int, tuple[int, int]] = {}
 
     def visit(section: RawSection) -> None:
         nonlocal timeline
@@ -221,10 +235,13 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             # Other sections are written after the profile's, at the top level,
             # each with the subsections that are not the profile's.
             own = _own_children(section, KINDS["group"], profile, used, ctx)
-            body = section.source_with(section.children[:own]).strip("\n").rstrip()
+            source = section.source_with(section.children[:own])
+            body = source.strip("\n").rstrip()
             record.sections.append(
                 Section(key=None, heading=section.heading, level=min(section.level, 2), body=body)
             )
+            skipped = source[: len(source) - len(source.lstrip("\n"))].count("\n")
+            unnamed[id(record.sections[-1])] = (section.line, section.body_line + skipped)
             for child in section.children[own:]:
                 visit(child)
             return
@@ -254,10 +271,16 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
     for section in raw.sections:
         visit(section)
     if not ctx.strict:
-        _find_timeline(profile, record, ctx, used)
+        _find_timeline(profile, record, ctx, used, unnamed)
 
 
-def _find_timeline(profile: Profile, record: Incident, ctx: Context, used: set[str]) -> None:
+def _find_timeline(
+    profile: Profile,
+    record: Incident,
+    ctx: Context,
+    used: set[str],
+    unnamed: dict[int, tuple[int, int]],
+) -> None:
     """Read an unnamed section made of time-led entries ("Context") as the timeline."""
     spec = next((s for s in profile.sections if s.kind == "timeline"), None)
     if spec is None or spec.key in used or record.timeline:
@@ -265,11 +288,13 @@ def _find_timeline(profile: Profile, record: Incident, ctx: Context, used: set[s
     for section in record.sections:
         if section.key is not None:
             continue
-        blocks = split_blocks(section.body)
+        heading_line, body_line = unnamed.get(id(section), (None, 1))
+        blocks = split_blocks(section.body, body_line)
         items = [i for b in blocks if b.kind == "list" for i in b.items]
         led = [i for i in items if leading_moment(i.text, dayfirst=ctx.dayfirst)]
         if len(led) < 3 or len(led) * 2 < len(items):
             continue
+        ctx.locate(f"section.{spec.key}", heading_line)
         section.body = join_sources(KINDS["timeline"].parse(spec, blocks, record, ctx))
         section.key = spec.key
         return

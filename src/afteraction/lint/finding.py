@@ -32,9 +32,9 @@ class Finding:
         """Say whether ``--fix`` can apply this finding's fix."""
         return bool(self.edits)
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        """Order findings by file, then position, then rule."""
-        return (self.path, self.line, self.col, self.rule)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order findings by file, then position, then rule, then message (a stable order)."""
+        return (self.path, self.line, self.col, self.rule, self.message)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the finding's stable JSON form (the cache stores the edits too)."""

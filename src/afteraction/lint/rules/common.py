@@ -1,9 +1,19 @@
-"""What several rules ask of a document: which section an item is in, what it can state."""
+"""What several rules ask of a document: which section an item is in, what it can state.
+
+The blame rules share which texts state a cause and on which line a piece of text is.
+"""
 
 from __future__ import annotations
 
-from afteraction.document.kinds.common import item_attrs
-from afteraction.lint.document import LintDocument
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from afteraction.document.blocks import Block
+from afteraction.document.kinds.common import item_attrs, match_columns
+from afteraction.document.kinds.timeline import GENERIC_COLUMNS
+from afteraction.document.timetext import leading_moment
+from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.model import ActionItem
 from afteraction.profiles import SectionSpec
 
@@ -44,3 +54,230 @@ def holds(spec: SectionSpec | None, attr: str) -> bool:
 def is_closed(item: ActionItem) -> bool:
     """Say whether an action item is done or cancelled."""
     return item.status in CLOSED
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of the record's text that states a cause, and where the record read it."""
+
+    path: str
+    place: str
+    text: str
+    line: int | None
+
+
+def bound_line(doc: LintDocument, bind: str) -> int | None:
+    """Return the heading line of the section holding record part ``bind`` (``root_cause``)."""
+    for spec in doc.profile.sections:
+        if spec.bind == bind and f"section.{spec.key}" in doc.parsed.lines:
+            return doc.parsed.lines[f"section.{spec.key}"]
+    return doc.parsed.lines.get(f"section.{bind}")
+
+
+def cause_passages(doc: LintDocument, *, summary: bool = False) -> list[Passage]:
+    """Return the texts that say why it happened: root cause, whys answers, factors.
+
+    With ``summary`` the summary comes too (it often states the cause in one line).
+    """
+    record = doc.record
+    found: list[Passage] = []
+    if record.root_cause:
+        found.append(
+            Passage(
+                "root_cause", "the root cause", record.root_cause, bound_line(doc, "root_cause")
+            )
+        )
+    for index, why in enumerate(record.whys):
+        found.append(
+            Passage(
+                f"whys[{index}]",
+                f"the answer to why {index + 1}",
+                why.answer,
+                doc.line_of(f"whys[{index}]"),
+            )
+        )
+    for index, factor in enumerate(record.contributing_factors):
+        path = f"contributing_factors[{index}]"
+        text = "\n".join(t for t in (factor.title, factor.description, factor.contribution) if t)
+        found.append(Passage(path, "a contributing factor", text, doc.line_of(path)))
+    if summary and record.summary:
+        found.append(Passage("summary", "the summary", record.summary, bound_line(doc, "summary")))
+    return found
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def locate(doc: LintDocument, fragments: list[str], near: int | None) -> int | None:
+    """Return the prose line holding the first of ``fragments`` found, else ``near``.
+
+    Lines from ``near`` on are searched first, then the whole document; code
+    blocks and front matter are never a match, and ``near`` is returned only
+    when it is prose itself (None when the text is only in front matter).
+    """
+    start = near or 1
+    order: list[int] = [*range(start, len(doc.lines) + 1), *range(1, start)]
+    for fragment in fragments:
+        wanted = _SPACES.sub(" ", fragment).strip().lower()
+        if not wanted:
+            continue
+        for line in order:
+            if line in doc.code_lines:
+                continue
+            if wanted in _SPACES.sub(" ", doc.line_text(line)).lower():
+                return line
+    if near is not None and near not in doc.code_lines:
+        return near
+    return None
+
+
+_MASKED = re.compile(
+    r"`[^`\n]*`"  # inline code
+    r"|\]\([^)\s]*\)"  # a link's target
+    r"|<https?://[^>\s]*>|https?://\S+"  # bare addresses
+    r"|<!--.*?-->|<[A-Za-z/][^>\n]*>"  # HTML comments and tags
+)
+
+
+def mask_markup(text: str) -> str:
+    """Blank out inline code, link targets, addresses and HTML tags, keeping every column."""
+    return _MASKED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def item_label(item: ActionItem, width: int = 60) -> str:
+    """Return an action item's title as a message quotes it: its first line, shortened."""
+    first = item.title.strip().split("\n", 1)[0].strip()
+    return first if len(first) <= width else first[: width - 1].rstrip() + "…"
+
+
+def value_span(doc: LintDocument, line: int, value: str) -> tuple[int, int] | None:
+    """Return the 0-based span of ``value`` written on ``line``, or None when it is not there.
+
+    In a table row the cell holding exactly ``value`` wins (an ID "1" is its
+    own cell, not the 1 of a date); otherwise the first occurrence that is a
+    whole word.
+    """
+    text = doc.line_text(line)
+    if not value:
+        return None
+    if text.lstrip().startswith("|"):
+        for start, end in cell_spans(text):
+            if text[start:end] == value:
+                return start, end
+    found = re.search(rf"(?<![\w-]){re.escape(value)}(?![\w])", text)
+    if found is None:
+        found = re.search(re.escape(value), text)
+    return (found.start(), found.end()) if found else None
+
+
+def value_column(doc: LintDocument, line: int, value: str) -> int | None:
+    """Return the 1-based column of ``value`` on ``line`` (see :func:`value_span`)."""
+    span = value_span(doc, line, value)
+    return span[0] + 1 if span else None
+
+
+def clause_before(text: str, end: int) -> str:
+    """Return the end of the clause running up to ``end`` (at most 40 characters).
+
+    The blame rules look there for a negation: "no one was at fault".
+    """
+    return re.split(r"[.!?;:,](?:\s|$)", text[:end][-40:])[-1]
+
+
+# The timeline rules (AAR3xx) share these: which section holds the timeline, how an
+# entry's time is written, and whether a text mentions one of a list of words.
+
+
+def timeline_spec(doc: LintDocument) -> SectionSpec | None:
+    """Return the profile's timeline section the document's timeline was read in."""
+    spec = section_at(doc, doc.parsed.lines.get("timeline[0]"))
+    if spec is not None and spec.kind == "timeline":
+        return spec
+    return next((s for s in doc.profile.sections if s.kind == "timeline"), None)
+
+
+def mentions(text: str, words: list[str]) -> str | None:
+    """Return the first of ``words`` that ``text`` mentions, in any of its -s, -ed, -ing forms."""
+    lowered = text.lower()
+    for word in words:
+        key = word.lower()
+        if _probe(key) in lowered and _word_pattern(key).search(text):
+            return word
+    return None
+
+
+@cache
+def _probe(word: str) -> str:
+    """Return a part every form of ``word`` contains (a quick test before the pattern)."""
+    first = word.split()[0] if word.split() else word
+    return first[:-2] if first.endswith("ed") and len(first) > 4 else first[:-1] or first
+
+
+@cache
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """Return a pattern for a word or phrase: a verb in its forms, a plural with its singular."""
+    if " " in word.strip() or not word.isalpha():
+        body = r"\s+".join(re.escape(w) for w in word.split())
+        return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+    verb = "(?:s|es|ed|d|ing)?"
+    if word.endswith("ed") and len(word) > 4:  # alerted: alert, alerts, alerting
+        forms = [f"{re.escape(word[:-2])}{verb}", f"{re.escape(word[:-1])}{verb}"]
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:  # users: user
+        forms = [f"{re.escape(word[:-1])}(?:s|es)?"]
+    else:
+        forms = [f"{re.escape(word)}{verb}"]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(forms)})(?!\w)", re.IGNORECASE)
+
+
+_MARKER = re.compile(r"^\s*(?:#{1,6}\s+|(?:[-*+]|\d+[.)])\s+)?")
+
+
+def written_time(doc: LintDocument, index: int) -> str | None:
+    """Return the time of timeline entry ``index`` as the document writes it (``Jan 14, 10:18 AM``).
+
+    In a table it is the date and time cells; elsewhere the moment the entry's line starts with.
+    """
+    line = doc.line_of(f"timeline[{index}]")
+    if line is None:
+        return None
+    text = doc.line_text(line)
+    if text.lstrip().startswith("|"):
+        block = table_at(doc, line)
+        spec = timeline_spec(doc)
+        if block is None or spec is None:
+            return None
+        cells = cell_spans(text)
+        attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
+        parts = [
+            text[start:end]
+            for (start, end), attr in zip(cells, attrs, strict=False)
+            if attr in ("date", "time") and end > start
+        ]
+        return " ".join(parts) or None
+    moment = leading_moment(_MARKER.sub("", text, count=1))
+    return moment.raw.strip("*_ ") if moment is not None else None
+
+
+def shown_time(written: str) -> str:
+    """Return a written time as a message quotes it (runs of spaces made one)."""
+    return " ".join(written.split())
+
+
+def table_at(doc: LintDocument, line: int) -> Block | None:
+    """Return the table whose body rows include ``line``."""
+    for block in doc.blocks:
+        if block.kind == "table" and block.line + 2 <= line <= block.line + block.source.count(
+            "\n"
+        ):
+            return block
+    return None
+
+
+def present(phrases: list[str], lowered: str) -> tuple[str, ...]:
+    """Return the phrases whose longest word is in ``lowered`` text (a cheap first sieve)."""
+    found: list[str] = []
+    for phrase in phrases:
+        words = re.findall(r"\w+", phrase.lower())
+        if words and max(words, key=len) in lowered:
+            found.append(phrase)
+    return tuple(found)

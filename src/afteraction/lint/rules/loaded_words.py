@@ -1,0 +1,179 @@
+"""AAR603: the postmortem's prose uses no blaming words."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from afteraction.lint.document import LintDocument
+from afteraction.lint.finding import Finding
+from afteraction.lint.rule import Rule, RuleContext
+from afteraction.lint.rules.common import clause_before, mask_markup, present
+from afteraction.profiles import Profile
+
+_SLIP = (
+    "describe the conditions that made the slip likely (fatigue, unclear runbook, missing check)"
+)
+_HINDSIGHT = "say what information was not available at the time and why"
+_JUDGEMENT = "describe the action and what made it reasonable at the time, not the person"
+_NOTICE = "say what made the signal hard to see (noise, a missing alert, a busy channel)"
+
+#: The default words, each with what to write instead.
+WORDS: dict[str, str] = {
+    "careless": _SLIP,
+    "carelessness": _SLIP,
+    "negligent": _SLIP,
+    "negligence": _SLIP,
+    "sloppy": _SLIP,
+    "reckless": _JUDGEMENT,
+    "lazy": _JUDGEMENT,
+    "incompetent": _JUDGEMENT,
+    "stupid": _JUDGEMENT,
+    "idiot": _JUDGEMENT,
+    "should have known": _HINDSIGHT,
+    "should've known": _HINDSIGHT,
+    "fault of": "name the conditions and the missing safeguard, not whose fault it was",
+    "at fault": "name the conditions and the missing safeguard, not who was at fault",
+    "dropped the ball": "say which step was missed and what would have made it hard to miss",
+    "failed to notice": _NOTICE,
+    "didn't bother": "say what made the step seem unnecessary or costly at the time",
+}
+_GENERIC = "describe what happened and the conditions that made it likely, not the person"
+
+# A word is not blame when a negation comes just before it ("no one was at fault").
+_NEGATED = re.compile(
+    r"\b(?:not|no|never|nobody|none|neither|nor|without)\s+(?:\S+\s+){0,3}$"
+    r"|\bno[\s-]?one\s+(?:\S+\s+){0,2}$|n['\u2019]t\s+(?:\S+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# "lazy" in a technical sense: lazy loading, lazy evaluation, a lazy iterator.
+_LAZY_TECH = re.compile(
+    r"^[\s-]+(?:load|eval|init|instantiat|compil|fetch|import|propert|val|iterat|stream|seq"
+    r"|list|bind|mode|propagat|pars|resol|read|hydrat|render|mount|allocat|delet|expir"
+    r"|migrat|cach|default|evaluat|computation|initiali|static|constant|module|chunk|ref)",
+    re.IGNORECASE,
+)
+
+
+def _word_pattern(word: str) -> str:
+    """Return a pattern for ``word``: spaces flexible, any apostrophe."""
+    parts = [re.escape(w).replace("'", "['\u2019]") for w in word.split()]
+    return r"\s+".join(parts).replace("didn['\u2019]t", "(?:didn['\u2019]t|did\\s+not)")
+
+
+@lru_cache(maxsize=32)
+def _words_pattern(words: tuple[str, ...], *, folded: bool = False) -> re.Pattern[str]:
+    """Return one pattern matching any of ``words`` (lowercase) as whole words.
+
+    It ignores case, or with ``folded`` matches lowercased text only, which is
+    twice as fast for the scan of a whole document.
+    """
+    body = "|".join(_word_pattern(w) for w in words)
+    flags = 0 if folded else re.IGNORECASE
+    return re.compile(rf"(?<![\w'\u2019-])(?:{body})(?![\w-])", flags)
+
+
+_FIXED: dict[str, tuple[Profile, frozenset[str]]] = {}
+
+
+def fixed_lines(profile: Profile) -> frozenset[str]:
+    """Return the lines of text the profile itself writes (headings, leads, hints, footer)."""
+    cached = _FIXED.get(profile.name)
+    if cached is not None and cached[0] is profile:
+        return cached[1]
+    texts: list[str | None] = [profile.title, profile.footer]
+    for field in profile.header:
+        texts += [field.label, field.hint]
+    for spec in profile.sections:
+        texts += [spec.heading, spec.heading_value, spec.text, spec.lead, spec.hint]
+        texts += [column.header for column in spec.columns]
+        for field in spec.fields:
+            texts += [field.label, field.hint]
+    found = frozenset(
+        _key(line) for text in texts if text for line in text.splitlines() if _key(line)
+    )
+    _FIXED[profile.name] = (profile, found)
+    return found
+
+
+def _key(line: str) -> str:
+    """Return a line without markup, for comparing a document's line with the profile's."""
+    return " ".join(re.sub(r"[>#*_|`-]+", " ", line).split()).lower()
+
+
+class LoadedWords(Rule):
+    """A blaming word in the prose."""
+
+    id = "AAR603"
+    name = "loaded-words"
+    summary = "The prose avoids blaming words such as 'careless', 'negligent' and 'at fault'."
+    rationale = (
+        "Words like 'careless', 'negligent' or 'should have known' judge a person instead of"
+        " describing a situation. They are written with hindsight, which the people in the"
+        " incident did not have, and they teach readers that the review is about who to"
+        " blame, so the next review hears less. Each finding suggests what to write"
+        " instead. Code blocks, front matter and the text the profile itself writes (such"
+        " as a blameless-methodology footer) are not checked, nor is a word just after a"
+        " negation ('no one was at fault'). The list: careless, carelessness, negligent,"
+        " negligence, sloppy, reckless, lazy (not lazy loading), incompetent, stupid, idiot,"
+        " should have known, should've known, fault of, at fault, dropped the ball, failed"
+        " to notice, didn't bother. `words` replaces it; `extra_words` adds to it."
+    )
+    options: ClassVar[Mapping[str, Any]] = {"words": [], "extra_words": []}
+
+    def check(self, doc: LintDocument, ctx: RuleContext) -> Iterator[Finding]:
+        """Report each loaded word in the document's prose."""
+        del ctx
+        chosen = [str(w) for w in self.settings["words"]] or list(WORDS)
+        chosen += [str(w) for w in self.settings["extra_words"]]
+        words = sorted({w.strip().lower() for w in chosen if w.strip()}, key=len, reverse=True)
+        if not words:
+            return
+        lowered = doc.text.lower()
+        candidates = present(words, lowered)
+        if not candidates:
+            return
+        pattern = _words_pattern(candidates)
+        if len(lowered) == len(doc.text):
+            hits = _words_pattern(candidates, folded=True).finditer(lowered)
+        else:
+            hits = pattern.finditer(doc.text)
+        starts: list[int] = []
+        for hit in hits:
+            if not starts:
+                starts = [0, *(m.end() for m in re.finditer("\n", doc.text))]
+            line = bisect_right(starts, hit.start())
+            text = doc.line_text(line)
+            if line in doc.code_lines or _key(text) in fixed_lines(doc.profile):
+                continue
+            plain = mask_markup(text)
+            match = pattern.match(plain, hit.start() - starts[line - 1])
+            if match is None or _excused(plain, match):
+                continue  # inside code or a link target, or not blame here
+            word = match.group(0)
+            normal = _normal(word)
+            yield self.finding(
+                doc,
+                line,
+                f"'{word}' is a loaded word: {WORDS.get(normal, _GENERIC)}",
+                col=match.start() + 1,
+            )
+
+
+def _normal(word: str) -> str:
+    """Return a matched word as the list writes it: lowercase, straight apostrophe."""
+    normal = " ".join(word.lower().replace("\u2019", "'").split())
+    return "didn't bother" if normal == "did not bother" else normal
+
+
+def _excused(line: str, match: re.Match[str]) -> bool:
+    """Say whether a match is not blame: negated, technical 'lazy', a device's 'fault of'."""
+    normal = _normal(match.group(0))
+    if _NEGATED.search(clause_before(line, match.start())):
+        return True
+    if normal == "lazy" and _LAZY_TECH.match(line[match.end() :]):
+        return True
+    return normal == "fault of" and bool(re.search(r"(?i)\ban?\s+$", line[: match.start()]))

@@ -1,0 +1,104 @@
+"""AAR302: timeline entries fall between the impact start and the resolution."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from afteraction.document.values import format_datetime
+from afteraction.document.zones import resolve_zone
+from afteraction.lint.document import LintDocument
+from afteraction.lint.finding import Finding
+from afteraction.lint.rule import Rule, RuleContext
+from afteraction.lint.rules.common import mentions, shown_time, written_time
+from afteraction.model import TimelineEvent
+
+BEFORE_WORDS = [
+    "deploy", "deployed", "deployment", "release", "released", "merged", "change", "changed",
+    "config", "configuration", "push", "pushed", "rollout", "migration", "cron", "scheduled",
+    "started", "upgrade", "upgraded", "commit", "committed", "published",
+]  # fmt: skip
+AFTER_WORDS = [
+    "postmortem", "post-mortem", "review", "retro", "retrospective", "closed", "monitor",
+    "monitoring", "reconciliation", "reconciled", "follow-up", "followup", "confirmed",
+    "all clear", "announced", "announcement", "verified", "communicated", "customer communication",
+]  # fmt: skip
+
+
+class TimelineBounds(Rule):
+    """A timeline entry before the impact started or after it was resolved."""
+
+    id = "AAR302"
+    name = "timeline-bounds"
+    summary = "Timeline entries fall between the impact start and the resolution, or say why not."
+    rationale = (
+        "The impact start and the resolution bound the incident: the duration and the"
+        " times to detect and to resolve are measured from them. An entry outside them is"
+        " a cause or change made before impact (a deploy, a config push), a follow-up"
+        " after it (monitoring, the review), or a sign that a key time is wrong: an alert"
+        " that fired before the impact supposedly began makes the response look late for"
+        " no reason. Entries whose text says what they are (options `before_words` and"
+        " `after_words`) are fine; the others deserve a second look."
+    )
+    options = {"before_words": BEFORE_WORDS, "after_words": AFTER_WORDS}
+
+    def check(self, doc: LintDocument, ctx: RuleContext) -> Iterator[Finding]:
+        """Report entries before the impact start or after the resolution."""
+        del ctx
+        times = doc.record.times
+        start, end = times.started, times.resolved
+        if start is None and end is None:
+            return
+        for index, event in enumerate(doc.record.timeline):
+            if event.time is None:
+                continue
+            at = _minute(event.time)
+            if start is not None and at < _minute(start):
+                if mentions(_words(event), self.settings["before_words"]):
+                    continue
+                yield self._report(
+                    doc,
+                    index,
+                    f"is before the impact start ({self._show(doc, start)}): correct its time"
+                    " or the impact start; if it happened before impact, say what it was"
+                    " (e.g. 'config v412 deployed')",
+                )
+            elif end is not None and at > _minute(end):
+                if mentions(_words(event), self.settings["after_words"]):
+                    continue
+                yield self._report(
+                    doc,
+                    index,
+                    f"is after the resolution ({self._show(doc, end)}): correct its time or"
+                    " the resolution time; if it is a follow-up, say so"
+                    " (e.g. 'monitoring confirms recovery')",
+                )
+
+    def _report(self, doc: LintDocument, index: int, problem: str) -> Finding:
+        written = written_time(doc, index)
+        event = doc.record.timeline[index]
+        when = shown_time(written) if written else self._show(doc, event.time)
+        text = " ".join(event.text.split())
+        quoted = f" ('{text[:39].rstrip()}…')" if len(text) > 40 else f" ('{text}')" if text else ""
+        return self.finding(
+            doc,
+            doc.line_of(f"timeline[{index}]"),
+            f"timeline entry {when}{quoted} {problem}",
+            needle=written,
+        )
+
+    @staticmethod
+    def _show(doc: LintDocument, value: datetime | None) -> str:
+        if value is None:
+            return "?"
+        zone = doc.profile.zone_label or doc.profile.zone
+        return f"{format_datetime(value, resolve_zone(doc.profile.zone))} {zone}"
+
+
+def _minute(value: datetime) -> datetime:
+    return value.replace(second=0, microsecond=0)
+
+
+def _words(event: TimelineEvent) -> str:
+    """Return everything an entry says: its text and its other columns."""
+    return " ".join([event.text, *event.extra.values()])
