@@ -64,3 +64,19 @@ def _commands(group: typer.Typer, prefix: str) -> set[str]:
 def test_cli_reference_has_a_section_per_command():
     documented = set(re.findall(r"^## `aar ([a-z ]+)`$", (DOCS / "cli.md").read_text(), re.M))
     assert documented == _commands(app, "")
+
+
+def test_rule_pages_are_generated_from_the_rules():
+    from tools.rule_docs import PAGES, pages
+
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in PAGES.glob("*.md")}
+    assert on_disk == pages(), "stale: run .venv/bin/python -m tools.rule_docs"
+
+
+def test_every_lint_setting_is_documented():
+    from afteraction.lint.config import LintConfig, Override
+
+    text = (DOCS / "linting.md").read_text(encoding="utf-8")
+    for name in [*LintConfig.model_fields, *Override.model_fields]:
+        if name != "root":
+            assert re.search(rf"^{name} = |\b{name}\b", text, re.M), name

@@ -57,7 +57,7 @@ def _reported(rule: type[Rule], case: dict[str, Any]) -> list[str]:
         report = lint_files(tmp, files, config)
         main = str(tmp / "postmortem.md")
         return [
-            f"postmortem.md:{f.line}:{f.col} {f.rule} {f.message}"
+            f"postmortem.md:{f.line}:{f.col} {f.rule} {f.message}".replace(f"{tmp}/", "")
             for f in report.findings
             if f.path == main
         ]
