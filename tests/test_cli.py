@@ -150,3 +150,82 @@ def test_show_prints_user_text_literally(tmp_path):
     assert "[change](https://example.org/55)" in result.stdout
     assert "[bold]reverted[/bold]" in result.stdout
     assert "Build [red]breakage[/red]" in result.stdout
+
+
+# aar lint / aar rules ---------------------------------------------------------
+
+
+def _demo(tmp_path: Path, name: str = "pm.md", profile: str = "default") -> Path:
+    from tests.lint_support import demo_text
+
+    path = tmp_path / name
+    path.write_text(demo_text(profile), encoding="utf-8")
+    return path
+
+
+def test_lint_exit_codes_clean_findings_and_errors(tmp_path):
+    clean = _demo(tmp_path)
+    result = aar("lint", str(clean), "--today", "2026-11-10", "--no-cache")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "All checks passed (1 file(s))" in result.stderr
+
+    dirty = _demo(tmp_path, "dirty.md")
+    dirty.write_text(dirty.read_text().replace("**Authors:**", "**Authors:** [Name]"))
+    result = aar("lint", str(dirty), "--today", "2026-11-10", "--no-cache")
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{dirty}:6:14 AAR101 placeholder '[Name]' left in")
+
+    result = aar("lint", str(tmp_path / "missing.md"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"Error: {tmp_path / 'missing.md'}: no such file or folder"
+
+
+def test_lint_fix_changes_only_what_it_fixes(tmp_path):
+    path = _demo(tmp_path)
+    original = path.read_text()
+    swapped = original.replace(
+        "| 14:09 | Rejection-rate alert fires | monitoring |  |\n"
+        "| 14:12 | On-call acknowledges the page | sam.okafor |  |",
+        "| 14:12 | On-call acknowledges the page | sam.okafor |  |\n"
+        "| 14:09 | Rejection-rate alert fires | monitoring |  |",
+    )
+    assert swapped != original
+    path.write_text(swapped)
+    result = aar("lint", str(path), "--fix", "--today", "2026-11-10", "--select", "AAR301")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_text() == original
+    assert "Fixed 1 finding(s)." in result.stderr
+
+
+def test_lint_writes_sarif_and_github_annotations(tmp_path):
+    path = _demo(tmp_path)
+    path.write_text(path.read_text().replace("**Trigger:**", "**Trigger:** {DATE}"))
+    out = tmp_path / "aar.sarif"
+    result = aar("lint", str(path), "-f", "sarif", "-o", str(out), "--today", "2026-11-10")
+    assert result.returncode == 1
+    assert json.loads(out.read_text())["runs"][0]["results"][0]["ruleId"] == "AAR101"
+    result = aar("lint", str(path), "-f", "github", "--today", "2026-11-10")
+    assert result.stdout.startswith(f"::warning file={path},line=7,col=14,title=AAR101")
+
+
+def test_lint_reads_its_configuration(tmp_path):
+    path = _demo(tmp_path)
+    path.write_text(path.read_text().replace("**Trigger:**", "**Trigger:** {DATE}"))
+    (tmp_path / ".afteraction.toml").write_text('[lint]\nignore = ["placeholder"]\n')
+    result = aar("lint", "pm.md", "--today", "2026-11-10", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    (tmp_path / ".afteraction.toml").write_text('[lint]\nignore = ["no-such-rule"]\n')
+    result = aar("lint", "pm.md", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no-such-rule" in result.stderr
+
+
+def test_rules_lists_every_rule_and_shows_one(tmp_path):
+    result = aar("rules", "--json")
+    rules = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert {r["id"] for r in rules} >= {"AAR101", "AAR301", "AAR603", "AAR702"}
+    assert all(r["summary"] and r["rationale"] for r in rules)
+    shown = aar("rules", "loaded-words")
+    assert shown.stdout.startswith("# AAR603 `loaded-words`")
+    assert aar("rules", "AAR999").returncode == 2

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from afteraction.document.convert import convert
-from afteraction.document.html import render_html
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
 from afteraction.document.recognize import recognize
@@ -75,6 +74,9 @@ def render(record: Incident, profile: Profile, fmt: str) -> str:
     if fmt == "md":
         return render_markdown(record, profile)
     if fmt == "html":
+        # Jinja2 is imported only to write HTML: it is a tenth of every command's start-up.
+        from afteraction.document.html import render_html
+
         return render_html(record, profile)
     if fmt == "json":
         return record.model_dump_json(indent=2) + "\n"
@@ -161,7 +163,8 @@ def lint_config(config: LintConfig, run: LintRun) -> LintConfig:
     update: dict[str, object] = {"ignore": [*config.ignore, *run.ignore]}
     if run.select:
         update["select"] = run.select
-    return config.model_copy(update=update)
+    # A new model, not a copy: the copy would keep the cached fingerprint and rule sets.
+    return LintConfig.model_validate({**config.model_dump(), **update})
 
 
 def lint(

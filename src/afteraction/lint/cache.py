@@ -52,7 +52,7 @@ class LintCache:
 
         Without ``text`` only the size and time are compared; with it, the digest.
         """
-        entry = self.entries.get(str(path.resolve()))
+        entry = self.entries.get(os.path.abspath(path))
         if entry is None:
             return None
         same_stat = entry["size"] == stat.st_size and entry["mtime"] == stat.st_mtime_ns
@@ -74,7 +74,7 @@ class LintCache:
         facts: Facts | None,
     ) -> None:
         """Keep a file's results for the next run."""
-        self.entries[str(path.resolve())] = {
+        self.entries[os.path.abspath(path)] = {
             "size": stat.st_size,
             "mtime": stat.st_mtime_ns,
             "digest": digest(text),

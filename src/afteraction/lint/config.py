@@ -21,8 +21,10 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import os
+import re
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -62,17 +64,28 @@ class LintConfig(BaseModel):
     root: Path = Field(default=Path("."), description="The folder the config file is in.")
     _chosen: dict[tuple[int, ...], list[Rule]] = PrivateAttr(default_factory=dict)
 
+    @cached_property
+    def _folders(self) -> tuple[str, str]:
+        """Return the root (with a trailing separator) and the working folder, looked up once."""
+        return os.path.join(os.path.abspath(self.root), ""), os.getcwd()
+
     def relative(self, path: Path) -> str:
         """Return ``path`` relative to the config root, with ``/`` separators, for globs."""
-        try:
-            return PurePosixPath(path.resolve().relative_to(self.root.resolve())).as_posix()
-        except ValueError:
-            return PurePosixPath(path).as_posix()
+        root, cwd = self._folders
+        text = os.fspath(path)
+        full = os.path.normpath(text if os.path.isabs(text) else os.path.join(cwd, text))
+        where = full[len(root) :] if full.startswith(root) else text
+        return where.replace(os.sep, "/") if os.sep != "/" else where
+
+    @cached_property
+    def _excluded(self) -> re.Pattern[str]:
+        patterns = [*DEFAULT_EXCLUDE, *self.exclude]
+        forms = [*patterns, *(p[3:] for p in patterns if p.startswith("**/"))]
+        return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in forms))
 
     def excluded(self, path: Path) -> bool:
         """Say whether a file found in a folder is left out."""
-        where = self.relative(path)
-        return any(_glob(where, pattern) for pattern in [*DEFAULT_EXCLUDE, *self.exclude])
+        return self._excluded.match(self.relative(path)) is not None
 
     def url(self, rule: type[Rule]) -> str:
         """Return the link to a rule's page."""
@@ -89,13 +102,21 @@ class LintConfig(BaseModel):
 
         Files that match the same overrides share one set of rule instances.
         """
-        where = self.relative(path)
-        matched = tuple(
-            i for i, o in enumerate(self.overrides) if any(_glob(where, p) for p in o.paths)
-        )
-        if matched not in self._chosen:
-            self._chosen[matched] = self._build(matched, registry)
-        return self._chosen[matched]
+        matched: tuple[int, ...] = ()
+        if self.overrides:
+            where = self.relative(path)
+            matched = tuple(
+                i for i, o in enumerate(self.overrides) if any(_glob(where, p) for p in o.paths)
+            )
+        chosen = self._chosen
+        if matched not in chosen:
+            chosen[matched] = self._build(matched, registry)
+        return chosen[matched]
+
+    def check(self, registry: RuleRegistry) -> None:
+        """Fail now, naming the setting, if a rule name or option anywhere here is wrong."""
+        for matched in [(), *((i,) for i in range(len(self.overrides)))]:
+            self._chosen.setdefault(matched, self._build(matched, registry))
 
     def _build(self, matched: tuple[int, ...], registry: RuleRegistry) -> list[Rule]:
         select, ignore = self.select, list(self.ignore)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -96,6 +97,11 @@ class LintDocument:
             if at >= 0:
                 return at + 1
         return len(text) - len(text.lstrip()) + 1
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Return the 1-based line and column of a character offset in the text."""
+        line = bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
 
     def offset(self, line: int, col: int = 1) -> int:
         """Return the character offset of ``line``:``col`` in the text."""

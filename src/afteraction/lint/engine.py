@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from afteraction.lint.document import LintDocument, read_for_lint
 from afteraction.lint.finding import Finding
 from afteraction.lint.fixes import apply_fixes
 from afteraction.lint.registry import RuleRegistry
-from afteraction.lint.rule import CorpusRule, Facts, Mention, Rule, RuleContext
+from afteraction.lint.rule import Corpus, CorpusRule, Facts, Mention, Rule, RuleContext
 from afteraction.lint.suppress import read_suppressions
 from afteraction.profiles import ProfileRegistry
 
@@ -113,6 +114,7 @@ class Linter:
         profile: str | None = None,
         cache_folder: Path | None = None,
     ) -> None:
+        config.check(rules)
         self.config = config
         self.profiles = profiles
         self.registry = rules
@@ -148,13 +150,13 @@ class Linter:
     def lint_file(self, path: Path, *, fix: bool = False) -> FileReport:
         """Lint one file, from the cache when it is unchanged; with ``fix``, rewrite it."""
         shown = str(path)
-        rules = self.config.rules_for(path, self.registry)
         try:
             stat = path.stat()
             cached = self.cache.lookup(path, stat) if self.cache and not fix else None
             if cached is None:
                 text = _read(path)
                 cached = self.cache.lookup(path, stat, text) if self.cache and not fix else None
+                rules = self.config.rules_for(path, self.registry)
                 if cached is None and fix:
                     return self._lint_and_fix(path, text, rules)
                 if cached is None:
@@ -202,15 +204,18 @@ class Linter:
             reports.append(self.lint_file(path, fix=fix))
             if advance is not None:
                 advance()
-        linted = {Path(r.path).resolve() for r in reports}
-        others = [self.lint_file(p) for p in corpus if p.resolve() not in linted]
+        linted = {os.path.abspath(r.path) for r in reports}
+        others = [self.lint_file(p) for p in corpus if os.path.abspath(p) not in linted]
         self._check_corpus(reports, [r.facts for r in others if r.facts])
         if self.cache is not None:
             self.cache.save()
         return LintReport(reports, self.registry.ordered())
 
     def _check_corpus(self, reports: list[FileReport], elsewhere: list[Facts]) -> None:
-        corpus = [*(r.facts for r in reports if r.facts is not None), *elsewhere]
+        corpus = Corpus(
+            [*(r.facts for r in reports if r.facts is not None), *elsewhere],
+            complete=bool(self.config.corpus),
+        )
         for report in reports:
             if report.facts is None:
                 continue
@@ -218,7 +223,7 @@ class Linter:
                 finding
                 for rule in self.config.rules_for(Path(report.path), self.registry)
                 if isinstance(rule, CorpusRule)
-                for finding in rule.check_corpus(report.facts, corpus, bool(self.config.corpus))
+                for finding in rule.check_corpus(report.facts, corpus)
             ]
             if found:
                 _add_visible(report, found, self.registry)

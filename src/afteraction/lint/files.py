@@ -25,9 +25,11 @@ def find_documents(arguments: Iterable[str], config: LintConfig) -> list[Path]:
             found[path] = None
             continue
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+            candidates = sorted(
+                (p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES), key=str
+            )
         elif glob.has_magic(argument):
-            candidates = sorted(Path(p) for p in glob.glob(argument, recursive=True))
+            candidates = [Path(p) for p in sorted(glob.glob(argument, recursive=True))]
         else:
             raise UsageError("no such file or folder", file=argument)
         for candidate in candidates:

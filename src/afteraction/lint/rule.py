@@ -69,6 +69,24 @@ class Facts:
         )
 
 
+@dataclass
+class Corpus:
+    """What every document linted together (and those ``corpus`` names) states, indexed once.
+
+    ``complete`` is True when the configuration names where every postmortem
+    is, so an ID missing from it is unknown.
+    """
+
+    documents: list[Facts]
+    complete: bool = False
+    by_id: dict[str, list[Facts]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for facts in self.documents:
+            if facts.incident_id is not None:
+                self.by_id.setdefault(facts.incident_id.value, []).append(facts)
+
+
 class Rule:
     """One check. Subclasses set the class attributes and implement ``check``.
 
@@ -130,12 +148,8 @@ class CorpusRule(Rule):
         del doc, ctx
         return ()
 
-    def check_corpus(self, facts: Facts, corpus: list[Facts], complete: bool) -> Iterable[Finding]:
-        """Yield the findings in one document, given what every document in the corpus states.
-
-        ``complete`` is True when the configuration names where every
-        postmortem is (``corpus``), so an ID missing from it is unknown.
-        """
+    def check_corpus(self, facts: Facts, corpus: Corpus) -> Iterable[Finding]:
+        """Yield the findings in one document, given what every document in the corpus states."""
         raise NotImplementedError
 
     def at(self, path: str, mention: Mention, message: str) -> Finding:

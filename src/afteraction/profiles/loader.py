@@ -35,18 +35,25 @@ def _line_for(loc: Location, lines: dict[Location, int]) -> int | None:
     return None
 
 
+# libyaml's loader when PyYAML has it: every command loads every profile, and the
+# pure-Python loader takes a fifth of a second per profile file.
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_profile_text(text: str, source: str) -> Profile:
-    """Validate profile YAML text; ``source`` names it in errors."""
+    """Validate profile YAML text; ``source`` names it in errors.
+
+    A valid profile is read with the fast loader; only a profile with an
+    error is composed again, node by node, to name the line of the error.
+    """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None
         raise ProfileError(f"not valid YAML: {exc.problem}", file=source, line=line) from None
-    if node is None:
+    if data is None:
         raise ProfileError("the profile file is empty", file=source)
-    lines: dict[Location, int] = {}
-    data = _construct(node, (), lines)
     if not isinstance(data, dict):
         raise ProfileError("a profile must be a mapping of settings", file=source, line=1)
     try:
@@ -55,6 +62,10 @@ def load_profile_text(text: str, source: str) -> Profile:
         first = exc.errors()[0]
         loc = tuple(first["loc"])
         field = ".".join(str(part) for part in loc) or None
+        lines: dict[Location, int] = {}
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is not None:
+            _construct(node, (), lines)
         raise ProfileError(
             first["msg"], file=source, line=_line_for(loc, lines), field=field
         ) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from afteraction.lint.finding import Finding
-from afteraction.lint.rule import CorpusRule, Facts
+from afteraction.lint.rule import Corpus, CorpusRule, Facts
 
 
 class DuplicateId(CorpusRule):
@@ -22,20 +22,12 @@ class DuplicateId(CorpusRule):
         " compares the documents linted together and those the `corpus` setting names."
     )
 
-    def check_corpus(self, facts: Facts, corpus: list[Facts], complete: bool) -> Iterator[Finding]:
+    def check_corpus(self, facts: Facts, corpus: Corpus) -> Iterator[Finding]:
         """Report a document whose ID another document also has."""
-        del complete
         mine = facts.incident_id
         if mine is None:
             return
-        others = sorted(
-            f.path
-            for f in corpus
-            if f is not facts
-            and f.path != facts.path
-            and f.incident_id is not None
-            and f.incident_id.value == mine.value
-        )
+        others = sorted({f.path for f in corpus.by_id.get(mine.value, []) if f.path != facts.path})
         if others:
             also = ", ".join(others[:3]) + (
                 f" and {len(others) - 3} more" if len(others) > 3 else ""

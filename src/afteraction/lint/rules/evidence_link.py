@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from afteraction.lint.finding import Finding
-from afteraction.lint.rule import CorpusRule, Facts
+from afteraction.lint.rule import Corpus, CorpusRule, Facts
 
 
 class EvidenceLink(CorpusRule):
@@ -23,9 +23,9 @@ class EvidenceLink(CorpusRule):
         " document's folder; web addresses are not fetched."
     )
 
-    def check_corpus(self, facts: Facts, corpus: list[Facts], complete: bool) -> Iterator[Finding]:
+    def check_corpus(self, facts: Facts, corpus: Corpus) -> Iterator[Finding]:
         """Report each linked local file that does not exist (checked on every run)."""
-        del corpus, complete
+        del corpus
         folder = Path(facts.path).parent
         for mention in facts.links:
             target = folder / unquote(mention.value)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -108,12 +107,9 @@ class HumanError(Rule):
             hits = _pattern(phrases, folded=True).finditer(lowered)
         else:
             hits = pattern.finditer(doc.text)
-        starts: list[int] = []
         for hit in hits:
-            if not starts:
-                starts = [0, *(m.end() for m in re.finditer("\n", doc.text))]
-            line = bisect_right(starts, hit.start())
-            offset = hit.start() - starts[line - 1]
+            line, col = doc.position(hit.start())
+            offset = col - 1
             if line in doc.code_lines or (line, offset + 1) in seen:
                 continue
             plain = mask_markup(doc.line_text(line))

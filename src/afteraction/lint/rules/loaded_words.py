@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -141,16 +140,13 @@ class LoadedWords(Rule):
             hits = _words_pattern(candidates, folded=True).finditer(lowered)
         else:
             hits = pattern.finditer(doc.text)
-        starts: list[int] = []
         for hit in hits:
-            if not starts:
-                starts = [0, *(m.end() for m in re.finditer("\n", doc.text))]
-            line = bisect_right(starts, hit.start())
+            line, col = doc.position(hit.start())
             text = doc.line_text(line)
             if line in doc.code_lines or _key(text) in fixed_lines(doc.profile):
                 continue
             plain = mask_markup(text)
-            match = pattern.match(plain, hit.start() - starts[line - 1])
+            match = pattern.match(plain, col - 1)
             if match is None or _excused(plain, match):
                 continue  # inside code or a link target, or not blame here
             word = match.group(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from afteraction.lint.finding import Finding
-from afteraction.lint.rule import CorpusRule, Facts
+from afteraction.lint.rule import Corpus, CorpusRule, Facts
 
 
 class RelatedIncident(CorpusRule):
@@ -23,14 +23,17 @@ class RelatedIncident(CorpusRule):
     )
     options = {"known": []}
 
-    def check_corpus(self, facts: Facts, corpus: list[Facts], complete: bool) -> Iterator[Finding]:
+    def check_corpus(self, facts: Facts, corpus: Corpus) -> Iterator[Finding]:
         """Report each related ID that no document in the corpus has."""
-        if not complete:
+        if not corpus.complete:
             return
-        known = {f.incident_id.value for f in corpus if f.incident_id is not None}
-        known |= {k for k in self.settings["known"] if k}
+        known = set(self.settings["known"])
         for mention in facts.related:
-            if mention.value not in known and "/" not in mention.value:
+            if (
+                mention.value not in corpus.by_id
+                and mention.value not in known
+                and ("/" not in mention.value)
+            ):
                 yield self.at(
                     facts.path,
                     mention,
