@@ -50,9 +50,15 @@ def build(spec: dict[str, Any] | str) -> str:
     return text
 
 
-def linter(tmp: Path, config: dict[str, Any], today: date = CASE_TODAY) -> Linter:
+def linter(
+    tmp: Path, config: dict[str, Any], today: date = CASE_TODAY, cache: Path | None = None
+) -> Linter:
     return Linter(
-        LintConfig.model_validate({**config, "root": tmp}), profiles(), rules(), today=today
+        LintConfig.model_validate({**config, "root": tmp}),
+        profiles(),
+        rules(),
+        today=today,
+        cache_folder=cache,
     )
 
 

@@ -153,18 +153,7 @@ def test_a_second_run_over_unchanged_files_reads_the_cache(tmp_path, monkeypatch
     cache = tmp_path / ".aar-cache"
 
     def run() -> list[Finding]:
-        return (
-            linter(tmp_path, {})
-            .__class__(
-                linter(tmp_path, {}).config,
-                profiles(),
-                rules(),
-                today=linter(tmp_path, {}).context.today,
-                cache_folder=cache,
-            )
-            .run(paths)
-            .findings
-        )
+        return linter(tmp_path, {}, cache=cache).run(paths).findings
 
     first = run()
     assert first

@@ -11,7 +11,7 @@ from pathlib import Path
 from afteraction.document.convert import convert
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
-from afteraction.document.recognize import recognize
+from afteraction.document.recognize import choose_profile
 from afteraction.document.render import render_markdown
 from afteraction.errors import ParseError, UsageError
 from afteraction.lint.config import LintConfig
@@ -55,18 +55,10 @@ def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None)
     bad values become warnings and nothing is dropped.
     """
     text = read_text(path)
-    if profile_name is not None:
-        profile = registry.get(profile_name)
-        parsed = read_document(text, profile, file=str(path), strict=True)
-        return Loaded(parsed.record, profile, True, parsed.warnings)
     raw = read_markdown(text, str(path))
-    match = recognize(raw, [registry.get(n) for n in registry.names()])
-    if match is not None:
-        parsed = read_document(text, match.profile, file=str(path), strict=True, raw=raw)
-        return Loaded(parsed.record, match.profile, True, parsed.warnings)
-    profile = registry.get("default")
-    parsed = read_document(text, profile, file=str(path), strict=False, raw=raw)
-    return Loaded(parsed.record, profile, False, parsed.warnings)
+    profile, follows = choose_profile(raw, registry, profile_name)
+    parsed = read_document(text, profile, file=str(path), strict=follows, raw=raw)
+    return Loaded(parsed.record, profile, follows, parsed.warnings)
 
 
 def render(record: Incident, profile: Profile, fmt: str) -> str:

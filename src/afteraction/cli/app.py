@@ -279,9 +279,8 @@ def lint(
         ignore=_words(ignore or []),
         cache=not no_cache,
     )
-    config = service.lint_config(settings.lint, run)
     report = service.lint(run, settings.lint, _registry(settings), start=_progress)
-    _write(FORMATS[fmt](report, config), output)
+    _write(FORMATS[fmt](report, settings.lint), output)
     err.print(lint_summary(report), highlight=False)
     return report.exit_code()
 

@@ -44,6 +44,8 @@ class Problem:
     line: int | None = None
     field: str | None = None
     code: str = "value"
+    value: str | None = None
+    allowed: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
@@ -85,16 +87,24 @@ class Context:
         return value.astimezone(self.zone)
 
     def fail(
-        self, message: str, line: int | None, field: str | None = None, *, code: str = "value"
+        self,
+        message: str,
+        line: int | None,
+        field: str | None = None,
+        *,
+        code: str = "value",
+        value: str | None = None,
+        allowed: tuple[str, ...] = (),
     ) -> None:
         """Raise on bad input when strict; otherwise (or when collecting) record it and go on.
 
         ``code`` says what kind of value it was: ``date``, ``bool``, ``choice``,
-        ``priority``, ``form`` (not in the template's form) or ``time``.
+        ``priority``, ``form`` (not in the template's form) or ``time``; ``value``
+        is the text as written and ``allowed`` the values a choice may take.
         """
         if self.strict and not self.collect:
             raise FieldValueError(message, file=self.file, line=line, field=field)
-        self.problems.append(Problem(message, line, field, code))
+        self.problems.append(Problem(message, line, field, code, value, allowed))
 
     def locate(self, path: str, line: int | None) -> None:
         """Remember the first line a record part (``severity``, ``timeline[3]``) was read from."""

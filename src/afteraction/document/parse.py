@@ -33,6 +33,7 @@ from afteraction.document.values import combine
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.model import Incident, Section, compute_metrics
 from afteraction.model.metrics import format_duration
+from afteraction.profiles.memo import per_profile
 from afteraction.profiles.schema import Profile, SectionSpec
 
 
@@ -67,16 +68,10 @@ def match_spec(
     return None
 
 
-_HEADING_NAMES: dict[int, tuple[Profile, list[tuple[str, frozenset[str]]]]] = {}
-
-
+@per_profile
 def _heading_names(profile: Profile) -> list[tuple[str, frozenset[str]]]:
-    """Return each section's normalised heading and aliases (computed once per profile)."""
-    found = _HEADING_NAMES.get(id(profile))
-    if found is None or found[0] is not profile:
-        names = [(norm(s.heading), frozenset(norm(a) for a in s.aliases)) for s in profile.sections]
-        found = _HEADING_NAMES[id(profile)] = (profile, names)
-    return found[1]
+    """Return each section's normalised heading and aliases."""
+    return [(norm(s.heading), frozenset(norm(a) for a in s.aliases)) for s in profile.sections]
 
 
 def valued_heading(spec: SectionSpec, heading: str) -> bool:
@@ -348,6 +343,7 @@ def _place_key_times(record: Incident, ctx: Context, ref: date | None) -> None:
                     part.line,
                     path,
                     code="time",
+                    value=f"{part.clock:%H:%M}",
                 )
             continue
         if part.zone is None:

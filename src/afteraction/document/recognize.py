@@ -8,6 +8,7 @@ from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import split_labelled
 from afteraction.document.markdown import RawDocument
 from afteraction.document.templates import _pattern
+from afteraction.profiles.registry import ProfileRegistry
 from afteraction.profiles.schema import Profile
 
 THRESHOLD = 0.5
@@ -45,3 +46,19 @@ def recognize(raw: RawDocument, profiles: list[Profile]) -> Match | None:
     """Return the best-fitting profile, or None when no profile fits well enough."""
     best = max((Match(p, score(raw, p)) for p in profiles), key=lambda m: m.score, default=None)
     return best if best is not None and best.score >= THRESHOLD else None
+
+
+def choose_profile(
+    raw: RawDocument, registry: ProfileRegistry, name: str | None = None
+) -> tuple[Profile, bool]:
+    """Return the profile to read a document in, and whether the document follows it.
+
+    A named profile is followed; otherwise the best-fitting one is, and a
+    document that fits none gets the generic reading of the default profile.
+    """
+    if name is not None:
+        return registry.get(name), True
+    match = recognize(raw, [registry.get(n) for n in registry.names()])
+    if match is None:
+        return registry.get("default"), False
+    return match.profile, True

@@ -203,7 +203,7 @@ def parse_template(
         return True
     match = pattern.fullmatch(text) or pattern.fullmatch(text + " ")
     if match is None:
-        ctx.fail(f"'{text}' is not in the form '{template}'", line, label, code="form")
+        ctx.fail(f"'{text}' is not in the form '{template}'", line, label, code="form", value=text)
         return False
     for index, slot in enumerate(names):
         raw = match.group(f"s{index}")
@@ -227,7 +227,7 @@ def parse_template(
                     value = canonical_choice(slot.path, value, ctx, choices, line, label)
                 set_path(record, slot.path, value)
         except ValueFormatError as exc:
-            ctx.fail(str(exc), line, label, code=slot.fmt or "value")
+            ctx.fail(str(exc), line, label, code=slot.fmt or "value", value=raw)
             return False
     return True
 
@@ -248,6 +248,11 @@ def canonical_choice(
         if option.lower() == value.lower():
             return option
     ctx.fail(
-        f"'{value}' is not allowed (allowed: {', '.join(allowed)})", line, label, code="choice"
+        f"'{value}' is not allowed (allowed: {', '.join(allowed)})",
+        line,
+        label,
+        code="choice",
+        value=value,
+        allowed=tuple(allowed),
     )
     return value

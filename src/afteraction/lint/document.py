@@ -11,7 +11,7 @@ from itertools import pairwise
 from afteraction.document.blocks import Block
 from afteraction.document.markdown import RawDocument, read_markdown
 from afteraction.document.parse import Parsed, read_document
-from afteraction.document.recognize import recognize
+from afteraction.document.recognize import choose_profile
 from afteraction.model import Incident
 from afteraction.profiles import Profile, ProfileRegistry
 
@@ -152,12 +152,6 @@ def read_for_lint(
     """
     raw: RawDocument = read_markdown(text, path)
     blocks = list(raw.blocks)
-    if profile_name is not None:
-        profile = registry.get(profile_name)
-        recognized = True
-    else:
-        match = recognize(raw, [registry.get(n) for n in registry.names()])
-        recognized = match is not None
-        profile = match.profile if match is not None else registry.get("default")
+    profile, recognized = choose_profile(raw, registry, profile_name)
     parsed = read_document(text, profile, file=path, strict=recognized, collect=True, raw=raw)
     return LintDocument(path, text, profile, recognized, parsed, blocks)

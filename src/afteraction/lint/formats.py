@@ -21,8 +21,6 @@ def as_text(report: LintReport, config: LintConfig) -> str:
     rules = {r.id: r for r in report.rules}
     lines = [
         f"{f.path}:{f.line}:{f.col} {f.rule} {f.message} ({config.url(rules[f.rule])})"
-        if f.rule in rules
-        else f"{f.path}:{f.line}:{f.col} {f.rule} {f.message}"
         for f in report.findings
     ]
     lines += [f"{r.error}" for r in report.errors]
@@ -36,8 +34,7 @@ def as_json(report: LintReport, config: LintConfig) -> str:
     for finding in report.findings:
         data = finding.to_dict()
         del data["edits"]
-        if finding.rule in rules:
-            data["url"] = config.url(rules[finding.rule])
+        data["url"] = config.url(rules[finding.rule])
         findings.append(data)
     errors = [
         {"path": r.path, "line": r.error.line, "message": r.error.message}
@@ -109,8 +106,7 @@ def as_sarif(report: LintReport, config: LintConfig) -> str:
                 }
             ],
         }
-        if finding.rule in index:
-            result["ruleIndex"] = index[finding.rule]
+        result["ruleIndex"] = index[finding.rule]
         results.append(result)
     notifications = [
         {

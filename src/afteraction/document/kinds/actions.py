@@ -181,6 +181,8 @@ def _build(
                 line,
                 "priority",
                 code="priority",
+                value=raw,
+                allowed=tuple(profile.priorities),
             )
             data["priority"] = raw
         elif attr in ActionItem.model_fields:

@@ -136,7 +136,7 @@ def read_date(text: str, ctx: Context, line: int | None, label: str) -> date | N
     try:
         return parse_date(text)
     except ValueFormatError as exc:
-        ctx.fail(str(exc), line, label, code="date")
+        ctx.fail(str(exc), line, label, code="date", value=text.strip().strip("*_`").strip())
         return None
 
 
@@ -147,7 +147,7 @@ def read_bool(text: str, ctx: Context, line: int | None, label: str) -> bool | N
     try:
         return parse_bool(text.replace("[X]", "[x]"), ["Yes", "No"])
     except ValueFormatError as exc:
-        ctx.fail(str(exc), line, label, code="bool")
+        ctx.fail(str(exc), line, label, code="bool", value=text.strip().strip("*_`").strip())
         return None
 
 

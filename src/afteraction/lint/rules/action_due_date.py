@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import item_label, value_column
-
-# The reader's messages quote the value as written: "'next sprint' is not a date (...)".
-_QUOTED = re.compile(r"^'(?P<value>.*)' is not (?P<what>a real date|a date)")
+from afteraction.lint.rules.common import column_of, item_label
 
 
 class ActionDueDate(Rule):
@@ -41,16 +37,15 @@ class ActionDueDate(Rule):
             if (problem.line, problem.message) in seen:
                 continue
             seen.add((problem.line, problem.message))
-            match = _QUOTED.match(problem.message)
-            value = match["value"] if match else None
+            value = problem.value
             written = f"'{value}'" if value else "a value"
-            real = bool(match and match["what"] == "a real date")
+            real = "not a real date" in problem.message
             why = "which is not a real day" if real else "which is not a date"
             advice = "write a day that exists" if real else "write the day it is due"
             title = titles.get(problem.line)
             whose = f"action item '{title}'" if title else "an action item"
             line = problem.line or 1
-            col = value_column(doc, line, value) if value else None
+            col = column_of(doc, line, value) if value else None
             yield self.finding(
                 doc,
                 line,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import value_span
+from afteraction.lint.rules.common import span_of
 
 _MARKUP = re.compile(r"^[*_`]+|[*_`]+$")
 
@@ -104,7 +104,7 @@ def _id_span(doc: LintDocument, line: int, written: str) -> tuple[int, int] | No
     """
     text = doc.line_text(line)
     if not text.lstrip().startswith("|"):
-        return value_span(doc, line, written)
+        return span_of(doc, line, written)
     for start, end in cell_spans(text):
         bare = _MARKUP.sub("", text[start:end])
         if bare == written:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import is_closed, item_label, value_column
+from afteraction.lint.rules.common import column_of, is_closed, item_label
 
 
 class ActionOverdue(Rule):
@@ -43,6 +43,6 @@ class ActionOverdue(Rule):
                 line,
                 f"action item '{label}' was due {item.due.isoformat()}, {days} ago, and"
                 f" {state}: finish it, or agree a new date with its owner and write it",
-                col=value_column(doc, line, item.due.isoformat()) if line else None,
+                col=column_of(doc, line, item.due.isoformat()) if line else None,
                 needle=label,
             )

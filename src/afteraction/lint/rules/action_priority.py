@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import item_label, value_column
+from afteraction.lint.rules.common import column_of, item_label
 
 
 class ActionPriority(Rule):
@@ -48,6 +48,6 @@ class ActionPriority(Rule):
                 line,
                 f"action item '{label}' has priority '{priority}', which is not on the"
                 f" scale: {advice}",
-                col=value_column(doc, line, priority) if line else None,
+                col=column_of(doc, line, priority) if line else None,
                 needle=label,
             )

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from afteraction.document.blocks import Block
 from afteraction.document.kinds.common import item_attrs, match_columns
 from afteraction.document.kinds.timeline import GENERIC_COLUMNS
 from afteraction.document.timetext import leading_moment
+from afteraction.document.values import format_datetime
+from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument, cell_spans
-from afteraction.model import ActionItem
+from afteraction.model import ActionItem, TimelineEvent
 from afteraction.profiles import SectionSpec
 
 CLOSED = ("done", "cancelled")
@@ -150,7 +153,7 @@ def item_label(item: ActionItem, width: int = 60) -> str:
     return first if len(first) <= width else first[: width - 1].rstrip() + "…"
 
 
-def value_span(doc: LintDocument, line: int, value: str) -> tuple[int, int] | None:
+def span_of(doc: LintDocument, line: int, value: str) -> tuple[int, int] | None:
     """Return the 0-based span of ``value`` written on ``line``, or None when it is not there.
 
     In a table row the cell holding exactly ``value`` wins (an ID "1" is its
@@ -170,9 +173,9 @@ def value_span(doc: LintDocument, line: int, value: str) -> tuple[int, int] | No
     return (found.start(), found.end()) if found else None
 
 
-def value_column(doc: LintDocument, line: int, value: str) -> int | None:
-    """Return the 1-based column of ``value`` on ``line`` (see :func:`value_span`)."""
-    span = value_span(doc, line, value)
+def column_of(doc: LintDocument, line: int, value: str) -> int | None:
+    """Return the 1-based column of ``value`` on ``line`` (see :func:`span_of`)."""
+    span = span_of(doc, line, value)
     return span[0] + 1 if span else None
 
 
@@ -194,6 +197,22 @@ def timeline_spec(doc: LintDocument) -> SectionSpec | None:
     if spec is not None and spec.kind == "timeline":
         return spec
     return next((s for s in doc.profile.sections if s.kind == "timeline"), None)
+
+
+def profile_time(doc: LintDocument, value: datetime) -> str:
+    """Return a time as a message shows it: in the profile's zone, with the zone's name."""
+    zone = doc.profile.zone_label or doc.profile.zone
+    return f"{format_datetime(value, resolve_zone(doc.profile.zone))} {zone}"
+
+
+def entry_words(event: TimelineEvent) -> str:
+    """Return everything a timeline entry says: its text and its other columns."""
+    return " ".join([event.text, *event.extra.values()])
+
+
+def to_minute(value: datetime) -> datetime:
+    """Return a time without its seconds: timelines are compared to the minute."""
+    return value.replace(second=0, microsecond=0)
 
 
 def mentions(text: str, words: list[str]) -> str | None:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from afteraction.document.context import Context
 from afteraction.document.kinds.fields import find_field, split_labelled
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import _pattern, render_template
-from afteraction.document.values import format_datetime
-from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.rule import Rule, RuleContext
+from afteraction.lint.rules.common import profile_time
 from afteraction.model import compute_metrics
 from afteraction.model.metrics import format_duration
 from afteraction.profiles import Profile
@@ -72,7 +71,7 @@ class Duration(Rule):
         assert times.started is not None
         end = times.resolved or times.mitigated
         assert end is not None
-        start_text, end_text = _show(doc, times.started), _show(doc, end)
+        start_text, end_text = profile_time(doc, times.started), profile_time(doc, end)
         if start_text[:10] == end_text[:10]:
             end_text = end_text[11:]
         ran = f"impact start {start_text} to {end_name} {end_text} is {format_duration(actual)}"
@@ -136,11 +135,6 @@ def _slack(text: str) -> timedelta:
         return timedelta(0)
     units = [_UNITS[p["unit"][0].lower()] for p in _PART.finditer(text.lower())]
     return timedelta(seconds=min(units) / 2) if units else timedelta(0)
-
-
-def _show(doc: LintDocument, value: datetime) -> str:
-    zone = doc.profile.zone_label or doc.profile.zone
-    return f"{format_datetime(value, resolve_zone(doc.profile.zone))} {zone}"
 
 
 def _duration_field(profile: Profile, written: str) -> FieldSpec | None:

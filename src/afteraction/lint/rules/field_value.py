@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import value_column
-
-# The reader's message for a value outside the allowed ones.
-_CHOICE = re.compile(r"^'(?P<value>.*)' is not allowed \(allowed: (?P<allowed>.*)\)$", re.DOTALL)
+from afteraction.lint.rules.common import column_of
 
 
 class FieldValue(Rule):
@@ -36,10 +32,9 @@ class FieldValue(Rule):
             return
         seen: set[str] = set()
         for problem in doc.parsed.problems:
-            match = _CHOICE.match(problem.message) if problem.code == "choice" else None
-            if match is None:
+            if problem.code != "choice" or problem.value is None:
                 continue
-            value = match["value"]
+            value = problem.value
             field = problem.field or "the value"
             key = f"{field.lower()}\0{value.lower()}"
             if key in seen:
@@ -50,8 +45,8 @@ class FieldValue(Rule):
             yield self.finding(
                 doc,
                 line,
-                _message(field, value, match["allowed"].split(", ")),
-                col=value_column(doc, line, value),
+                _message(field, value, list(problem.allowed)),
+                col=column_of(doc, line, value),
             )
         record = doc.record
         profile = doc.profile
@@ -60,18 +55,18 @@ class FieldValue(Rule):
             "status": (record.status, [s.name for s in profile.statuses]),
             "scope": (record.scope, profile.scopes),
         }
-        for path, (value, allowed) in stated.items():
-            if not value or not allowed or f"\0{value.lower()}" in seen:
+        for path, (stated_value, allowed) in stated.items():
+            if not stated_value or not allowed or f"\0{stated_value.lower()}" in seen:
                 continue
-            if value.lower() in {a.lower() for a in allowed}:
+            if stated_value.lower() in {a.lower() for a in allowed}:
                 continue
-            seen.add(f"\0{value.lower()}")
+            seen.add(f"\0{stated_value.lower()}")
             at = doc.line_of(path)
             yield self.finding(
                 doc,
                 at,
-                _message(path.capitalize(), value, allowed),
-                col=value_column(doc, at, value) if at else None,
+                _message(path.capitalize(), stated_value, allowed),
+                col=column_of(doc, at, stated_value) if at else None,
             )
 
 

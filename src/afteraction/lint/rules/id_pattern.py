@@ -9,7 +9,7 @@ from datetime import date
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import value_column
+from afteraction.lint.rules.common import column_of
 from afteraction.profiles.ids import id_regex
 
 # A written ID's date and sequence number, however they are separated: INC-2026-11-03-7.
@@ -45,7 +45,7 @@ class IdPattern(Rule):
         if not written:
             return
         line = doc.line_of("id")
-        col = value_column(doc, line, written) if line else None
+        col = column_of(doc, line, written) if line else None
         match = id_regex(pattern).fullmatch(written)
         if match is None:
             yield self.finding(

@@ -12,6 +12,7 @@ from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
 from afteraction.lint.rules.common import clause_before, mask_markup, present
 from afteraction.profiles import Profile
+from afteraction.profiles.memo import per_profile
 
 _SLIP = (
     "describe the conditions that made the slip likely (fatigue, unclear runbook, missing check)"
@@ -75,14 +76,9 @@ def _words_pattern(words: tuple[str, ...], *, folded: bool = False) -> re.Patter
     return re.compile(rf"(?<![\w'\u2019-])(?:{body})(?![\w-])", flags)
 
 
-_FIXED: dict[str, tuple[Profile, frozenset[str]]] = {}
-
-
+@per_profile
 def fixed_lines(profile: Profile) -> frozenset[str]:
     """Return the lines of text the profile itself writes (headings, leads, hints, footer)."""
-    cached = _FIXED.get(profile.name)
-    if cached is not None and cached[0] is profile:
-        return cached[1]
     texts: list[str | None] = [profile.title, profile.footer]
     for field in profile.header:
         texts += [field.label, field.hint]
@@ -91,11 +87,9 @@ def fixed_lines(profile: Profile) -> frozenset[str]:
         texts += [column.header for column in spec.columns]
         for field in spec.fields:
             texts += [field.label, field.hint]
-    found = frozenset(
+    return frozenset(
         _key(line) for text in texts if text for line in text.splitlines() if _key(line)
     )
-    _FIXED[profile.name] = (profile, found)
-    return found
 
 
 def _key(line: str) -> str:

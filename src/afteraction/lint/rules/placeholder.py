@@ -9,6 +9,7 @@ from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
 from afteraction.profiles import Profile
+from afteraction.profiles.memo import per_profile
 
 _PATTERNS = [
     # [Name], $[amount], [Due date]: words, not a link, image, checkbox, footnote, reference
@@ -37,15 +38,17 @@ CHOICE_WORDS = {
 }  # fmt: skip
 
 
-def _choice_words(profile: Profile) -> set[str]:
+@per_profile
+def _choice_words(profile: Profile) -> frozenset[str]:
     words = set(CHOICE_WORDS)
     words |= {s.name.lower() for s in profile.statuses}
     words |= {s.name.lower() for s in profile.severity}
     words |= {c.lower() for f in profile.header for c in (f.choices or [])}
     words |= {c.lower() for s in profile.sections for f in s.fields for c in (f.choices or [])}
-    return words
+    return frozenset(words)
 
 
+@per_profile
 def _template_boxes(profile: Profile) -> list[set[str]]:
     """Return each group of checkboxes the profile's template offers as a choice to tick."""
     groups: list[set[str]] = []
@@ -125,7 +128,7 @@ class Placeholder(Rule):
 _MAYBE = re.compile(r"[\[{_<*/]|YYYY|DD/|HH:MM|\b[XYN] [a-z]")
 
 
-def _placeholders(line: str, words: set[str]) -> list[str]:
+def _placeholders(line: str, words: frozenset[str]) -> list[str]:
     if not _MAYBE.search(line):
         return []
     text = _COMMENT.sub(lambda m: " " * len(m[0]), line) if "<!--" in line else line

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 
-from afteraction.document.values import format_datetime
-from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import mentions, shown_time, written_time
-from afteraction.model import TimelineEvent
+from afteraction.lint.rules.common import (
+    entry_words,
+    mentions,
+    profile_time,
+    shown_time,
+    to_minute,
+    written_time,
+)
 
 BEFORE_WORDS = [
     "deploy", "deployed", "deployment", "release", "released", "merged", "change", "changed",
@@ -52,24 +55,24 @@ class TimelineBounds(Rule):
         for index, event in enumerate(doc.record.timeline):
             if event.time is None:
                 continue
-            at = _minute(event.time)
-            if start is not None and at < _minute(start):
-                if mentions(_words(event), self.settings["before_words"]):
+            at = to_minute(event.time)
+            if start is not None and at < to_minute(start):
+                if mentions(entry_words(event), self.settings["before_words"]):
                     continue
                 yield self._report(
                     doc,
                     index,
-                    f"is before the impact start ({self._show(doc, start)}): correct its time"
+                    f"is before the impact start ({profile_time(doc, start)}): correct its time"
                     " or the impact start; if it happened before impact, say what it was"
                     " (e.g. 'config v412 deployed')",
                 )
-            elif end is not None and at > _minute(end):
-                if mentions(_words(event), self.settings["after_words"]):
+            elif end is not None and at > to_minute(end):
+                if mentions(entry_words(event), self.settings["after_words"]):
                     continue
                 yield self._report(
                     doc,
                     index,
-                    f"is after the resolution ({self._show(doc, end)}): correct its time or"
+                    f"is after the resolution ({profile_time(doc, end)}): correct its time or"
                     " the resolution time; if it is a follow-up, say so"
                     " (e.g. 'monitoring confirms recovery')",
                 )
@@ -77,7 +80,9 @@ class TimelineBounds(Rule):
     def _report(self, doc: LintDocument, index: int, problem: str) -> Finding:
         written = written_time(doc, index)
         event = doc.record.timeline[index]
-        when = shown_time(written) if written else self._show(doc, event.time)
+        when = (
+            shown_time(written) if written else profile_time(doc, event.time) if event.time else "?"
+        )
         text = " ".join(event.text.split())
         quoted = f" ('{text[:39].rstrip()}…')" if len(text) > 40 else f" ('{text}')" if text else ""
         return self.finding(
@@ -86,19 +91,3 @@ class TimelineBounds(Rule):
             f"timeline entry {when}{quoted} {problem}",
             needle=written,
         )
-
-    @staticmethod
-    def _show(doc: LintDocument, value: datetime | None) -> str:
-        if value is None:
-            return "?"
-        zone = doc.profile.zone_label or doc.profile.zone
-        return f"{format_datetime(value, resolve_zone(doc.profile.zone))} {zone}"
-
-
-def _minute(value: datetime) -> datetime:
-    return value.replace(second=0, microsecond=0)
-
-
-def _words(event: TimelineEvent) -> str:
-    """Return everything an entry says: its text and its other columns."""
-    return " ".join([event.text, *event.extra.values()])

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from afteraction.document.values import format_datetime
-from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import mentions, timeline_spec
+from afteraction.lint.rules.common import (
+    entry_words,
+    mentions,
+    profile_time,
+    timeline_spec,
+    to_minute,
+)
 from afteraction.model import TimelineEvent
 
 DETECT_WORDS = [
@@ -51,17 +55,17 @@ class TimelineKeyEvents(Rule):
         spec = timeline_spec(doc)
         line = (doc.line_of(f"section.{spec.key}") if spec else None) or doc.line_of("timeline[0]")
         detected = any(
-            _at(e, times.detected) or mentions(_words(e), self.settings["detect_words"])
+            _at(e, times.detected) or mentions(entry_words(e), self.settings["detect_words"])
             for e in events
         )
         resolved = any(
             _at(e, times.resolved)
             or _at(e, times.mitigated)
-            or mentions(_words(e), self.settings["resolve_words"])
+            or mentions(entry_words(e), self.settings["resolve_words"])
             for e in events
         )
         if not detected:
-            when = f" at {self._show(doc, times.detected)}" if times.detected else ""
+            when = f" at {profile_time(doc, times.detected)}" if times.detected else ""
             yield self.finding(
                 doc,
                 line,
@@ -70,7 +74,7 @@ class TimelineKeyEvents(Rule):
             )
         if not resolved:
             end = times.resolved or times.mitigated
-            when = f" at {self._show(doc, end)}" if end else ""
+            when = f" at {profile_time(doc, end)}" if end else ""
             yield self.finding(
                 doc,
                 line,
@@ -78,18 +82,9 @@ class TimelineKeyEvents(Rule):
                 f"{when} saying how the impact ended (restored, rolled back, fixed)",
             )
 
-    @staticmethod
-    def _show(doc: LintDocument, value: datetime) -> str:
-        zone = doc.profile.zone_label or doc.profile.zone
-        return f"{format_datetime(value, resolve_zone(doc.profile.zone))} {zone}"
-
 
 def _at(event: TimelineEvent, moment: datetime | None) -> bool:
     """Say whether an entry is at ``moment``, to the minute."""
     if event.time is None or moment is None:
         return False
-    return event.time.replace(second=0, microsecond=0) == moment.replace(second=0, microsecond=0)
-
-
-def _words(event: TimelineEvent) -> str:
-    return " ".join([event.text, *event.extra.values()])
+    return to_minute(event.time) == to_minute(moment)

@@ -9,7 +9,7 @@ from afteraction.document.context import Problem
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import value_column
+from afteraction.lint.rules.common import column_of
 
 # What to write instead, by the kind of value the reader expected.
 _ADVICE = {
@@ -21,8 +21,6 @@ _ADVICE = {
     "money": "write an amount with its currency (e.g. $18,250.00)",
     "form": "write it in that form",
 }
-_QUOTED = re.compile(r"^'(?P<value>[^'\n]+)'")
-_UNDATED = re.compile(r"^time (?P<clock>\S+) has no date: write the incident date$")
 _NEITHER = re.compile(r"is neither (?P<yes>.+) nor (?P<no>.+)$")
 _EXPECTED = re.compile(r"\s*\(expected (?P<shape>[^)]*)\)")
 _MOMENTS = {
@@ -73,13 +71,11 @@ class UnreadableValue(Rule):
                 continue
             seen.add(key)
             line = problem.line or 1
-            quoted = _QUOTED.match(problem.message)
-            value = quoted["value"] if quoted else None
             yield self.finding(
                 doc,
                 line,
                 _message(problem),
-                col=value_column(doc, line, value) if value else None,
+                col=column_of(doc, line, problem.value) if problem.value else None,
             )
         if undated and not dates:
             # Times with no date anywhere: one finding, since one date fixes them all.
@@ -87,17 +83,13 @@ class UnreadableValue(Rule):
             if len(undated) == 1:
                 message = _message(first)
             else:
-                clocks = [_UNDATED.match(p.message) for p in undated]
                 listed = ", ".join(
-                    f"{m['clock']} ({_field_name(p.field).rstrip(': ')})"
-                    for m, p in zip(clocks, undated, strict=True)
-                    if m
+                    f"{p.value} ({_field_name(p.field).rstrip(': ')})" for p in undated
                 )
                 message = f"times {listed} have no date: write the incident date"
             at = first.line or 1
-            clock = _UNDATED.match(first.message)
             yield self.finding(
-                doc, at, message, col=value_column(doc, at, clock["clock"]) if clock else None
+                doc, at, message, col=column_of(doc, at, first.value) if first.value else None
             )
 
 
@@ -110,7 +102,7 @@ def _covered(problem: Problem) -> bool:
 
 def _for_want_of_a_date(problem: Problem) -> bool:
     """Say whether a problem is a key time left without a date."""
-    return problem.code == "time" and _UNDATED.match(problem.message) is not None
+    return problem.code == "time" and problem.value is not None
 
 
 def _message(problem: Problem) -> str:
