@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 from afteraction.errors import UsageError
+from afteraction.lint.cache import KEPT_CACHES
 from afteraction.lint.engine import Linter
 from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.fixes import apply_fixes
@@ -163,6 +165,32 @@ def test_a_second_run_over_unchanged_files_reads_the_cache(tmp_path, monkeypatch
     paths[0].write_text(files[paths[0].name] + "\nMore [Name]\n", encoding="utf-8")
     changed = run()
     assert len(changed) == len(first) + 1
+
+
+def test_a_new_day_keeps_the_cache_and_moves_the_overdue_findings(tmp_path, monkeypatch):
+    path = tmp_path / "p.md"
+    path.write_text(demo_text("default"), encoding="utf-8")
+    cache = tmp_path / ".aar-cache"
+
+    def overdue(today: date) -> list[str]:
+        report = linter(tmp_path, {}, today, cache=cache).run([path])
+        return [f.message for f in report.findings if f.rule == "AAR205"]
+
+    assert overdue(date(2026, 11, 10)) == []
+    monkeypatch.setattr(Linter, "lint_text", lambda *a, **k: pytest.fail("linted again"))
+    later = overdue(date(2027, 3, 1))
+    assert later
+    assert all("days ago" in message for message in later)
+    assert len(list(cache.glob("lint-*.json"))) == 1
+
+
+def test_caches_of_other_configurations_are_kept_a_while(tmp_path):
+    path = tmp_path / "p.md"
+    path.write_text(demo_text("default"), encoding="utf-8")
+    cache = tmp_path / ".aar-cache"
+    for count in range(1, 8):
+        linter(tmp_path, {"rules": {"AAR205": {"grace_days": count}}}, cache=cache).run([path])
+    assert len(list(cache.glob("lint-*.json"))) == KEPT_CACHES
 
 
 # Fixes ------------------------------------------------------------------------------

@@ -9,16 +9,20 @@ again; one whose digest is unchanged is not linted again.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Facts
 
 PREFIX = "lint-"
+# Caches of other configurations kept besides the current one, newest first:
+# switching between a few configurations (a hook and a CI job) stays warm.
+KEPT_CACHES = 4
 
 
 def digest(text: str) -> str:
@@ -40,12 +44,12 @@ class LintCache:
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder = folder
         self.file = folder / f"{PREFIX}{fingerprint}.json"
-        self.entries: dict[str, dict[str, Any]] = {}
         self.changed = False
         try:
-            self.entries = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
+            kept = orjson.loads(self.file.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            kept = None
+        self.entries: dict[str, dict[str, Any]] = kept if isinstance(kept, dict) else {}
 
     def lookup(self, path: Path, stat: os.stat_result, text: str | None = None) -> Cached | None:
         """Return the stored results for ``path`` if its content is unchanged.
@@ -84,15 +88,17 @@ class LintCache:
         self.changed = True
 
     def save(self) -> None:
-        """Write the cache (atomically) and drop caches of other configurations."""
+        """Write the cache (atomically); keep only the most recently written few."""
         if not self.changed:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
         temporary = self.file.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="utf-8")
+        temporary.write_bytes(orjson.dumps(self.entries))
         temporary.replace(self.file)
-        for old in self.folder.glob(f"{PREFIX}*.json"):
-            if old != self.file:
-                old.unlink(missing_ok=True)
+        caches = sorted(
+            self.folder.glob(f"{PREFIX}*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
+        )
+        for old in caches[KEPT_CACHES:]:
+            old.unlink(missing_ok=True)
         self.changed = False

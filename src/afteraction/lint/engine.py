@@ -19,7 +19,7 @@ from afteraction.lint.document import LintDocument, read_for_lint
 from afteraction.lint.finding import Finding
 from afteraction.lint.fixes import apply_fixes
 from afteraction.lint.registry import RuleRegistry
-from afteraction.lint.rule import Corpus, CorpusRule, Facts, Mention, Rule, RuleContext
+from afteraction.lint.rule import Corpus, Facts, FactsRule, Mention, Rule, RuleContext
 from afteraction.lint.suppress import read_suppressions
 from afteraction.profiles import ProfileRegistry
 
@@ -78,10 +78,16 @@ def _link_target(text: str) -> str | None:
     return target.split("#", 1)[0]
 
 
-def collect_facts(doc: LintDocument) -> Facts:
-    """Return what a document states that other documents can check: ID, related, links."""
+def collect_facts(doc: LintDocument, rules: Iterable[Rule] = ()) -> Facts:
+    """Return what a document states that other documents can check: ID, related, links.
+
+    Each facts rule among ``rules`` adds what it gathers, under its ID.
+    """
     record = doc.record
     facts = Facts(doc.path, doc.profile.name)
+    for rule in rules:
+        if isinstance(rule, FactsRule):
+            facts.gathered[rule.id] = rule.gather(doc)
     if record.id:
         line = doc.line_of("id") or 1
         facts.incident_id = Mention(record.id, line, doc.column(line, record.id))
@@ -123,13 +129,16 @@ class Linter:
         self.cache = LintCache(cache_folder, self.fingerprint()) if cache_folder else None
 
     def fingerprint(self) -> str:
-        """Return a digest of what decides the findings besides the file itself."""
+        """Return a digest of what decides the findings besides the file itself.
+
+        The date is not part of it: the rules that depend on it are facts
+        rules, checked on every run from the facts the cache keeps.
+        """
         data = {
             "version": __version__,
             "config": self.config.fingerprint,
             "rules": [f"{r.id}:{r.__module__}" for r in self.registry.ordered()],
             "profiles": [self.profiles.get(n).model_dump_json() for n in self.profiles.names()],
-            "today": self.context.today.isoformat(),
             "profile": self.profile,
         }
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
@@ -145,7 +154,8 @@ class Linter:
                 raise RuleError(f"rule {rule.id} ({rule.name}) failed: {exc!r}", file=path) from exc
         hidden = read_suppressions(text, self.registry)
         kept = [f for f in findings if not hidden.hides(f)]
-        return FileReport(path, sorted(set(kept), key=Finding.sort_key), collect_facts(doc))
+        facts = collect_facts(doc, rules)
+        return FileReport(path, sorted(set(kept), key=Finding.sort_key), facts)
 
     def lint_file(self, path: Path, *, fix: bool = False) -> FileReport:
         """Lint one file, from the cache when it is unchanged; with ``fix``, rewrite it."""
@@ -222,8 +232,8 @@ class Linter:
             found = [
                 finding
                 for rule in self.config.rules_for(Path(report.path), self.registry)
-                if isinstance(rule, CorpusRule)
-                for finding in rule.check_corpus(report.facts, corpus)
+                if isinstance(rule, FactsRule)
+                for finding in rule.check_facts(report.facts, corpus, self.context)
             ]
             if found:
                 _add_visible(report, found, self.registry)

@@ -1,8 +1,10 @@
 """The shape of a lint rule: a class with a stable ID, documentation and a check.
 
-A rule looks at one document (``check``) or, as a ``CorpusRule``, at what
-every linted document states (``check_corpus``: IDs, related incidents,
-links), which is kept in the cache so a second run costs nothing.
+A rule looks at one document (``check``). A ``FactsRule`` instead gathers
+what it needs from each document into facts that the cache keeps, and checks
+them on every run: the findings of a date check move with ``--today``
+without reading a file again. A ``CorpusRule`` checks each document's facts
+against what every linted document states (IDs, related incidents, links).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Facts:
     incident_id: Mention | None = None
     related: list[Mention] = field(default_factory=list)
     links: list[Mention] = field(default_factory=list)
+    gathered: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts as JSON-ready data (for the cache)."""
@@ -55,6 +58,7 @@ class Facts:
             "id": pack(self.incident_id) if self.incident_id else None,
             "related": [pack(m) for m in self.related],
             "links": [pack(m) for m in self.links],
+            "gathered": self.gathered,
         }
 
     @classmethod
@@ -66,6 +70,7 @@ class Facts:
             Mention(*data["id"]) if data["id"] else None,
             [Mention(*m) for m in data["related"]],
             [Mention(*m) for m in data["links"]],
+            data["gathered"],
         )
 
 
@@ -140,18 +145,36 @@ class Rule:
         return Finding(doc.path, at, column, self.id, self.name, message, tuple(edits))
 
 
-class CorpusRule(Rule):
-    """A rule over what all the linted documents state (shared IDs, unknown references)."""
+class FactsRule(Rule):
+    """A rule that checks facts kept per document, on every run, cached or not."""
 
     def check(self, doc: LintDocument, ctx: RuleContext) -> Iterable[Finding]:
-        """Look at nothing per document: corpus rules work on facts."""
+        """Look at nothing while reading: facts rules work on what ``gather`` kept."""
         del doc, ctx
         return ()
 
-    def check_corpus(self, facts: Facts, corpus: Corpus) -> Iterable[Finding]:
-        """Yield the findings in one document, given what every document in the corpus states."""
+    def gather(self, doc: LintDocument) -> Any:
+        """Return the JSON-ready data this rule needs from a document (kept in the cache)."""
+        del doc
+        return None
+
+    def check_facts(self, facts: Facts, corpus: Corpus, ctx: RuleContext) -> Iterable[Finding]:
+        """Yield the findings in one document from its facts."""
         raise NotImplementedError
 
     def at(self, path: str, mention: Mention, message: str) -> Finding:
         """Build a finding at a mention in a file."""
         return Finding(path, mention.line, mention.col, self.id, self.name, message)
+
+
+class CorpusRule(FactsRule):
+    """A rule over what all the linted documents state (shared IDs, unknown references)."""
+
+    def check_facts(self, facts: Facts, corpus: Corpus, ctx: RuleContext) -> Iterable[Finding]:
+        """Check the document against the corpus (corpus rules do not depend on the date)."""
+        del ctx
+        return self.check_corpus(facts, corpus)
+
+    def check_corpus(self, facts: Facts, corpus: Corpus) -> Iterable[Finding]:
+        """Yield the findings in one document, given what every document in the corpus states."""
+        raise NotImplementedError

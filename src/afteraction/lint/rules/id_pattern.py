@@ -52,7 +52,7 @@ class IdPattern(Rule):
                 doc,
                 line,
                 f"incident ID '{written}' does not follow the pattern {pattern}:"
-                f" {_advice(pattern, written, doc.record.incident_date() or ctx.today)}",
+                f" {_advice(pattern, written, doc.record.incident_date())}",
                 col=col,
                 needle=written,
             )
@@ -73,8 +73,12 @@ class IdPattern(Rule):
                 )
 
 
-def _advice(pattern: str, written: str, day: date) -> str:
-    """Say how to write the ID: the same date and number in the pattern, else an example."""
+def _advice(pattern: str, written: str, day: date | None) -> str:
+    """Say how to write the ID: the same date and number in the pattern, else an example.
+
+    The example takes the incident's date, or keeps the pattern's date tokens
+    when the document gives none (a finding never depends on the run's date).
+    """
     loose = _LOOSE.search(written)
     if loose is not None:
         try:
@@ -85,6 +89,8 @@ def _advice(pattern: str, written: str, day: date) -> str:
         {k: loose[k] for k in ("year", "month", "day", "seq")}
         if loose
         else {"year": f"{day:%Y}", "month": f"{day:%m}", "day": f"{day:%d}", "seq": "1"}
+        if day
+        else {"year": "YYYY", "month": "MM", "day": "DD", "seq": "1"}
     )
 
     def fill(token: re.Match[str]) -> str:
