@@ -218,6 +218,11 @@ def test_lint_reads_its_configuration(tmp_path):
     result = aar("lint", "pm.md", cwd=tmp_path)
     assert result.returncode == 2
     assert "no-such-rule" in result.stderr
+    assert ".afteraction.toml" in result.stderr
+    (tmp_path / ".afteraction.toml").write_text('[lint.rules.AAR205]\ngrace_days = "2"\n')
+    result = aar("lint", "pm.md", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Error: {tmp_path / '.afteraction.toml'}: rule AAR205 option")
 
 
 def test_rules_lists_every_rule_and_shows_one(tmp_path):

@@ -61,7 +61,11 @@ def load_settings(start: Path, env: Mapping[str, str] | None = None) -> Settings
     lint = data.setdefault("lint", {})
     if isinstance(lint, dict):
         root = source.parent if source is not None else start
-        data["lint"] = {**{k.replace("-", "_"): v for k, v in lint.items()}, "root": root}
+        data["lint"] = {
+            **{k.replace("-", "_"): v for k, v in lint.items()},
+            "root": root,
+            "source": source,
+        }
     if env.get("AAR_PROFILE_DIRS"):
         data["profile_dirs"] = [Path(p) for p in env["AAR_PROFILE_DIRS"].split(os.pathsep) if p]
     try:

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from afteraction.errors import UsageError
 from afteraction.lint.registry import RuleRegistry
 from afteraction.lint.rule import Rule
 
@@ -62,6 +63,7 @@ class LintConfig(BaseModel):
         description="Where a finding's rule page is; {id} and {name} are filled in.",
     )
     root: Path = Field(default=Path("."), description="The folder the config file is in.")
+    source: Path | None = Field(default=None, description="The config file, for error messages.")
     _chosen: dict[tuple[int, ...], list[Rule]] = PrivateAttr(default_factory=dict)
 
     @cached_property
@@ -94,7 +96,7 @@ class LintConfig(BaseModel):
     @cached_property
     def fingerprint(self) -> str:
         """Return a digest of everything here that changes what the rules find."""
-        data = self.model_dump(mode="json", exclude={"root"})
+        data = self.model_dump(mode="json", exclude={"root", "source"})
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
     def rules_for(self, path: Path, registry: RuleRegistry) -> list[Rule]:
@@ -114,9 +116,14 @@ class LintConfig(BaseModel):
         return chosen[matched]
 
     def check(self, registry: RuleRegistry) -> None:
-        """Fail now, naming the setting, if a rule name or option anywhere here is wrong."""
-        for matched in [(), *((i,) for i in range(len(self.overrides)))]:
-            self._chosen.setdefault(matched, self._build(matched, registry))
+        """Fail now, naming the file and setting, if a rule name or option here is wrong."""
+        try:
+            for matched in [(), *((i,) for i in range(len(self.overrides)))]:
+                self._chosen.setdefault(matched, self._build(matched, registry))
+        except UsageError as exc:
+            if exc.file is None and self.source is not None:
+                exc.file = str(self.source)
+            raise
 
     def _build(self, matched: tuple[int, ...], registry: RuleRegistry) -> list[Rule]:
         select, ignore = self.select, list(self.ignore)
