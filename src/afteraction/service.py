@@ -18,9 +18,14 @@ from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
 from afteraction.lint.files import find_documents
 from afteraction.lint.registry import RuleRegistry
-from afteraction.model import Incident
+from afteraction.model import Incident, KeyTimes
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.profiles.ids import format_id, id_regex
+from afteraction.timeline.build import BuildOptions, Timeline
+from afteraction.timeline.build import build_timeline as build
+from afteraction.timeline.keytimes import KeyTimesReport, infer_key_times
+from afteraction.timeline.registry import SourceRegistry
+from afteraction.timeline.spec import SourceSpec
 
 FORMATS = ("md", "html", "json")
 
@@ -188,3 +193,26 @@ def lint(
 def rule_registry() -> RuleRegistry:
     """Return every known lint rule."""
     return RuleRegistry.discover()
+
+
+def timeline_sources() -> SourceRegistry:
+    """Return every timeline source: built-in and from plugins."""
+    return SourceRegistry.discover()
+
+
+def build_timeline(
+    froms: list[str],
+    options: BuildOptions,
+    *,
+    advance: Callable[[int], None] | None = None,
+) -> Timeline:
+    """Read every ``KIND[OPTIONS]:PATH`` source and merge them into one timeline."""
+    if not froms:
+        raise UsageError("give at least one source: --from KIND:PATH", field="--from")
+    specs = [SourceSpec.parse(text) for text in froms]
+    return build(specs, timeline_sources(), options, advance=advance)
+
+
+def key_times(timeline: Timeline, stated: KeyTimes | None = None) -> KeyTimesReport:
+    """Infer the key times of a built timeline; times ``stated`` in a postmortem win."""
+    return infer_key_times(timeline.events, stated)

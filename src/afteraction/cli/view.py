@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from rich.console import Group
 from rich.panel import Panel
@@ -15,6 +15,8 @@ from afteraction.lint.rule import Rule
 from afteraction.model import Incident, compute_metrics
 from afteraction.model.metrics import format_duration
 from afteraction.profiles import Profile
+from afteraction.timeline.event import Event
+from afteraction.timeline.output import event_text
 
 
 def _when(value: datetime | None, profile: Profile) -> str:
@@ -147,3 +149,20 @@ def lint_summary(report: LintReport) -> Text:
     if report.errors:
         parts.append(f"{len(report.errors)} file(s) could not be read.")
     return Text(" ".join(parts))
+
+
+def timeline_view(events: list[Event], zone: tzinfo, label: str) -> Table:
+    """Return a built timeline as a terminal table, times in ``zone``."""
+    table = Table(title=f"Timeline ({label}, {len(events)} events)")
+    for column in ("Time", "Kind", "Source", "Actor", "Component", "Event"):
+        table.add_column(column, overflow="fold")
+    for event in events:
+        table.add_row(
+            f"{event.time.astimezone(zone):%Y-%m-%d %H:%M:%S}",
+            event.kind.value,
+            event.source,
+            Text(event.actor or ""),
+            Text(event.component or ""),
+            Text(event_text(event, zone)),
+        )
+    return table

@@ -1,0 +1,270 @@
+"""`aar timeline`: build a timeline from alerts, pages, chat, deploys and logs; key times."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, tzinfo
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from afteraction import service
+from afteraction.cli.view import timeline_view
+from afteraction.document.zones import resolve_zone
+from afteraction.errors import AfteractionError, UsageError
+from afteraction.model import KeyTimes
+from afteraction.model.metrics import format_duration
+from afteraction.profiles import Profile, ProfileRegistry
+from afteraction.settings import load_settings
+from afteraction.timeline.build import DEFAULT_LIMIT, BuildOptions, Timeline
+from afteraction.timeline.event import Level
+from afteraction.timeline.output import key_times_data, timeline_data, timeline_markdown
+from afteraction.timeline.source import COMMON_OPTIONS
+from afteraction.timeline.window import Window
+
+timeline_app = typer.Typer(no_args_is_help=True, help="Build incident timelines from sources.")
+out = Console()
+err = Console(stderr=True)
+
+From = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--from",
+        help="A source: KIND:PATH or KIND[name=value,...]:PATH; - reads stdin (repeatable;"
+        " see `aar timeline sources`).",
+    ),
+]
+WindowOpt = Annotated[
+    str | None, typer.Option("--window", help="Keep START..END only (either end may be open).")
+]
+AroundOpt = Annotated[
+    str | None, typer.Option("--around", help="Keep TIME±SPAN only, e.g. '2026-11-03 14:05±30m'.")
+]
+LevelOpt = Annotated[
+    str | None, typer.Option("--min-level", help="Drop log events below this level (e.g. warn).")
+]
+GrepOpt = Annotated[
+    list[str] | None, typer.Option("--grep", help="Keep events containing a word (repeatable).")
+]
+LimitOpt = Annotated[
+    int,
+    typer.Option(
+        "--limit",
+        help="Most log events to keep (0: no cap); alerts, pages,"
+        " messages and deploys are always kept.",
+    ),
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Stop at the first malformed line or payload.")
+]
+ZoneOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--zone",
+        help="Display zone, also for times given without one (default: the profile's, else UTC).",
+    ),
+]
+ProfileOpt = Annotated[
+    str | None, typer.Option("--profile", "-p", help="Profile whose zone and timeline to use.")
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON with stable names.")]
+
+
+def _profile(name: str | None) -> Profile | None:
+    return _profile_named(name) if name is not None else None
+
+
+def _zone(name: str | None, profile: Profile | None) -> tuple[tzinfo, str]:
+    if name is not None:
+        try:
+            return resolve_zone(name), name
+        except (AfteractionError, ValueError):
+            raise UsageError(f"unknown time zone '{name}'", field="--zone") from None
+    if profile is not None:
+        return resolve_zone(profile.zone), profile.zone
+    return UTC, "UTC"
+
+
+def _options(
+    zone: tzinfo,
+    window: str | None,
+    around: str | None,
+    min_level: str | None,
+    grep: list[str] | None,
+    limit: int,
+    strict: bool,
+) -> BuildOptions:
+    if window and around:
+        raise UsageError("give --window or --around, not both", field="--around")
+    if limit < 0:
+        raise UsageError("must be 0 (no cap) or more", field="--limit")
+    span = Window()
+    if window:
+        span = Window.parse(window, zone)
+    elif around:
+        span = Window.around(around, zone)
+    return BuildOptions(
+        window=span,
+        min_level=Level.option(min_level) if min_level else None,
+        keywords=tuple(grep or ()),
+        limit=limit or None,
+        strict=strict,
+    )
+
+
+def _progress() -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+    """Return a progress callback on a terminal (events read so far), and a stop function."""
+    if not err.is_terminal:
+        return None, lambda: None
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("Reading sources: {task.completed:,} events"),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("read", total=None)
+    progress.start()
+    return lambda count: progress.update(task, completed=count), progress.stop
+
+
+def _build(froms: list[str] | None, options: BuildOptions) -> Timeline:
+    advance, stop = _progress()
+    try:
+        return service.build_timeline(froms or [], options, advance=advance)
+    finally:
+        stop()
+
+
+def _report(timeline: Timeline) -> None:
+    """Say on stderr what was skipped or assumed, per source, and what was left out."""
+    for source in timeline.sources:
+        summary = source.problems.summary()
+        if summary:
+            typer.echo(f"Warning: {summary}; the first:", err=True)
+            for problem in source.problems.first:
+                typer.echo(f"  {problem}", err=True)
+        for note in source.problems.notes:
+            typer.echo(f"Note: {source.spec.label}: {note}", err=True)
+    notes = timeline.notes()
+    if notes:
+        typer.echo(f"Left out: {'; '.join(notes)}.", err=True)
+
+
+@timeline_app.command("build")
+def build(
+    froms: From = None,
+    window: WindowOpt = None,
+    around: AroundOpt = None,
+    min_level: LevelOpt = None,
+    grep: GrepOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
+    strict: StrictOpt = False,
+    zone_name: ZoneOpt = None,
+    profile_name: ProfileOpt = None,
+    as_json: JsonFlag = False,
+    as_md: Annotated[
+        bool, typer.Option("--md", help="Print the profile's timeline section (Markdown).")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Merge every source into one chronological timeline."""
+    if as_json and as_md:
+        raise UsageError("give --json or --md, not both", field="--md")
+    profile = _profile(profile_name)
+    zone, label = _zone(zone_name, profile)
+    timeline = _build(froms, _options(zone, window, around, min_level, grep, limit, strict))
+    _report(timeline)
+    if as_json:
+        text = json.dumps(timeline_data(timeline, zone, label), indent=2, ensure_ascii=False)
+        _write(text + "\n", output)
+    elif as_md or output is not None:
+        _write(timeline_markdown(timeline.events, profile or _profile_named("default")), output)
+    else:
+        out.print(timeline_view(timeline.events, zone, label))
+
+
+def _profile_named(name: str) -> Profile:
+    return ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs).get(name)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+
+
+@timeline_app.command("keytimes")
+def keytimes(
+    froms: From = None,
+    postmortem: Annotated[
+        Path | None,
+        typer.Option("--postmortem", help="A postmortem whose stated key times override."),
+    ] = None,
+    window: WindowOpt = None,
+    around: AroundOpt = None,
+    min_level: LevelOpt = None,
+    strict: StrictOpt = False,
+    zone_name: ZoneOpt = None,
+    profile_name: ProfileOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show the inferred key times, the event each came from, and TTD, TTA, TTM, TTR."""
+    stated: KeyTimes | None = None
+    profile = _profile(profile_name)
+    if postmortem is not None:
+        registry = ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs)
+        loaded = service.load(postmortem, registry, profile_name)
+        stated, profile = loaded.record.times, loaded.profile
+    zone, label = _zone(zone_name, profile)
+    options = _options(zone, window, around, min_level, None, 0, strict)
+    timeline = _build(froms, options)
+    _report(timeline)
+    report = service.key_times(timeline, stated)
+    if as_json:
+        data = {"zone": label, **key_times_data(report, zone)}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"Key times ({label})", show_lines=False)
+    for column in ("Key time", "When", "From", "How"):
+        table.add_column(column)
+    for name, kt in report.times.items():
+        when = f"{kt.time.astimezone(zone):%Y-%m-%d %H:%M:%S}" if kt.time else "—"
+        origin = kt.event.origin or kt.event.source if kt.event else ""
+        table.add_row(name, when, escape(origin or ""), escape(kt.how))
+    out.print(table)
+    figures = Table(title="Figures", show_header=False)
+    for name, value in report.metrics():
+        shown = format_duration(value) if value is not None else "—"
+        figures.add_row(name.replace("_", " "), shown)
+    out.print(figures)
+
+
+@timeline_app.command("sources")
+def sources(as_json: JsonFlag = False) -> None:
+    """List the source kinds --from reads, with their options."""
+    registry = service.timeline_sources()
+    kinds = [registry.get(name) for name in registry.names()]
+    if as_json:
+        rows = [
+            {"kind": s.name, "summary": s.summary, "options": {**COMMON_OPTIONS, **s.options}}
+            for s in kinds
+        ]
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("Kind", "Reads", "Options")
+    for source in kinds:
+        options = ", ".join([*COMMON_OPTIONS, *source.options])
+        table.add_row(source.name, escape(source.summary), escape(options))
+    out.print(table)

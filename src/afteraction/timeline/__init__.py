@@ -1,0 +1,1 @@
+"""Timeline building: sources read into normalised events, merged into one timeline."""

@@ -1,0 +1,225 @@
+"""Merge events from many sources into one timeline: filter, collapse, de-duplicate, cap.
+
+Memory stays bounded however large the logs: events are filtered as they
+are read, repeated log lines collapse into one event as they stream past,
+and log events beyond the limit are dropped lowest level first (a heap of
+``limit`` entries), while alerts, pages, messages and deploys are all kept.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from afteraction.timeline.event import Event, Kind, Level
+from afteraction.timeline.problems import Problems
+from afteraction.timeline.registry import SourceRegistry
+from afteraction.timeline.spec import SourceSpec
+from afteraction.timeline.window import Window
+
+# What varies between repeats of one log line: numbers, hex ids, UUIDs, quoted values.
+_VARYING = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b0x[0-9a-f]+\b|\d+",
+    re.IGNORECASE,
+)
+DEFAULT_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build the timeline: which events to keep and how to fold repeats.
+
+    ``collapse`` is the longest gap between repeats of a log line that still
+    folds them into one event (None: never collapse); ``dedupe`` the longest
+    gap between two sightings of one alert (same key and kind) that counts
+    as the same event. ``limit`` caps the log events (None: no cap).
+    """
+
+    window: Window = field(default_factory=Window)
+    min_level: Level | None = None
+    keywords: tuple[str, ...] = ()
+    limit: int | None = DEFAULT_LIMIT
+    collapse: timedelta | None = timedelta(minutes=1)
+    dedupe: timedelta = timedelta(minutes=2)
+    strict: bool = False
+
+
+@dataclass
+class SourceReport:
+    """What one source gave: how many events it read and kept, and its bad input."""
+
+    spec: SourceSpec
+    problems: Problems
+    read: int = 0
+    kept: int = 0
+
+
+@dataclass
+class Timeline:
+    """The merged events, in time order, with an account of everything left out."""
+
+    events: list[Event]
+    sources: list[SourceReport]
+    left_out: Counter[str] = field(default_factory=Counter)
+    limit: int | None = None
+
+    def notes(self) -> list[str]:
+        """Return one line per reason events were left out or folded, for the reader."""
+        said = {
+            "window": "{n} outside the window",
+            "level": "{n} below the minimum level",
+            "keyword": "{n} without the keywords",
+            "collapsed": "{n} repeated log lines folded into the line they repeat",
+            "duplicate": "{n} seen again through another source or payload",
+            "limit": "{n} log events over the limit of {limit} (lowest levels first; raise"
+            " --limit or narrow the window)",
+        }
+        return [
+            text.format(n=f"{self.left_out[reason]:,}", limit=self.limit)
+            for reason, text in said.items()
+            if self.left_out[reason]
+        ]
+
+
+def build_timeline(
+    specs: Iterable[SourceSpec],
+    registry: SourceRegistry,
+    options: BuildOptions,
+    *,
+    advance: Callable[[int], None] | None = None,
+) -> Timeline:
+    """Read every source and merge what passes the filters into one timeline.
+
+    ``advance`` is called with the number of events read so far, now and
+    then, for a progress display.
+    """
+    reports: list[SourceReport] = []
+    left_out: Counter[str] = Counter()
+    kept = _Kept(options.limit, left_out)
+    for order, spec in enumerate(specs):
+        source_class = registry.get(spec.kind)
+        problems = Problems(spec.label, strict=options.strict)
+        report = SourceReport(spec, problems)
+        reports.append(report)
+        source = source_class(spec, problems)
+        folded = _Folder(options.collapse, left_out)
+        for event in source.events():
+            report.read += 1
+            if advance is not None and report.read % 10_000 == 0:
+                advance(report.read)
+            reason = _rejected(event, options)
+            if reason:
+                left_out[reason] += 1
+                continue
+            if folded.absorbs(event):
+                continue
+            report.kept += 1
+            kept.add(event, order)
+    events = _deduplicated(kept.ordered(), options.dedupe, left_out)
+    return Timeline(events, reports, left_out, options.limit)
+
+
+def _rejected(event: Event, options: BuildOptions) -> str | None:
+    """Return why the filters drop an event, or None when it stays."""
+    if event.time not in options.window:
+        return "window"
+    level = options.min_level
+    if level is not None and event.level is not None and event.level < level:
+        return "level"
+    if options.keywords:
+        text = event.text.lower()
+        if not any(word.lower() in text for word in options.keywords):
+            return "keyword"
+    return None
+
+
+def template(text: str) -> str:
+    """Return a log line with what varies between repeats masked (``#``)."""
+    return _VARYING.sub("#", text)
+
+
+class _Folder:
+    """Folds repeats of a log line (same source, level and template) into the first one."""
+
+    def __init__(self, gap: timedelta | None, left_out: Counter[str]) -> None:
+        self.gap = gap
+        self.left_out = left_out
+        self.last: dict[tuple[str | None, Level | None, str], Event] = {}
+        self.seen = 0
+
+    def absorbs(self, event: Event) -> bool:
+        if self.gap is None or event.kind is not Kind.LOG:
+            return False
+        key = (event.component, event.level, template(event.text))
+        first = self.last.get(key)
+        if first is not None and event.time - (first.until or first.time) <= self.gap:
+            first.count += 1
+            first.until = max(event.time, first.until or first.time)
+            self.left_out["collapsed"] += 1
+            return True
+        self.last[key] = event
+        self.seen += 1
+        if self.seen % 50_000 == 0:  # forget lines not repeated lately: bounded memory
+            self._forget(event.time)
+        return False
+
+    def _forget(self, now: datetime) -> None:
+        assert self.gap is not None
+        self.last = {k: e for k, e in self.last.items() if now - (e.until or e.time) <= self.gap}
+
+
+class _Kept:
+    """Every non-log event, and the ``limit`` most important log events (bounded heap)."""
+
+    def __init__(self, limit: int | None, left_out: Counter[str]) -> None:
+        self.limit = limit
+        self.left_out = left_out
+        self.others: list[tuple[datetime, int, int, Event]] = []
+        # Min-heap: the first entry is the least important log event kept so far
+        # (lowest level, then latest), the one to drop when a better one comes.
+        self.logs: list[tuple[int, float, int, int, Event]] = []
+        self.seq = 0
+
+    def add(self, event: Event, order: int) -> None:
+        self.seq += 1
+        if event.kind is not Kind.LOG or self.limit is None:
+            self.others.append((event.time, order, self.seq, event))
+            return
+        level = int(event.level) if event.level is not None else int(Level.INFO)
+        entry = (level, -event.time.timestamp(), order, self.seq, event)
+        if len(self.logs) < self.limit:
+            heapq.heappush(self.logs, entry)
+        elif entry[:2] > self.logs[0][:2]:
+            heapq.heapreplace(self.logs, entry)
+            self.left_out["limit"] += 1
+        else:
+            self.left_out["limit"] += 1
+
+    def ordered(self) -> list[Event]:
+        logs = [(e.time, order, seq, e) for _, _, order, seq, e in self.logs]
+        return [entry[3] for entry in sorted(self.others + logs, key=lambda x: x[:3])]
+
+
+def _deduplicated(events: list[Event], gap: timedelta, left_out: Counter[str]) -> list[Event]:
+    """Merge sightings of the same alert or page (same key and kind) close in time."""
+    result: list[Event] = []
+    recent: dict[tuple[Kind, str], Event] = {}
+    for event in events:
+        if event.key is None:
+            result.append(event)
+            continue
+        identity = (event.kind, event.key)
+        earlier = recent.get(identity)
+        if earlier is not None and event.time - earlier.time <= gap:
+            if event.source != earlier.source and event.source not in earlier.also:
+                earlier.also.append(event.source)
+            earlier.link = earlier.link or event.link
+            left_out["duplicate"] += 1
+            continue
+        recent[identity] = event
+        result.append(event)
+    return result

@@ -1,0 +1,1 @@
+"""The built-in timeline sources, one module each (registered through ``afteraction.sources``)."""

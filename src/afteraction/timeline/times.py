@@ -1,0 +1,82 @@
+"""Read the times sources write, into aware UTC times.
+
+ISO 8601 and RFC 3339 (nanoseconds too), epoch numbers and the common log
+layouts; naive times take the zone given for their source.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from dateutil import parser as dateutil_parser
+
+# Digits after the seconds beyond microseconds (Go and Alertmanager write nanoseconds).
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+_SLASHED = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
+# An epoch number's magnitude says its unit: seconds, milliseconds, microseconds, nanoseconds.
+_EPOCH_UNITS = ((1e11, 1), (1e14, 1e3), (1e17, 1e6), (float("inf"), 1e9))
+_GO_ZERO = "0001-01-01T00:00:00Z"
+
+
+def from_epoch(value: float) -> datetime:
+    """Return the UTC time of an epoch number in seconds, ms, us or ns (told by its size)."""
+    for limit, per_second in _EPOCH_UNITS:
+        if abs(value) < limit:
+            return datetime.fromtimestamp(value / per_second, UTC)
+    raise ValueError(value)  # pragma: no cover - the last limit is infinite
+
+
+def parse_time(value: object, zone: tzinfo | None = None) -> datetime | None:
+    """Return an aware UTC time, or None for an empty or zero time (Go's ``0001-01-01``).
+
+    Strings are read as ISO 8601 / RFC 3339 first, then by dateutil (which
+    knows most log layouts); numbers, and strings of digits, as epoch times.
+    A time with no zone takes ``zone`` (UTC when None). Raises ValueError
+    for a value that is not a time.
+    """
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise ValueError(f"not a time: {value!r}")
+    if isinstance(value, int | float):
+        return from_epoch(float(value))
+    if not isinstance(value, str):
+        raise ValueError(f"not a time: {value!r}")
+    text = value.strip()
+    if not text or text.startswith(_GO_ZERO[:10]):
+        return None
+    if text.replace(".", "", 1).isdigit():
+        return from_epoch(float(text))
+    parsed = _iso(text)
+    if parsed is None:
+        try:
+            parsed = dateutil_parser.parse(text)
+        except (ValueError, OverflowError):
+            raise ValueError(f"not a time: {value!r}") from None
+    return aware(parsed, zone)
+
+
+def _iso(text: str) -> datetime | None:
+    candidate = _FRACTION.sub(r"\1", text)
+    candidate = _SLASHED.sub(r"\1-\2-\3", candidate)
+    try:
+        return datetime.fromisoformat(candidate)
+    except ValueError:
+        return None
+
+
+def aware(value: datetime, zone: tzinfo | None) -> datetime:
+    """Attach ``zone`` (UTC when None) to a naive time, then convert to UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone or UTC)
+    return value.astimezone(UTC)
+
+
+def parse_span(text: str) -> timedelta:
+    """Read a span such as ``30m``, ``2h``, ``90s``, ``1h30m`` or ``1d``."""
+    match = re.fullmatch(r"\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*", text)
+    if not text.strip() or match is None:
+        raise ValueError(f"'{text}' is not a span such as 30m, 2h, 1h30m or 90s")
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
