@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,8 +24,10 @@ from afteraction.profiles.ids import format_id, id_regex
 from afteraction.timeline.build import BuildOptions, Timeline
 from afteraction.timeline.build import build_timeline as build
 from afteraction.timeline.keytimes import KeyTimesReport, infer_key_times
+from afteraction.timeline.raw import raw_lines
 from afteraction.timeline.registry import SourceRegistry
 from afteraction.timeline.spec import SourceSpec
+from afteraction.timeline.window import Window
 
 FORMATS = ("md", "html", "json")
 
@@ -211,6 +213,11 @@ def build_timeline(
         raise UsageError("give at least one source: --from KIND:PATH", field="--from")
     specs = [SourceSpec.parse(text) for text in froms]
     return build(specs, timeline_sources(), options, advance=advance)
+
+
+def raw_timeline(froms: list[str], window: Window | None = None) -> Iterator[list[bytes]]:
+    """Merge time-sorted logs into one stream of their own lines, in time order."""
+    return raw_lines([SourceSpec.parse(text) for text in froms], timeline_sources(), window)
 
 
 def key_times(timeline: Timeline, stated: KeyTimes | None = None) -> KeyTimesReport:

@@ -173,16 +173,26 @@ def build(
     as_md: Annotated[
         bool, typer.Option("--md", help="Print the profile's timeline section (Markdown).")
     ] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="Print the logs' own lines merged in time order (time-sorted logs)."
+        ),
+    ] = False,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
 ) -> None:
     """Merge every source into one chronological timeline."""
-    if as_json and as_md:
-        raise UsageError("give --json or --md, not both", field="--md")
+    if sum((as_json, as_md, raw)) > 1:
+        raise UsageError("give one of --json, --md and --raw", field="--raw")
     profile = _profile(profile_name)
     zone, label = _zone(zone_name, profile)
-    timeline = _build(froms, _options(zone, window, around, min_level, grep, limit, strict))
+    options = _options(zone, window, around, min_level, grep, limit, strict)
+    if raw:
+        _write_raw(froms or [], options.window, output)
+        return
+    timeline = _build(froms, options)
     _report(timeline)
     if as_json:
         text = json.dumps(timeline_data(timeline, zone, label), indent=2, ensure_ascii=False)
@@ -195,6 +205,21 @@ def build(
 
 def _profile_named(name: str) -> Profile:
     return ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs).get(name)
+
+
+def _write_raw(froms: list[str], window: Window, output: Path | None) -> None:
+    """Write the merged lines of the logs, batch by batch, to stdout or a file."""
+    span = window if window.start or window.end else None
+    batches = service.raw_timeline(froms, span)
+    if output is None:
+        for batch in batches:
+            sys.stdout.buffer.writelines(batch)
+        sys.stdout.buffer.flush()
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("wb") as stream:
+        for batch in batches:
+            stream.writelines(batch)
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -16,10 +16,17 @@ class Problem:
     file: str
     line: int | None
     message: str
+    by_offset: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return f"{place(self.file, self.line, by_offset=self.by_offset)}: {self.message}"
+
+
+def place(file: str, line: int | None, *, by_offset: bool = False) -> str:
+    """Return ``file:line``, or ``file@offset`` where lines are known by their byte offset."""
+    if line is None:
+        return file
+    return f"{file}@{line}" if by_offset else f"{file}:{line}"
 
 
 @dataclass
@@ -34,14 +41,20 @@ class Problems:
     count: int = 0
     first: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Set when a log is read from a byte offset found by bisection: "lines" are offsets.
+    by_offset: bool = False
 
     def add(self, message: str, line: int | None = None) -> None:
         """Record a malformed line or payload (raise under ``strict``)."""
         if self.strict:
+            if self.by_offset:
+                raise ParseError(
+                    f"{message} (--strict)", file=place(self.file, line, by_offset=True)
+                )
             raise ParseError(f"{message} (--strict)", file=self.file, line=line)
         self.count += 1
         if len(self.first) < SHOWN:
-            self.first.append(Problem(self.file, line, message))
+            self.first.append(Problem(self.file, line, message, self.by_offset))
 
     def note(self, message: str) -> None:
         """Record something the reader assumed (once), such as a zone for naive times."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import ClassVar
 
 from afteraction.errors import UsageError
 from afteraction.timeline.event import Event
-from afteraction.timeline.problems import Problems
+from afteraction.timeline.inputs import read_lines
+from afteraction.timeline.problems import Problems, place
 from afteraction.timeline.spec import SourceSpec
 
 COMMON_OPTIONS = {"zone": "time zone of times written without one (default UTC)"}
@@ -39,11 +40,16 @@ class Source:
         self.spec = spec
         self.problems = problems
         self.zone = spec.zone
+        self.supply: Iterable[tuple[int, bytes]] | None = None
+
+    def lines(self) -> Iterable[tuple[int, bytes]]:
+        """Return the numbered lines to read: the whole input, or what the builder narrowed."""
+        return self.supply if self.supply is not None else read_lines(self.spec.path)
 
     def events(self) -> Iterator[Event]:
         """Yield the events of the input, in the order it holds them."""
         raise NotImplementedError
 
     def origin(self, line: int | None = None) -> str:
-        """Return ``file:line`` (or the file) for an event's ``origin``."""
-        return f"{self.spec.label}:{line}" if line else self.spec.label
+        """Return ``file:line`` (``file@offset`` when narrowed by bisection) for ``origin``."""
+        return place(self.spec.label, line or None, by_offset=self.problems.by_offset)

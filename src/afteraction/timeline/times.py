@@ -58,8 +58,11 @@ def parse_time(value: object, zone: tzinfo | None = None) -> datetime | None:
 
 
 def _iso(text: str) -> datetime | None:
-    candidate = _FRACTION.sub(r"\1", text)
-    candidate = _SLASHED.sub(r"\1-\2-\3", candidate)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    candidate = _SLASHED.sub(r"\1-\2-\3", _FRACTION.sub(r"\1", text))
     try:
         return datetime.fromisoformat(candidate)
     except ValueError:

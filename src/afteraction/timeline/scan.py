@@ -1,0 +1,283 @@
+"""Find a window's lines in a large log without reading every line as an event.
+
+A log whose lines all write their time in one layout (the same bytes right
+before it, UTC, ``YYYY-MM-DDTHH:MM:SS``) can be filtered on the raw bytes:
+timestamps in that layout sort as text. A sample of lines, read by the
+source itself, tells the layout. Then:
+
+- a time-sorted file is searched by bisection on byte offsets, and only the
+  window's lines are read;
+- any other file is scanned in large blocks for the bytes every time in
+  the window starts with (a ``bytes.find`` runs near memory speed), and only
+  the lines found are compared and handed to the source.
+
+Either way the source still parses each line it is given and the window is
+applied again on the parsed time, so the raw comparison only has to be
+generous, never exact. Lines the layout does not describe are never
+dropped silently: a block in which some line lacks the layout's anchor is
+handed over whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from io import BufferedReader
+from itertools import pairwise
+from pathlib import Path
+
+from afteraction.timeline.window import Window
+
+STAMP = 19  # len("2026-11-03T14:02:11")
+BLOCK = 16 << 20
+# A sorted log may have lines a little out of order (threads, buffered writers):
+# the bisection widens the window by this much and the parsed times decide.
+SLACK = timedelta(minutes=1)
+PROBES = 32
+SAMPLE = 200
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a log writes its times: the bytes right before them and the date-time separator."""
+
+    anchor: bytes
+    separator: str
+
+    def stamp(self, moment: datetime) -> bytes:
+        """Return a time as this log writes its first 19 bytes, in UTC."""
+        return moment.astimezone(UTC).strftime(f"%Y-%m-%d{self.separator}%H:%M:%S").encode()
+
+    def raw_time(self, line: bytes) -> bytes | None:
+        """Return the first 19 bytes of a line's time, or None when the anchor is not there."""
+        if not self.anchor:
+            return line[:STAMP] if len(line) >= STAMP else None
+        at = line.find(self.anchor)
+        if at < 0:
+            return None
+        start = at + len(self.anchor)
+        return line[start : start + STAMP]
+
+
+def learn_layout(sample: list[tuple[bytes, datetime]]) -> Layout | None:
+    """Return the layout every sampled line (with the time its source read) shares, or None."""
+    found: set[Layout] = set()
+    for line, moment in sample:
+        layout = _layout_of(line, moment)
+        if layout is None:
+            return None
+        found.add(layout)
+    if len(found) != 1:
+        return None
+    layout = found.pop()
+    if layout.anchor and any(line.count(layout.anchor) != 1 for line, _ in sample):
+        return None
+    return layout
+
+
+def _layout_of(line: bytes, moment: datetime) -> Layout | None:
+    for separator in ("T", " "):
+        stamp = Layout(b"", separator).stamp(moment)
+        at = line.find(stamp)
+        if at == 0:
+            return Layout(b"", separator)
+        if at > 0:
+            before = line[max(0, at - 12) : at]
+            # The anchor starts after the last byte that varies between lines (a space, comma).
+            cut = max(before.rfind(b" "), before.rfind(b","), before.rfind(b"{"))
+            anchor = before[cut + 1 :] if cut >= 0 else before
+            return Layout(anchor, separator) if len(anchor) >= 2 else None
+    return None
+
+
+def fixed_lead(layout: Layout, lines: list[bytes]) -> bytes | None:
+    """Return the bytes before the time when every line starts with them, else None."""
+    leads = set()
+    for line in lines:
+        at = line.find(layout.anchor) + len(layout.anchor) if layout.anchor else 0
+        leads.add(line[:at])
+    return leads.pop() if len(leads) == 1 else None
+
+
+def bounds(layout: Layout, window: Window, slack: timedelta = timedelta(0)) -> tuple[bytes, bytes]:
+    """Return the raw bounds a line's time must lie within (inclusive), widened by ``slack``.
+
+    Raw times are whole seconds, so the end (exclusive) becomes the second
+    before it: a window ending at 14:30:00 keeps 14:29:59.9 and not 14:30:00.
+    """
+    low = layout.stamp(window.start - slack) if window.start else b"0000"
+    tick = timedelta(microseconds=1)
+    high = layout.stamp(window.end + slack - tick) if window.end else b"9999"
+    return low, high
+
+
+def seekable(path: Path | None) -> bool:
+    """Say whether an input is a plain file the scans can seek in (not stdin, not gzip)."""
+    if path is None or not path.is_file():
+        return False
+    with path.open("rb") as stream:
+        return stream.read(2) != b"\x1f\x8b"
+
+
+def _line_at(stream: BufferedReader, offset: int) -> tuple[int, bytes]:
+    """Return the first whole line starting at or after ``offset``, and where it starts."""
+    stream.seek(max(0, offset - 1))
+    if offset > 0:
+        stream.readline()  # the rest of the line ``offset`` falls in
+    start = stream.tell()
+    return start, stream.readline().rstrip(b"\r\n")
+
+
+def looks_sorted(path: Path, layout: Layout) -> bool:
+    """Say whether the times at evenly spread offsets never go back (beyond the slack)."""
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        times = []
+        for n in range(PROBES + 1):
+            _, line = _line_at(stream, size * n // (PROBES + 1))
+            raw = layout.raw_time(line) if line else None
+            if raw is not None:
+                times.append(raw)
+    return len(times) >= 2 and all(a <= b for a, b in pairwise(times))
+
+
+def first_offset(stream: BufferedReader, size: int, layout: Layout, low: bytes) -> int:
+    """Return the offset of the first line whose time is not before ``low`` (bisection)."""
+    lo, hi = 0, size
+    while hi - lo > 4096:
+        middle = (lo + hi) // 2
+        _, line = _line_at(stream, middle)
+        raw = layout.raw_time(line)
+        if raw is not None and raw < low:
+            lo = middle
+        else:
+            hi = middle
+    start, _ = _line_at(stream, lo)
+    return start
+
+
+def sorted_window(path: Path, layout: Layout, window: Window) -> Iterator[tuple[int, bytes]]:
+    """Yield the lines of a time-sorted log around the window, each with its byte offset.
+
+    Found by bisection, so nothing before the window is read, not even to
+    count lines: the lines are numbered by where they start in the file.
+    """
+    low, high = bounds(layout, window, SLACK)
+    size = path.stat().st_size
+    with path.open("rb") as stream:
+        offset = first_offset(stream, size, layout, low)
+        stream.seek(offset)
+        for line in stream:
+            raw = layout.raw_time(line)
+            if raw is not None and raw > high:
+                break
+            yield offset, line.rstrip(b"\r\n")
+            offset += len(line)
+
+
+def scanned_window(path: Path, layout: Layout, window: Window) -> Iterator[tuple[int, bytes]]:
+    """Yield the lines of any log whose raw time falls in the window, with their byte offsets.
+
+    The file is read in large blocks and searched for the bytes every time
+    in the window starts with; only the lines found are compared and handed
+    on. A block in which some line lacks the layout's anchor is handed on
+    whole, so no line the layout does not describe is dropped unread.
+    """
+    low, high = bounds(layout, window)
+    needle = layout.anchor + _common_start(low, high)
+    with path.open("rb") as stream:
+        base = 0
+        carry = b""
+        while True:
+            block = stream.read(BLOCK)
+            if not block:
+                break
+            block = carry + block
+            end = block.rfind(b"\n") + 1
+            if end == 0:
+                carry = block
+                continue
+            carry = block[end:]
+            yield from _block_lines(block, end, base, layout, needle, (low, high))
+            base += end
+        if carry:
+            tail = carry + b"\n"
+            yield from _block_lines(tail, len(tail), base, layout, needle, (low, high))
+
+
+def _block_lines(
+    block: bytes,
+    end: int,
+    base: int,
+    layout: Layout,
+    needle: bytes,
+    span: tuple[bytes, bytes],
+) -> Iterator[tuple[int, bytes]]:
+    """Yield a block's lines whose raw time is in ``span``; all of them if some lack the anchor."""
+    low, high = span
+    if _anchors(block, end, layout, low) != block.count(b"\n", 0, end):
+        start = 0
+        while start < end:
+            stop = block.find(b"\n", start, end)
+            yield base + start, block[start:stop].rstrip(b"\r")
+            start = stop + 1
+        return
+
+    def find(start: int) -> int:
+        if layout.anchor:
+            return block.find(needle, start, end)
+        return _line_start_find(block, needle, end, start)
+
+    position = find(0)
+    while position >= 0:
+        start = block.rfind(b"\n", 0, position) + 1
+        stop = block.find(b"\n", position, end)
+        line = block[start:stop]
+        raw = layout.raw_time(line)
+        if raw is not None and low <= raw <= high:
+            yield base + start, line.rstrip(b"\r")
+        position = find(stop + 1)
+
+
+def _line_start_find(block: bytes, needle: bytes, end: int, start: int = 0) -> int:
+    """Find ``needle`` at the start of a line (for logs whose lines begin with the time)."""
+    if start == 0 and block.startswith(needle):
+        return 0
+    at = block.find(b"\n" + needle, max(0, start - 1), end)
+    return at + 1 if at >= 0 else -1
+
+
+def _anchors(block: bytes, end: int, layout: Layout, low: bytes) -> int:
+    """Count the lines of a block that carry the layout's anchor (or start with a time)."""
+    if layout.anchor:
+        return block.count(layout.anchor, 0, end)
+    century = low[:2]
+    return block.count(b"\n" + century, 0, end - 1) + block.startswith(century)
+
+
+def sample_lines(path: Path) -> list[tuple[int, bytes]]:
+    """Return the first lines of a log and lines at evenly spread offsets, numbered from 1.
+
+    Lines from the middle carry number 0 (their number is not known).
+    """
+    sample = []
+    with path.open("rb") as stream:
+        for number, line in enumerate(stream, 1):
+            if number > SAMPLE:
+                break
+            sample.append((number, line.rstrip(b"\r\n")))
+        size = path.stat().st_size
+        for n in range(1, PROBES + 1):
+            _, line = _line_at(stream, size * n // (PROBES + 1))
+            if line:
+                sample.append((0, line))
+    return sample
+
+
+def _common_start(low: bytes, high: bytes) -> bytes:
+    """Return the bytes two raw times start with alike."""
+    size = 0
+    while size < min(len(low), len(high)) and low[size] == high[size]:
+        size += 1
+    return low[:size]

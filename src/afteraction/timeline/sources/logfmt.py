@@ -1,0 +1,88 @@
+"""logfmt logs (logrus, Go kit, Grafana, Heroku): ``key=value`` pairs, one event a line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from afteraction.timeline.event import Event, Kind
+from afteraction.timeline.inputs import decode
+from afteraction.timeline.logfields import FIELD_OPTIONS, Fields
+from afteraction.timeline.loglines import BadLines, Pending
+from afteraction.timeline.source import Source
+
+# A key, '=', then a quoted value (with backslash escapes) or a bare one up to the next space.
+_PAIR = re.compile(r'(?<!\S)([^\s="]+)=(?:"([^"\\]*(?:\\.[^"\\]*)*)"|(\S*))')
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def parse_logfmt(line: str) -> dict[str, str]:
+    """Return the ``key=value`` pairs of a logfmt line (empty when it has none).
+
+    Quoted values lose their quotes and escapes; ``key=`` is an empty value;
+    a key given twice keeps its last value (as a JSON object would); words
+    without ``=`` are not pairs and are left out.
+    """
+    return {
+        key: (_ESCAPE.sub(_unescape, quoted) if "\\" in quoted else quoted) if quoted else bare
+        for key, quoted, bare in _PAIR.findall(line)
+    }
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return _ESCAPED.get(match[1], match[1])
+
+
+class Logfmt(Source):
+    """A logfmt log: each line with a time field a log event.
+
+    A line without a time field continues the event before it (a stack
+    trace, a wrapped message) and is added to its text, unless it is a
+    record of its own (it has a level or message field) or no event came
+    before it: then it is a malformed line, as is one whose time is bad.
+    """
+
+    name = "logfmt"
+    summary = "logfmt logs (key=value lines: logrus, Go kit, Grafana ...; field mapping options)"
+    options = FIELD_OPTIONS
+    streaming = True
+
+    def events(self) -> Iterator[Event]:
+        """Yield a log event per timed line, with its continuation lines, in file order."""
+        fields = Fields(self.spec.options, self.zone)
+        bad = BadLines(self.problems, "a logfmt log")
+        pending = Pending()
+        for number, raw in self.lines():
+            line = decode(raw)
+            if not line or line.isspace():
+                continue
+            record = parse_logfmt(line)
+            try:
+                when = fields.time(record)
+            except ValueError as exc:
+                bad.add(str(exc), number)
+                continue
+            if when is None:
+                if fields.has_level_or_message(record) or not pending.extend(line):
+                    bad.add(f"no time field ({fields.time_names()})", number)
+                continue
+            bad.found = True
+            done = pending.replace(
+                Event(
+                    time=when,
+                    source="logfmt",
+                    kind=Kind.LOG,
+                    text=fields.text(record) or line.strip(),
+                    actor=fields.actor(record),
+                    component=fields.component(record),
+                    level=fields.level(record),
+                    origin=self.origin(number),
+                )
+            )
+            if done is not None:
+                yield done
+        last = pending.finish()
+        if last is not None:
+            yield last
+        bad.end()
