@@ -83,12 +83,23 @@ def _layout_of(line: bytes, moment: datetime) -> Layout | None:
         if at == 0:
             return Layout(b"", separator)
         if at > 0:
-            before = line[max(0, at - 12) : at]
-            # The anchor starts after the last byte that varies between lines (a space, comma).
-            cut = max(before.rfind(b" "), before.rfind(b","), before.rfind(b"{"))
-            anchor = before[cut + 1 :] if cut >= 0 else before
-            return Layout(anchor, separator) if len(anchor) >= 2 else None
+            anchor = _anchor_before(line[max(0, at - 24) : at])
+            return Layout(anchor, separator) if anchor else None
     return None
+
+
+def _anchor_before(before: bytes) -> bytes:
+    """Return the end of ``before`` that names the time field: ``"time":"``, ``ts=``, ``[``.
+
+    It starts after the last comma, brace or space that is not part of the
+    key-value separator (``": "`` keeps its space).
+    """
+    end = len(before)
+    for index in range(end - 1, -1, -1):
+        byte = before[index : index + 1]
+        if byte in (b",", b"{") or (byte == b" " and before[index - 1 : index] not in (b":", b"=")):
+            return before[index + 1 :]
+    return before
 
 
 def fixed_lead(layout: Layout, lines: list[bytes]) -> bytes | None:
