@@ -1,6 +1,6 @@
 """Generate the JSON-lines logs the timeline benchmarks read.
 
-Run: .venv/bin/python bench/log_data.py FOLDER [SIZE_MB]
+Run: .venv/bin/python -m bench.log_data FOLDER [SIZE_MB]
 
 Writes, in FOLDER (skipping files already there):
 

@@ -156,3 +156,17 @@ def test_the_raw_view_takes_the_window_and_refuses_what_it_cannot_place(tmp_path
         raw_lines([SourceSpec("jsonl", sorted_log), SourceSpec("jsonl", shuffled)], registry)
     with pytest.raises(UsageError, match="merges logs"):
         raw_lines([SourceSpec("alertmanager", sorted_log)], registry)
+
+
+def test_a_large_file_is_scanned_in_pieces_by_several_processes(tmp_path, monkeypatch):
+    monkeypatch.setattr(scan, "PIECE", 64 << 10)
+    monkeypatch.setattr(scan.os, "cpu_count", lambda: 2)
+    path = day_log(tmp_path / "app.jsonl", 20_000, shuffle=True)
+    assert path.stat().st_size > 10 * scan.PIECE
+    found = list(scanned_window(path, JSON, WINDOW))
+    assert [o for o, _ in found] == sorted(o for o, _ in found)  # in file order
+    assert sorted(line.decode() for _, line in found) == sorted(
+        in_window(path.read_text().splitlines())
+    )
+    data = path.read_bytes()
+    assert all(data[o : o + len(line)] == line for o, line in found)

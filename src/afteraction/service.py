@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from afteraction.document.convert import convert
@@ -21,6 +21,7 @@ from afteraction.lint.registry import RuleRegistry
 from afteraction.model import Incident, KeyTimes
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.profiles.ids import format_id, id_regex
+from afteraction.timeline.apply import Applied, add_to_postmortem
 from afteraction.timeline.build import BuildOptions, Timeline
 from afteraction.timeline.build import build_timeline as build
 from afteraction.timeline.keytimes import KeyTimesReport, infer_key_times
@@ -218,6 +219,32 @@ def build_timeline(
 def raw_timeline(froms: list[str], window: Window | None = None) -> Iterator[list[bytes]]:
     """Merge time-sorted logs into one stream of their own lines, in time order."""
     return raw_lines([SourceSpec.parse(text) for text in froms], timeline_sources(), window)
+
+
+def add_timeline(path: Path, registry: ProfileRegistry, timeline: Timeline) -> Applied:
+    """Add a built timeline's events and key times to a postmortem file, in place.
+
+    The file is written (atomically) only when something changed.
+    """
+    loaded = load(path, registry)
+    text = read_text(path)
+    report = infer_key_times(timeline.events, loaded.record.times)
+    applied = add_to_postmortem(text, str(path), loaded.profile, timeline.events, report)
+    if applied.text != text:
+        temporary = path.with_name(f".{path.name}.aar-tmp")
+        temporary.write_text(applied.text, encoding="utf-8")
+        temporary.replace(path)
+    return applied
+
+
+def incident_window(path: Path, registry: ProfileRegistry) -> Window | None:
+    """Return the stretch a postmortem's key times cover, an hour either side, if it has one."""
+    times = load(path, registry).record.times
+    start = times.started or times.detected
+    if start is None:
+        return None
+    end = times.closed or times.resolved or times.mitigated or start + timedelta(hours=23)
+    return Window(start - timedelta(hours=1), end + timedelta(hours=1))
 
 
 def key_times(timeline: Timeline, stated: KeyTimes | None = None) -> KeyTimesReport:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Annotated
@@ -228,6 +229,44 @@ def _write(text: str, output: Path | None) -> None:
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
+
+
+@timeline_app.command("add")
+def add(
+    postmortem: Annotated[Path, typer.Argument(help="The postmortem to add the events to.")],
+    froms: From = None,
+    window: WindowOpt = None,
+    around: AroundOpt = None,
+    min_level: LevelOpt = None,
+    grep: GrepOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
+    strict: StrictOpt = False,
+) -> None:
+    """Merge the sources into a postmortem's timeline and fill the key times it lacks.
+
+    Runs again add nothing twice; events written by hand are kept; nothing
+    else in the file changes. Without --window or --around, the window is the
+    postmortem's own key times, an hour either side.
+    """
+    registry = ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs)
+    profile = service.load(postmortem, registry).profile
+    zone, _ = _zone(None, profile)
+    options = _options(zone, window, around, min_level, grep, limit, strict)
+    if not (window or around):
+        span = service.incident_window(postmortem, registry)
+        if span is not None:
+            options = replace(options, window=span)
+            typer.echo("Window: the postmortem's key times, an hour either side.", err=True)
+    timeline = _build(froms, options)
+    _report(timeline)
+    applied = service.add_timeline(postmortem, registry, timeline)
+    said = f"{postmortem}: added {applied.added} event(s), {applied.already} already there"
+    if applied.filled:
+        said += f"; filled {', '.join(applied.filled)}"
+    out.print(escape(said), highlight=False)
+    for name, moment in applied.unfilled.items():
+        shown = moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        typer.echo(f"Note: {name} inferred as {shown}; no empty field to write it in", err=True)
 
 
 @timeline_app.command("keytimes")

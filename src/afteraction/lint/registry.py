@@ -9,42 +9,16 @@ rule classes.
 from __future__ import annotations
 
 import importlib
-import inspect
-import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from types import ModuleType
-from typing import Any
 
 from afteraction.errors import UsageError
 from afteraction.lint.rule import Rule
+from afteraction.plugins import classes_from, classes_in
 
 ENTRY_POINT_GROUP = "afteraction.rules"
 BUILTIN_PACKAGE = "afteraction.lint.rules"
-
-
-def _classes_in(module: ModuleType) -> list[type[Rule]]:
-    found = [
-        obj
-        for _, obj in inspect.getmembers(module, inspect.isclass)
-        if issubclass(obj, Rule) and obj.__module__ == module.__name__ and hasattr(obj, "id")
-    ]
-    path = getattr(module, "__path__", None)
-    if path is not None:
-        for info in pkgutil.iter_modules(path, module.__name__ + "."):
-            found += _classes_in(importlib.import_module(info.name))
-    return found
-
-
-def _classes_from(target: Any) -> list[type[Rule]]:
-    if isinstance(target, ModuleType):
-        return _classes_in(target)
-    if inspect.isclass(target) and issubclass(target, Rule):
-        return [target]
-    if callable(target):
-        return [c for c in target() if inspect.isclass(c) and issubclass(c, Rule)]
-    raise UsageError(f"entry point target {target!r} holds no lint rules")
 
 
 @dataclass
@@ -57,10 +31,10 @@ class RuleRegistry:
     def discover(cls) -> RuleRegistry:
         """Load the built-in rules, then rules from installed plugins."""
         registry = cls()
-        registry.add_all(_classes_in(importlib.import_module(BUILTIN_PACKAGE)))
+        registry.add_all(classes_in(importlib.import_module(BUILTIN_PACKAGE), Rule, "id"))
         for entry in entry_points(group=ENTRY_POINT_GROUP):
             if entry.value != BUILTIN_PACKAGE:
-                registry.add_all(_classes_from(entry.load()))
+                registry.add_all(classes_from(entry.load(), Rule, "id", "lint rules"))
         return registry
 
     def add_all(self, classes: Iterable[type[Rule]]) -> None:

@@ -2,45 +2,21 @@
 
 Built-in sources register as a plugin would: through the ``afteraction.sources``
 entry-point group, whose entries name a package (every module in it is
-searched for source classes), a module, or a source class.
+searched for source classes), a module, a source class, or a function returning them.
 """
 
 from __future__ import annotations
 
 import importlib
-import inspect
-import pkgutil
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from types import ModuleType
-from typing import Any
 
 from afteraction.errors import UsageError
+from afteraction.plugins import classes_from, classes_in
 from afteraction.timeline.source import Source
 
 ENTRY_POINT_GROUP = "afteraction.sources"
 BUILTIN_PACKAGE = "afteraction.timeline.sources"
-
-
-def _classes_in(module: ModuleType) -> list[type[Source]]:
-    found = [
-        obj
-        for _, obj in inspect.getmembers(module, inspect.isclass)
-        if issubclass(obj, Source) and obj.__module__ == module.__name__ and hasattr(obj, "name")
-    ]
-    path = getattr(module, "__path__", None)
-    if path is not None:
-        for info in pkgutil.iter_modules(path, module.__name__ + "."):
-            found += _classes_in(importlib.import_module(info.name))
-    return found
-
-
-def _classes_from(target: Any) -> list[type[Source]]:
-    if isinstance(target, ModuleType):
-        return _classes_in(target)
-    if inspect.isclass(target) and issubclass(target, Source):
-        return [target]
-    raise UsageError(f"entry point target {target!r} holds no timeline source")
 
 
 @dataclass
@@ -53,11 +29,11 @@ class SourceRegistry:
     def discover(cls) -> SourceRegistry:
         """Load the built-in sources, then sources from installed plugins."""
         registry = cls()
-        for source in _classes_in(importlib.import_module(BUILTIN_PACKAGE)):
+        for source in classes_in(importlib.import_module(BUILTIN_PACKAGE), Source, "name"):
             registry.add(source)
         for entry in entry_points(group=ENTRY_POINT_GROUP):
             if entry.value != BUILTIN_PACKAGE:
-                for source in _classes_from(entry.load()):
+                for source in classes_from(entry.load(), Source, "name", "timeline source"):
                     registry.add(source)
         return registry
 

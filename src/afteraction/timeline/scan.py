@@ -20,7 +20,11 @@ handed over whole.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import BufferedReader
@@ -35,6 +39,10 @@ BLOCK = 16 << 20
 # the bisection widens the window by this much and the parsed times decide.
 SLACK = timedelta(minutes=1)
 PROBES = 32
+# Files scanned in parallel are cut into pieces of this size, one process per core.
+PIECE = 64 << 20
+MAX_WORKERS = 8
+_METHODS = multiprocessing.get_all_start_methods()
 SAMPLE = 200
 
 
@@ -193,28 +201,73 @@ def scanned_window(path: Path, layout: Layout, window: Window) -> Iterator[tuple
     The file is read in large blocks and searched for the bytes every time
     in the window starts with; only the lines found are compared and handed
     on. A block in which some line lacks the layout's anchor is handed on
-    whole, so no line the layout does not describe is dropped unread.
+    whole, so no line the layout does not describe is dropped unread. A
+    large file is scanned in pieces by one process per core, in order.
     """
     low, high = bounds(layout, window)
     needle = layout.anchor + _common_start(low, high)
+    size = path.stat().st_size
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if size < PIECE or workers < 2:
+        yield from _scan_piece(path, 0, size, layout, needle, (low, high))
+        return
+    pieces = _pieces(path, size)
+    context = multiprocessing.get_context("fork" if "fork" in _METHODS else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque[Future[list[tuple[int, bytes]]]] = deque()
+        for start, stop in pieces:
+            pending.append(pool.submit(_scan_list, path, start, stop, layout, needle, (low, high)))
+            if len(pending) >= 2 * workers:  # bounded: a few pieces' lines in memory at most
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _pieces(path: Path, size: int) -> list[tuple[int, int]]:
+    """Split a file into pieces of about :data:`PIECE` bytes that start at line starts."""
+    cuts = [0]
     with path.open("rb") as stream:
-        base = 0
+        for nominal in range(PIECE, size, PIECE):
+            stream.seek(nominal)
+            stream.readline()
+            cut = stream.tell()
+            if cut < size and cut > cuts[-1]:
+                cuts.append(cut)
+    cuts.append(size)
+    return list(pairwise(cuts))
+
+
+def _scan_list(
+    path: Path, start: int, stop: int, layout: Layout, needle: bytes, span: tuple[bytes, bytes]
+) -> list[tuple[int, bytes]]:
+    return list(_scan_piece(path, start, stop, layout, needle, span))
+
+
+def _scan_piece(
+    path: Path, start: int, stop: int, layout: Layout, needle: bytes, span: tuple[bytes, bytes]
+) -> Iterator[tuple[int, bytes]]:
+    """Yield the window's lines between two line starts of a file, with their byte offsets."""
+    with path.open("rb") as stream:
+        stream.seek(start)
+        base = start
         carry = b""
-        while True:
-            block = stream.read(BLOCK)
+        left = stop - start
+        while left > 0:
+            block = stream.read(min(BLOCK, left))
             if not block:
                 break
+            left -= len(block)
             block = carry + block
             end = block.rfind(b"\n") + 1
             if end == 0:
                 carry = block
                 continue
             carry = block[end:]
-            yield from _block_lines(block, end, base, layout, needle, (low, high))
+            yield from _block_lines(block, end, base, layout, needle, span)
             base += end
         if carry:
             tail = carry + b"\n"
-            yield from _block_lines(tail, len(tail), base, layout, needle, (low, high))
+            yield from _block_lines(tail, len(tail), base, layout, needle, span)
 
 
 def _block_lines(

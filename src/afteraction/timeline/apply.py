@@ -1,0 +1,180 @@
+"""Add built events to a postmortem's timeline and fill the key times it leaves empty.
+
+Only the timeline block (its table or list) and empty key-time fields
+change; every other byte of the file stays as written. Events already in the
+document (the same minute and text, as an earlier run wrote them or the
+author did) are not added again, so running twice adds nothing twice, and
+events written by hand are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from afteraction.document.blocks import Block
+from afteraction.document.context import Context
+from afteraction.document.kinds import KINDS
+from afteraction.document.kinds.fields import split_labelled
+from afteraction.document.markdown import read_markdown
+from afteraction.document.parse import read_document
+from afteraction.document.reference import reference_date
+from afteraction.document.templates import render_template
+from afteraction.errors import UsageError
+from afteraction.model import Incident, TimelineEvent
+from afteraction.profiles import Profile
+from afteraction.profiles.schema import FieldSpec
+from afteraction.timeline.event import Event
+from afteraction.timeline.keytimes import NAMES, KeyTimesReport
+from afteraction.timeline.output import as_record_event
+
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+# What event_text appends, which a later run may write differently (more repeats).
+_NOTED = re.compile(r"( \(\d+ times until [\d:]+\)| \(also via [^)]*\))+$")
+
+
+@dataclass
+class Applied:
+    """A postmortem with events added: its new text and what changed."""
+
+    text: str
+    added: int = 0
+    already: int = 0
+    filled: list[str] = field(default_factory=list)
+    unfilled: dict[str, datetime] = field(default_factory=dict)
+
+
+def add_to_postmortem(
+    text: str, file: str, profile: Profile, events: list[Event], key_times: KeyTimesReport
+) -> Applied:
+    """Return the document with new events in its timeline and empty key times filled."""
+    spec = next((s for s in profile.sections if s.kind == "timeline"), None)
+    if spec is None:
+        raise UsageError(f"profile {profile.name} has no timeline section", file=file)
+    raw = read_markdown(text, file)
+    blocks = list(raw.blocks)
+    parsed = read_document(text, profile, file=file, strict=False, collect=True, raw=raw)
+    record = parsed.record
+    ctx = Context.for_profile(profile)
+    ctx.ref_date = reference_date(record, profile, ctx)
+    written = {_identity(e, ctx) for e in record.timeline}
+    new = [as_record_event(e, ctx.zone) for e in events]
+    fresh = [e for e in new if _identity(e, ctx) not in written]
+    applied = Applied(text, added=len(fresh), already=len(new) - len(fresh))
+    lines = text.split("\n")
+    if fresh:
+        merged = _merged(record.timeline, fresh)
+        body = KINDS["timeline"].render(spec, record.model_copy(update={"timeline": merged}), ctx)
+        start, stop = _timeline_span(parsed.lines, blocks, len(record.timeline), file)
+        block = body.split("\n")
+        if start == stop:  # a new block: set it apart from its neighbours by blank lines
+            before = [""] if start > 0 and lines[start - 1].strip() else []
+            after = [""] if start < len(lines) and lines[start].strip() else []
+            block = [*before, *block, *after]
+        lines[start:stop] = block
+    for name in NAMES:
+        inferred = key_times.times[name].time
+        if inferred is None or getattr(record.times, name) is not None:
+            continue
+        line = parsed.lines.get(f"times.{name}")
+        value = _filled_line(lines, line, name, inferred, record, profile, ctx)
+        if value is None:
+            applied.unfilled[name] = inferred
+            continue
+        assert line is not None
+        lines[line - 1] = value
+        applied.filled.append(name)
+    applied.text = "\n".join(lines)
+    return applied
+
+
+def _identity(event: TimelineEvent, ctx: Context) -> tuple[str, str]:
+    """Return what makes two timeline entries the same: the minute and the words."""
+    when = ctx.local(event.time).strftime("%Y-%m-%d %H:%M") if event.time else ""
+    words = " ".join(_NOTED.sub("", event.text).split()).casefold()
+    return when if ctx.ref_date is None else when[11:], words
+
+
+def _merged(written: list[TimelineEvent], fresh: list[TimelineEvent]) -> list[TimelineEvent]:
+    """Return the written and the new entries in time order (untimed ones keep their place)."""
+    keyed = []
+    last = None
+    for order, entry in enumerate(written):
+        last = entry.time or last
+        keyed.append((last, 0, order, entry))
+    keyed += [(entry.time, 1, order, entry) for order, entry in enumerate(fresh)]
+    floor = datetime.min.replace(tzinfo=fresh[0].time.tzinfo) if fresh[0].time else None
+    return [entry for *_, entry in sorted(keyed, key=lambda k: (k[0] or floor, k[1], k[2]))]
+
+
+def _timeline_span(
+    lines: dict[str, int], blocks: list[Block], count: int, file: str
+) -> tuple[int, int]:
+    """Return the 0-based line range the timeline block holds (empty: where it goes)."""
+    if count:
+        first, last = lines.get("timeline[0]"), lines.get(f"timeline[{count - 1}]")
+        if first is None or last is None:
+            raise UsageError("cannot tell where the timeline is written", file=file)
+        block = next((b for b in reversed(blocks) if b.line <= first), None)
+        end = next((b for b in reversed(blocks) if b.line <= last), None)
+        if block is None or block is not end or block.kind not in ("table", "list"):
+            raise UsageError(
+                "the timeline is not written as one table or list; add the events by hand",
+                file=file,
+            )
+        return block.line - 1, block.line - 1 + len(block.source.rstrip("\n").split("\n"))
+    heading = lines.get("section.timeline")
+    if heading is None:
+        raise UsageError("the document has no timeline section to add events to", file=file)
+    after = [b for b in blocks if b.line > heading]
+    following = next((b for b in after if b.kind == "heading"), None)
+    own = [b for b in after if following is None or b.line < following.line]
+    placeholder = next((b for b in own if b.kind in ("table", "list")), None)
+    if placeholder is not None:  # the template's empty table or list
+        return placeholder.line - 1, placeholder.line - 1 + len(placeholder.source.split("\n"))
+    at = own[-1].line - 1 + len(own[-1].source.split("\n")) if own else heading
+    return at, at
+
+
+def _filled_line(
+    lines: list[str],
+    line: int | None,
+    name: str,
+    moment: datetime,
+    record: Incident,
+    profile: Profile,
+    ctx: Context,
+) -> str | None:
+    """Return the key time's field line with the time written in, or None when unsafe."""
+    if line is None:
+        return None
+    slot = re.compile(r"\{times\." + name + r"(?::[^}]*)?\}")
+    spec = next(
+        (
+            f
+            for f in [*profile.header, *(f for s in profile.sections for f in s.fields)]
+            if slot.fullmatch(f.value.strip())
+        ),
+        None,
+    )
+    if spec is None:
+        return None
+    text = lines[line - 1]
+    value = _render_time(spec, name, moment, record, ctx)
+    if text.lstrip().startswith("|"):
+        cells = text.rstrip().rstrip("|").split("|")
+        if len(cells) == 3 and not cells[2].strip():
+            return f"{cells[0]}|{cells[1]}| {value} |"
+        return None
+    split = split_labelled(_ITEM.sub("", text).rstrip())
+    if split is None or split[1]:
+        return None
+    return f"{text.rstrip()} {value}"
+
+
+def _render_time(
+    spec: FieldSpec, name: str, moment: datetime, record: Incident, ctx: Context
+) -> str:
+    times = record.times.model_copy(update={name: moment})
+    return render_template(spec.value, record.model_copy(update={"times": times}), ctx)
