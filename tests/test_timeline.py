@@ -307,3 +307,24 @@ def test_without_pages_the_alerts_tell_mitigation_and_resolution():
     assert report.times["mitigated"].how == "the first alert resolved"
     assert report.times["resolved"].how == "every alert that fired had resolved"
     assert report.times["acknowledged"].time is None
+
+
+def test_progress_counts_events_and_bytes_of_the_files(registry, tmp_path):
+    path = tmp_path / "app.jsonl"
+    path.write_text(
+        "".join(
+            f'{{"time":"2026-11-03T14:{n // 1000 % 60:02d}:00Z","msg":"m {n}"}}\n'
+            for n in range(25_000)
+        )
+    )
+    seen: list[tuple[int, int, int]] = []
+    build_timeline(
+        [SourceSpec("jsonl", path)],
+        registry,
+        BuildOptions(),
+        advance=lambda p: seen.append((p.events, p.done, p.total)),
+    )
+    size = path.stat().st_size
+    assert [events for events, _, _ in seen] == [10_000, 20_000]
+    assert all(total == size for _, _, total in seen)
+    assert 0 < seen[0][1] < seen[1][1] < size

@@ -22,7 +22,7 @@ from afteraction.model import Incident, KeyTimes
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.profiles.ids import format_id, id_regex
 from afteraction.timeline.apply import Applied, add_to_postmortem
-from afteraction.timeline.build import BuildOptions, Timeline
+from afteraction.timeline.build import BuildOptions, Progress, Timeline
 from afteraction.timeline.build import build_timeline as build
 from afteraction.timeline.keytimes import KeyTimesReport, infer_key_times
 from afteraction.timeline.raw import raw_lines
@@ -207,7 +207,7 @@ def build_timeline(
     froms: list[str],
     options: BuildOptions,
     *,
-    advance: Callable[[int], None] | None = None,
+    advance: Callable[[Progress], None] | None = None,
 ) -> Timeline:
     """Read every ``KIND[OPTIONS]:PATH`` source and merge them into one timeline."""
     if not froms:

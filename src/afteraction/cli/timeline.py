@@ -24,6 +24,7 @@ from afteraction.model.metrics import format_duration
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.settings import load_settings
 from afteraction.timeline.build import DEFAULT_LIMIT, BuildOptions, Timeline
+from afteraction.timeline.build import Progress as ReadProgress
 from afteraction.timeline.event import Level
 from afteraction.timeline.output import key_times_data, timeline_data, timeline_markdown
 from afteraction.timeline.source import COMMON_OPTIONS
@@ -119,21 +120,29 @@ def _options(
     )
 
 
-def _progress() -> tuple[Callable[[int], None] | None, Callable[[], None]]:
-    """Return a progress callback on a terminal (events read so far), and a stop function."""
+def _progress() -> tuple[Callable[[ReadProgress], None] | None, Callable[[], None]]:
+    """Return a progress callback for a terminal (a bar over the input files), and a stop."""
     if not err.is_terminal:
         return None, lambda: None
-    from rich.progress import Progress, SpinnerColumn, TextColumn
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("Reading sources: {task.completed:,} events"),
+    shown = Progress(
+        TextColumn("Reading sources"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[events]:,} events"),
         console=err,
         transient=True,
     )
-    task = progress.add_task("read", total=None)
-    progress.start()
-    return lambda count: progress.update(task, completed=count), progress.stop
+    task = shown.add_task("read", total=None, events=0)
+    shown.start()
+
+    def advance(progress: ReadProgress) -> None:
+        shown.update(
+            task, total=progress.total or None, completed=progress.done, events=progress.events
+        )
+
+    return advance, shown.stop
 
 
 def _build(froms: list[str] | None, options: BuildOptions) -> Timeline:

@@ -107,12 +107,12 @@ def build_timeline(
     registry: SourceRegistry,
     options: BuildOptions,
     *,
-    advance: Callable[[int], None] | None = None,
+    advance: Callable[[Progress], None] | None = None,
 ) -> Timeline:
     """Read every source and merge what passes the filters into one timeline.
 
-    ``advance`` is called with the number of events read so far, now and
-    then, for a progress display.
+    ``advance`` is called now and then with how far reading has come, for a
+    progress display.
     """
     with paused_gc():
         return _build(specs, registry, options, advance)
@@ -140,8 +140,10 @@ def _build(
     specs: Iterable[SourceSpec],
     registry: SourceRegistry,
     options: BuildOptions,
-    advance: Callable[[int], None] | None,
+    advance: Callable[[Progress], None] | None,
 ) -> Timeline:
+    specs = list(specs)
+    progress = Progress(total=sum(_size(spec) for spec in specs))
     reports: list[SourceReport] = []
     left_out: Counter[str] = Counter()
     kept = _Kept(options.limit, left_out)
@@ -154,10 +156,13 @@ def _build(
         if source.streaming and (options.window.start or options.window.end):
             source.supply = narrowed(source, options.window)
         folded = _Folder(options.collapse, left_out)
+        done = progress.done
         for event in source.events():
             report.read += 1
             if advance is not None and report.read % 10_000 == 0:
-                advance(report.read)
+                progress.events += 10_000
+                progress.done = done + source.consumed
+                advance(progress)
             reason = _rejected(event, options)
             if reason:
                 left_out[reason] += 1
@@ -166,8 +171,26 @@ def _build(
                 continue
             report.kept += 1
             kept.add(event, order)
+        progress.done = done + _size(spec)
     events = _deduplicated(kept.ordered(), options.dedupe, left_out)
     return Timeline(events, reports, left_out, options.limit)
+
+
+@dataclass
+class Progress:
+    """How far reading has come: events read, and bytes of the input files read of ``total``.
+
+    ``total`` counts plain files only (stdin and gzip input have no size to go by).
+    """
+
+    total: int
+    done: int = 0
+    events: int = 0
+
+
+def _size(spec: SourceSpec) -> int:
+    path = spec.path
+    return path.stat().st_size if path is not None and seekable(path) else 0
 
 
 def narrowed(source: Source, window: Window) -> Iterable[tuple[int, bytes]] | None:

@@ -41,10 +41,21 @@ class Source:
         self.problems = problems
         self.zone = spec.zone
         self.supply: Iterable[tuple[int, bytes]] | None = None
+        self.consumed = 0
 
     def lines(self) -> Iterable[tuple[int, bytes]]:
-        """Return the numbered lines to read: the whole input, or what the builder narrowed."""
-        return self.supply if self.supply is not None else read_lines(self.spec.path)
+        """Return the numbered lines to read: the whole input, or what the builder narrowed.
+
+        ``consumed`` counts the bytes read from the whole input, for progress.
+        """
+        if self.supply is not None:
+            return self.supply
+        return self._counted(read_lines(self.spec.path))
+
+    def _counted(self, lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
+        for number, line in lines:
+            self.consumed += len(line) + 1
+            yield number, line
 
     def events(self) -> Iterator[Event]:
         """Yield the events of the input, in the order it holds them."""
