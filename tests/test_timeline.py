@@ -328,3 +328,20 @@ def test_progress_counts_events_and_bytes_of_the_files(registry, tmp_path):
     assert [events for events, _, _ in seen] == [10_000, 20_000]
     assert all(total == size for _, _, total in seen)
     assert 0 < seen[0][1] < seen[1][1] < size
+
+
+def test_a_payload_of_another_kind_is_refused_or_counted(registry, tmp_path):
+    alone = tmp_path / "other.json"
+    alone.write_text('{"event": {"event_type": "incident.triggered"}}')
+    source = registry.get("alertmanager")(SourceSpec("alertmanager", alone), Problems("x"))
+    with pytest.raises(UsageError, match=r"other\.json: not an Alertmanager webhook payload"):
+        list(source.events())
+    mixed = tmp_path / "hooks.jsonl"
+    alert = {"labels": {"alertname": "A"}, "startsAt": "2026-11-03T14:00:00Z"}
+    mixed.write_text(json.dumps({"alerts": [alert]}) + "\n" + json.dumps({"x": 1}) + "\n")
+    problems = Problems(str(mixed))
+    source = registry.get("alertmanager")(SourceSpec("alertmanager", mixed), problems)
+    assert [e.text for e in source.events()] == ["Alert A firing"]
+    assert [str(p) for p in problems.first] == [
+        f"{mixed}:2: payload is not an Alertmanager webhook payload (no 'alerts' list)"
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -37,6 +38,40 @@ def json_documents(spec: SourceSpec, problems: Problems) -> Iterator[tuple[int |
             yield number, orjson.loads(line)
         except orjson.JSONDecodeError as exc:
             problems.add(f"not JSON: {exc.msg}", number)
+
+
+@dataclass(frozen=True)
+class Payload:
+    """One payload of an input: where it is (``line``, ``where``), and its body.
+
+    ``alone`` says the whole file is this one payload, so a payload of
+    another kind means the file is not this source's input at all.
+    """
+
+    line: int | None
+    where: str
+    body: Any
+    alone: bool
+
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        """Return the body if it is an object, else an empty one."""
+        return mapping(self.body)
+
+    def refuse(self, expected: str, file: str, problems: Problems) -> None:
+        """Count a payload of another kind (bad input), or fail when it is the whole file."""
+        if self.alone:
+            raise UsageError(f"not {expected}", file=file)
+        problems.add(f"{self.where} is not {expected}", self.line)
+
+
+def each_payload(spec: SourceSpec, problems: Problems) -> Iterator[Payload]:
+    """Yield every payload of an input: one document, each item of an array, or one per line."""
+    for line, document in json_documents(spec, problems):
+        listed = isinstance(document, list)
+        for index, body in enumerate(document if listed else [document]):
+            where = f"payload[{index}]" if listed else "payload"
+            yield Payload(line, where, body, line is None and not listed)
 
 
 def text(value: Any) -> str | None:

@@ -6,12 +6,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from afteraction.errors import UsageError
 from afteraction.timeline.event import Event, Kind, Level
-from afteraction.timeline.payloads import json_documents, mapping, text
+from afteraction.timeline.payloads import each_payload, mapping, text
 from afteraction.timeline.source import Source
 from afteraction.timeline.times import parse_time
 
+_ALERTMANAGER = "an Alertmanager webhook payload (no 'alerts' list)"
 # Labels that name the affected thing, most specific first.
 COMPONENT_LABELS = ("service", "app", "job", "component", "instance", "host")
 
@@ -45,25 +45,17 @@ class Alertmanager(Source):
 
     def events(self) -> Iterator[Event]:
         """Yield a firing event per alert, and a resolved one for resolved alerts."""
-        for line, document in json_documents(self.spec, self.problems):
-            payloads = document if isinstance(document, list) else [document]
-            for index, payload in enumerate(payloads):
-                where = f"[{index}]" if isinstance(document, list) else ""
-                if not isinstance(payload, dict) or not isinstance(payload.get("alerts"), list):
-                    if line is None and not isinstance(document, list):
-                        raise UsageError(
-                            "not an Alertmanager webhook payload (no 'alerts' list)",
-                            file=self.spec.label,
-                        )
-                    self.problems.add(f"payload{where} has no 'alerts' list", line)
-                    continue
-                yield from self._alerts(payload, line, where)
+        for each in each_payload(self.spec, self.problems):
+            if isinstance(each.fields.get("alerts"), list):
+                yield from self._alerts(dict(each.fields), each.line, each.where)
+            else:
+                each.refuse(_ALERTMANAGER, self.spec.label, self.problems)
 
     def _alerts(self, payload: dict[str, Any], line: int | None, where: str) -> Iterator[Event]:
         group_status = (text(payload.get("status")) or "firing").lower()
         external = text(payload.get("externalURL"))
         for index, alert in enumerate(payload["alerts"]):
-            path = f"payload{where}.alerts[{index}]"
+            path = f"{where}.alerts[{index}]"
             if not isinstance(alert, dict):
                 self.problems.add(f"{path} is not an object", line)
                 continue

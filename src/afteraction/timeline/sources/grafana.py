@@ -10,7 +10,7 @@ from typing import Any
 
 from afteraction.errors import UsageError
 from afteraction.timeline.event import Event, Kind, Level
-from afteraction.timeline.payloads import json_documents, mapping, text
+from afteraction.timeline.payloads import each_payload, mapping, text
 from afteraction.timeline.problems import Problems
 from afteraction.timeline.source import Source
 from afteraction.timeline.sources.alertmanager import alert_key, component_of
@@ -29,7 +29,7 @@ _VALUE = re.compile(
     r"\[ (?:var='(?P<var>[^']*)' )?(?:metric='(?P<metric>[^']*)' )?"
     r"labels=\{[^}]*\} value=(?P<value>[^ \]]+) \]"
 )
-_NOT_GRAFANA = "not a Grafana alerting webhook payload (no 'alerts' list, no 'ruleName')"
+_GRAFANA = "a Grafana alerting webhook payload (no 'alerts' list, no 'ruleName')"
 
 
 def query_values(alert: Mapping[str, Any]) -> str | None:
@@ -75,20 +75,14 @@ class Grafana(Source):
 
     def events(self) -> Iterator[Event]:
         """Yield the events of every payload: one document, an array, or one per line."""
-        for line, document in json_documents(self.spec, self.problems):
-            listed = isinstance(document, list)
-            for index, payload in enumerate(document if listed else [document]):
-                where = f"payload[{index}]" if listed else "payload"
-                if isinstance(payload, dict) and (
-                    "ruleName" in payload or "evalMatches" in payload
-                ):
-                    yield from self._legacy(payload, line, where)
-                elif isinstance(payload, dict) and isinstance(payload.get("alerts"), list):
-                    yield from self._unified(payload, line, where)
-                elif line is None and not listed:
-                    raise UsageError(_NOT_GRAFANA, file=self.spec.label)
-                else:
-                    self.problems.add(f"{where} is {_NOT_GRAFANA}", line)
+        for each in each_payload(self.spec, self.problems):
+            payload, line, where = each.fields, each.line, each.where
+            if "ruleName" in payload or "evalMatches" in payload:
+                yield from self._legacy(dict(payload), line, where)
+            elif isinstance(payload.get("alerts"), list):
+                yield from self._unified(dict(payload), line, where)
+            else:
+                each.refuse(_GRAFANA, self.spec.label, self.problems)
 
     def _unified(self, payload: dict[str, Any], line: int | None, where: str) -> Iterator[Event]:
         truncated = payload.get("truncatedAlerts")

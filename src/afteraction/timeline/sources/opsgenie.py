@@ -7,9 +7,8 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from afteraction.errors import UsageError
 from afteraction.timeline.event import Event, Kind
-from afteraction.timeline.payloads import json_documents, mapping, text
+from afteraction.timeline.payloads import each_payload, mapping, text
 from afteraction.timeline.source import Source
 from afteraction.timeline.times import parse_time
 
@@ -43,7 +42,7 @@ _LOG_KINDS = {
     "created": Kind.PAGE_TRIGGERED,
 }
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_NOT_OPSGENIE = "not an Opsgenie payload (no 'action' and 'alert', no alert-log 'data' list)"
+_OPSGENIE = "an Opsgenie payload (no 'action' and 'alert', no alert-log 'data' list)"
 
 
 def log_kind(line: str) -> Kind:
@@ -88,21 +87,14 @@ class Opsgenie(Source):
 
     def events(self) -> Iterator[Event]:
         """Yield the events of every payload: one document, an array, or one per line."""
-        for line, document in json_documents(self.spec, self.problems):
-            listed = isinstance(document, list)
-            for index, item in enumerate(document if listed else [document]):
-                where = f"payload[{index}]" if listed else "payload"
-                payload = mapping(item)
-                if isinstance(payload.get("action"), str) and isinstance(
-                    payload.get("alert"), dict
-                ):
-                    yield from self._webhook(payload, line, where)
-                elif isinstance(payload.get("data"), list):
-                    yield from self._log(payload, line, where)
-                elif line is None and not listed:
-                    raise UsageError(_NOT_OPSGENIE, file=self.spec.label)
-                else:
-                    self.problems.add(f"{where} is {_NOT_OPSGENIE}", line)
+        for each in each_payload(self.spec, self.problems):
+            payload, line, where = each.fields, each.line, each.where
+            if isinstance(payload.get("action"), str) and isinstance(payload.get("alert"), dict):
+                yield from self._webhook(payload, line, where)
+            elif isinstance(payload.get("data"), list):
+                yield from self._log(payload, line, where)
+            else:
+                each.refuse(_OPSGENIE, self.spec.label, self.problems)
 
     def _webhook(self, payload: Mapping[str, Any], line: int | None, where: str) -> Iterator[Event]:
         action = payload["action"]

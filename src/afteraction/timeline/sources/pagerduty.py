@@ -7,9 +7,8 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from afteraction.errors import UsageError
 from afteraction.timeline.event import Event, Kind
-from afteraction.timeline.payloads import json_documents, mapping, text
+from afteraction.timeline.payloads import each_payload, mapping, text
 from afteraction.timeline.source import Source
 from afteraction.timeline.times import parse_time
 
@@ -53,7 +52,7 @@ _ENTRIES = {
 }
 # An incident reference's summary: "[#33] Title" (or the title alone).
 _NUMBERED = re.compile(r"^(?:\[#(?P<number>\d+)\] )?(?P<title>.*)$", re.S)
-_NOT_PAGERDUTY = "not a PagerDuty payload (no 'event', 'messages' or 'log_entries')"
+_PAGERDUTY = "a PagerDuty payload (no 'event', 'messages' or 'log_entries')"
 
 
 def incident_names(incident: Mapping[str, Any]) -> tuple[str, str | None]:
@@ -114,21 +113,16 @@ class PagerDuty(Source):
 
     def events(self) -> Iterator[Event]:
         """Yield the events of every payload: one document, an array, or one per line."""
-        for line, document in json_documents(self.spec, self.problems):
-            listed = isinstance(document, list)
-            for index, item in enumerate(document if listed else [document]):
-                where = f"payload[{index}]" if listed else "payload"
-                payload = mapping(item)
-                if isinstance(payload.get("event"), dict) or "event_type" in payload:
-                    yield from self._v3(mapping(payload.get("event")) or payload, line, where)
-                elif isinstance(payload.get("messages"), list):
-                    yield from self._v2(payload["messages"], line, where)
-                elif isinstance(payload.get("log_entries"), list):
-                    yield from self._log_entries(payload, line, where)
-                elif line is None and not listed:
-                    raise UsageError(_NOT_PAGERDUTY, file=self.spec.label)
-                else:
-                    self.problems.add(f"{where} is {_NOT_PAGERDUTY}", line)
+        for each in each_payload(self.spec, self.problems):
+            payload, line, where = each.fields, each.line, each.where
+            if isinstance(payload.get("event"), dict) or "event_type" in payload:
+                yield from self._v3(mapping(payload.get("event")) or payload, line, where)
+            elif isinstance(payload.get("messages"), list):
+                yield from self._v2(payload["messages"], line, where)
+            elif isinstance(payload.get("log_entries"), list):
+                yield from self._log_entries(payload, line, where)
+            else:
+                each.refuse(_PAGERDUTY, self.spec.label, self.problems)
 
     def _v3(self, event: Mapping[str, Any], line: int | None, where: str) -> Iterator[Event]:
         path = f"{where}.event"
