@@ -179,3 +179,38 @@ def test_the_author_overrides_a_key_time_and_the_figures_follow(incident):
     assert report.times["mitigated"].how == "stated in the postmortem"
     assert report.metrics().time_to_mitigate == timedelta(minutes=23)
     assert report.metrics().time_to_detect == timedelta(minutes=3)
+
+
+def test_key_moments_keep_only_the_chat_people_singled_out(tmp_path):
+    chat = tmp_path / "2026-11-03.json"
+    chat.write_text(
+        json.dumps(
+            [
+                {"type": "message", "user": "U1", "text": "anyone seeing 5xx?", "ts": ts(3)},
+                {
+                    "type": "message",
+                    "user": "U1",
+                    "text": "rolled back to v41",
+                    "ts": ts(24),
+                    "pinned_to": ["C1"],
+                },
+                {
+                    "type": "message",
+                    "user": "U2",
+                    "text": "errors back to normal",
+                    "ts": ts(26),
+                    "reactions": [{"name": "tada", "users": ["U1"], "count": 1}],
+                },
+            ]
+        )
+    )
+    registry = SourceRegistry.discover()
+    options = BuildOptions(key_moments=True)
+    pinned = build_timeline([SourceSpec("slack", chat)], registry, options)
+    assert [e.text for e in pinned.events] == ["rolled back to v41"]
+    assert pinned.left_out == {"chat": 2}
+    assert pinned.notes() == ["2 chat messages that are not key moments"]
+    reacted = build_timeline(
+        [SourceSpec("slack", chat, {"moments": "pinned|reacted"})], registry, options
+    )
+    assert [e.text for e in reacted.events] == ["rolled back to v41", "errors back to normal"]

@@ -62,6 +62,12 @@ LimitOpt = Annotated[
         " messages and deploys are always kept.",
     ),
 ]
+MomentsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--key-moments", help="Of the chat, keep only key moments (pinned or reacted messages)."
+    ),
+]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Stop at the first malformed line or payload.")
 ]
@@ -101,6 +107,7 @@ def _options(
     grep: list[str] | None,
     limit: int,
     strict: bool,
+    key_moments: bool = False,
 ) -> BuildOptions:
     if window and around:
         raise UsageError("give --window or --around, not both", field="--around")
@@ -117,6 +124,7 @@ def _options(
         keywords=tuple(grep or ()),
         limit=limit or None,
         strict=strict,
+        key_moments=key_moments,
     )
 
 
@@ -176,6 +184,7 @@ def build(
     min_level: LevelOpt = None,
     grep: GrepOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
+    key_moments: MomentsOpt = False,
     strict: StrictOpt = False,
     zone_name: ZoneOpt = None,
     profile_name: ProfileOpt = None,
@@ -198,7 +207,7 @@ def build(
         raise UsageError("give one of --json, --md and --raw", field="--raw")
     profile = _profile(profile_name)
     zone, label = _zone(zone_name, profile)
-    options = _options(zone, window, around, min_level, grep, limit, strict)
+    options = _options(zone, window, around, min_level, grep, limit, strict, key_moments)
     if raw:
         _write_raw(froms or [], options.window, output)
         return
@@ -249,6 +258,7 @@ def add(
     min_level: LevelOpt = None,
     grep: GrepOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
+    key_moments: MomentsOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """Merge the sources into a postmortem's timeline and fill the key times it lacks.
@@ -260,7 +270,7 @@ def add(
     registry = ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs)
     profile = service.load(postmortem, registry).profile
     zone, _ = _zone(None, profile)
-    options = _options(zone, window, around, min_level, grep, limit, strict)
+    options = _options(zone, window, around, min_level, grep, limit, strict, key_moments)
     if not (window or around):
         span = service.incident_window(postmortem, registry)
         if span is not None:

@@ -54,12 +54,15 @@ class BuildOptions:
     folds them into one event (None: never collapse); ``dedupe`` the longest
     gap between two sightings of one alert (same key and kind) that counts
     as the same event. ``limit`` caps the log events (None: no cap).
+    ``key_moments`` keeps, of the chat, only the messages people singled
+    out (pinned or reacted to, as the source's ``moments=`` says).
     """
 
     window: Window = field(default_factory=Window)
     min_level: Level | None = None
     keywords: tuple[str, ...] = ()
     limit: int | None = DEFAULT_LIMIT
+    key_moments: bool = False
     collapse: timedelta | None = timedelta(minutes=1)
     dedupe: timedelta = timedelta(minutes=2)
     strict: bool = False
@@ -90,6 +93,7 @@ class Timeline:
             "window": "{n} outside the window",
             "level": "{n} below the minimum level",
             "keyword": "{n} without the keywords",
+            "chat": "{n} chat messages that are not key moments",
             "collapsed": "{n} repeated log lines folded into the line they repeat",
             "duplicate": "{n} seen again through another source or payload",
             "limit": "{n} log events over the limit of {limit} (lowest levels first; raise"
@@ -239,6 +243,8 @@ def _rejected(event: Event, options: BuildOptions) -> str | None:
     """Return why the filters drop an event, or None when it stays."""
     if event.time not in options.window:
         return "window"
+    if options.key_moments and event.kind is Kind.MESSAGE and not event.key_moment:
+        return "chat"
     level = options.min_level
     if level is not None and event.level is not None and event.level < level:
         return "level"
