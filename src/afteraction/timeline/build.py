@@ -14,11 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from afteraction.errors import AfteractionError
+from afteraction.errors import AfteractionError, UsageError
+from afteraction.timeline.detect import detect
 from afteraction.timeline.event import Event, Kind, Level
 from afteraction.timeline.problems import Problems
 from afteraction.timeline.registry import SourceRegistry
@@ -151,7 +152,8 @@ def _build(
     reports: list[SourceReport] = []
     left_out: Counter[str] = Counter()
     kept = _Kept(options.limit, left_out)
-    for order, spec in enumerate(specs):
+    for order, named in enumerate(specs):
+        spec = resolved(named, registry)
         source_class = registry.get(spec.kind)
         problems = Problems(spec.label, strict=options.strict)
         report = SourceReport(spec, problems)
@@ -161,7 +163,7 @@ def _build(
             source.supply = narrowed(source, options.window)
         folded = _Folder(options.collapse, left_out)
         done = progress.done
-        for event in source.events():
+        for event in _told(source):
             report.read += 1
             if advance is not None and report.read % 10_000 == 0:
                 progress.events += 10_000
@@ -178,6 +180,35 @@ def _build(
         progress.done = done + _size(spec)
     events = _deduplicated(kept.ordered(), options.dedupe, left_out)
     return Timeline(events, reports, left_out, options.limit)
+
+
+AUTO = "auto"
+
+
+def resolved(spec: SourceSpec, registry: SourceRegistry) -> SourceSpec:
+    """Return the spec with ``auto`` replaced by the kind the input looks like."""
+    if spec.kind != AUTO:
+        return spec
+    kind = detect(spec.path)
+    if kind is None or kind not in registry.sources:
+        raise UsageError(
+            f"cannot tell what kind of input this is; name it: --from KIND:{spec.label}"
+            f" (kinds: {', '.join(registry.names())})",
+            file=spec.label,
+        )
+    return replace(spec, kind=kind)
+
+
+def _told(source: Source) -> Iterator[Event]:
+    """Yield a source's events; when the input is of another kind, say which it looks like."""
+    try:
+        yield from source.events()
+    except UsageError as exc:
+        guess = detect(source.spec.path) if exc.message.startswith("not ") else None
+        if guess is not None and guess != source.spec.kind:
+            exc.message += f"; it looks like {guess} input: --from {guess}:{source.spec.label}"
+            exc.args = (exc.message,)
+        raise
 
 
 @dataclass

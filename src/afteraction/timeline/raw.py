@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from afteraction.errors import UsageError
-from afteraction.timeline.build import learn
+from afteraction.timeline.build import learn, resolved
 from afteraction.timeline.merge import merge_lines
 from afteraction.timeline.problems import Problems
 from afteraction.timeline.registry import SourceRegistry
@@ -27,7 +27,8 @@ def raw_lines(
     """
     specs = list(specs)
     logs = []
-    for spec in specs:
+    for named in specs:
+        spec = resolved(named, registry)
         source = registry.get(spec.kind)(spec, Problems(spec.label))
         path = spec.path
         if not source.streaming:

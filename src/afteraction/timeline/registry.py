@@ -49,7 +49,9 @@ class SourceRegistry:
         source = self.sources.get(name.lower())
         if source is None:
             known = ", ".join(self.names())
-            raise UsageError(f"unknown source kind '{name}' (kinds: {known})", field="--from")
+            raise UsageError(
+                f"unknown source kind '{name}' (kinds: {known}, or auto)", field="--from"
+            )
         return source
 
     def names(self) -> list[str]:
