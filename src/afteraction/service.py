@@ -13,7 +13,10 @@ from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
 from afteraction.document.recognize import choose_profile
 from afteraction.document.render import render_markdown
-from afteraction.errors import ParseError, UsageError
+from afteraction.errors import AfteractionError, ParseError, UsageError
+from afteraction.followup.edit import set_status
+from afteraction.followup.items import ItemRow, Postmortem, action_rows
+from afteraction.followup.policy import DuePolicy
 from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
 from afteraction.lint.files import find_documents
@@ -250,3 +253,43 @@ def incident_window(path: Path, registry: ProfileRegistry) -> Window | None:
 def key_times(timeline: Timeline, stated: KeyTimes | None = None) -> KeyTimesReport:
     """Infer the key times of a built timeline; times ``stated`` in a postmortem win."""
     return infer_key_times(timeline.events, stated)
+
+
+def postmortems(
+    arguments: list[str], config: LintConfig, registry: ProfileRegistry
+) -> tuple[list[Postmortem], list[AfteractionError]]:
+    """Read every postmortem the arguments name (files, folders, globs); errors kept apart."""
+    found: list[Postmortem] = []
+    errors: list[AfteractionError] = []
+    for path in find_documents(arguments or ["."], config):
+        try:
+            loaded = load(path, registry)
+        except AfteractionError as exc:
+            errors.append(exc)
+            continue
+        found.append(Postmortem(path, loaded.record, loaded.profile))
+    return found, errors
+
+
+def set_action_status(key: str, status: str, note: str | None, found: list[Postmortem]) -> ItemRow:
+    """Set the status (and note) of the action item with ``key`` in its document, in place."""
+    rows = [r for r in action_rows(found, DuePolicy(), date.today()) if r.key == key]
+    if not rows:
+        known = sorted({p.record.id or p.path.name for p in found})
+        raise UsageError(
+            f"no action item has the key '{key}' (keys are INCIDENT-ID#NUMBER; incidents:"
+            f" {', '.join(known[:5])}{' ...' if len(known) > 5 else ''})"
+        )
+    if len(rows) > 1:
+        where = ", ".join(str(r.postmortem.path) for r in rows)
+        raise UsageError(f"the key '{key}' is in several documents: {where}")
+    row = rows[0]
+    path = row.postmortem.path
+    index = next(i for i, item in enumerate(row.postmortem.record.action_items) if item is row.item)
+    text = read_text(path)
+    changed = set_status(text, str(path), row.postmortem.profile, index, status, note)
+    if changed != text:
+        temporary = path.with_name(f".{path.name}.aar-tmp")
+        temporary.write_text(changed, encoding="utf-8")
+        temporary.replace(path)
+    return row

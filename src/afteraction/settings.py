@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from afteraction.errors import UsageError
+from afteraction.followup.policy import ActionsConfig
 from afteraction.lint.config import LintConfig
 
 
@@ -27,6 +28,10 @@ class Settings(BaseModel):
     )
     lint: LintConfig = Field(
         default_factory=LintConfig, description="What `aar lint` checks (the [lint] table)."
+    )
+    actions: ActionsConfig = Field(
+        default_factory=ActionsConfig,
+        description="Due dates by policy for `aar actions` (the [actions] table).",
     )
 
 

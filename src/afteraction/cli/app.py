@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from afteraction import service
+from afteraction.cli.actions import actions
 from afteraction.cli.timeline import timeline_app
 from afteraction.cli.view import lint_summary, profile_view, record_view, rules_view
 from afteraction.demo import demo_record
@@ -39,6 +40,7 @@ app = typer.Typer(
 profiles_app = typer.Typer(invoke_without_command=True, help="List and show postmortem profiles.")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(timeline_app, name="timeline")
+app.command("actions")(actions)
 out = Console()
 err = Console(stderr=True)
 PROGRESS_FROM = 50

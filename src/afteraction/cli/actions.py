@@ -1,0 +1,143 @@
+"""`aar actions`: every action item across postmortems; `aar actions set` changes one in place."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from afteraction import service
+from afteraction.errors import UsageError
+from afteraction.followup.items import ItemFilter, ItemRow, action_rows
+from afteraction.profiles import ProfileRegistry
+from afteraction.settings import load_settings
+
+out = Console()
+CSV_COLUMNS = [
+    "key",
+    "incident",
+    "number",
+    "title",
+    "owner",
+    "status",
+    "priority",
+    "category",
+    "horizon",
+    "blocking",
+    "due",
+    "due_by_policy",
+    "overdue",
+    "due_soon",
+    "age_days",
+    "link",
+    "path",
+]
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field="--today") from None
+
+
+def actions(
+    arguments: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files, folders or globs of postmortems (default: .); or `set KEY` to change"
+            " one item's status."
+        ),
+    ] = None,
+    owner: Annotated[str | None, typer.Option(help="Only this owner's items.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only items in this state; with `set`, the state to set."),
+    ] = None,
+    priority: Annotated[str | None, typer.Option(help="Only this priority.")] = None,
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    horizon: Annotated[str | None, typer.Option(help="Only this horizon.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
+    due_soon: Annotated[bool, typer.Option("--due-soon", help="Only items due soon.")] = False,
+    blocking: Annotated[bool, typer.Option("--blocking", help="Only blocking items.")] = False,
+    open_only: Annotated[bool, typer.Option("--open", help="Only items not done.")] = False,
+    today: Annotated[
+        str | None, typer.Option(help="The date overdue is judged by (YYYY-MM-DD).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    note: Annotated[
+        str | None, typer.Option(help="With `set`: a note for the item's Notes column.")
+    ] = None,
+    inside: Annotated[
+        list[str] | None,
+        typer.Option("--in", help="With `set`: where the postmortems are (default: .)."),
+    ] = None,
+) -> None:
+    """List action items across postmortems, filtered; `aar actions set KEY --status done`."""
+    settings = load_settings(Path.cwd())
+    registry = ProfileRegistry.discover(settings.profile_dirs)
+    words = arguments or []
+    if words[:1] == ["set"]:
+        if len(words) != 2 or status is None:
+            raise UsageError("use: aar actions set KEY --status STATE [--note TEXT] [--in PATH]")
+        found, _ = service.postmortems(inside or [], settings.lint, registry)
+        row = service.set_action_status(words[1], status, note, found)
+        out.print(f"{row.key}: {status} ({row.postmortem.path})", highlight=False)
+        return
+    if fmt not in ("table", "json", "csv"):
+        raise UsageError(f"unknown format '{fmt}' (known: table, json, csv)", field="--format")
+    found, errors = service.postmortems(words, settings.lint, registry)
+    for error in errors:
+        typer.echo(f"Warning: {error}", err=True)
+    keep = ItemFilter(
+        owner, status, priority, category, horizon, overdue, due_soon, blocking, open_only
+    )
+    rows = [
+        r for r in action_rows(found, settings.actions.policy(), _today(today)) if keep.keeps(r)
+    ]
+    if fmt == "json":
+        sys.stdout.write(json.dumps([r.to_dict() for r in rows], indent=2) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(_csv(rows))
+    else:
+        out.print(_table(rows))
+
+
+def _csv(rows: list[ItemRow]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row.to_dict())
+    return buffer.getvalue()
+
+
+def _table(rows: list[ItemRow]) -> Table:
+    table = Table(title=f"Action items ({len(rows)})")
+    for column in ("Key", "Title", "Owner", "Status", "Priority", "Due"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        due = row.due.isoformat() if row.due else "—"
+        if row.due_by_policy:
+            due += " (policy)"
+        style = "red" if row.overdue else "yellow" if row.due_soon else ""
+        table.add_row(
+            row.key,
+            Text(row.item.title),
+            Text(row.item.owner or "—"),
+            row.state,
+            row.item.priority or "—",
+            Text(due + (" overdue" if row.overdue else ""), style=style),
+        )
+    return table

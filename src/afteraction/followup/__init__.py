@@ -1,0 +1,1 @@
+"""Follow-through: action items across postmortems, tracked to done."""

@@ -1,0 +1,137 @@
+"""Every action item of every postmortem, each with a stable key, its due date and state.
+
+The key is the incident ID and the item's number (``INC-20261103-001#2``):
+the number the document writes, else the item's place in the document, so it
+survives re-rendering and conversion between profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from afteraction.followup.policy import DuePolicy
+from afteraction.model import ActionItem, Incident
+from afteraction.profiles import Profile
+
+CLOSED = ("done", "cancelled")
+
+
+@dataclass(frozen=True)
+class Postmortem:
+    """A postmortem as the follow-up reads it: where it is, its record and profile."""
+
+    path: Path
+    record: Incident
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One action item with what follow-up needs: key, due date (written or by policy), state."""
+
+    key: str
+    number: str
+    postmortem: Postmortem
+    item: ActionItem
+    due: date | None
+    due_by_policy: bool
+    state: str
+    overdue: bool
+    due_soon: bool
+    age_days: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the row as JSON-ready data with stable names."""
+        item = self.item
+        return {
+            "key": self.key,
+            "incident": self.postmortem.record.id,
+            "incident_title": self.postmortem.record.title,
+            "path": str(self.postmortem.path),
+            "profile": self.postmortem.profile.name,
+            "number": self.number,
+            "title": item.title,
+            "owner": item.owner,
+            "status": self.state,
+            "priority": item.priority,
+            "category": item.category,
+            "horizon": item.horizon,
+            "blocking": item.blocking,
+            "link": item.link,
+            "due": self.due.isoformat() if self.due else None,
+            "due_by_policy": self.due_by_policy,
+            "overdue": self.overdue,
+            "due_soon": self.due_soon,
+            "age_days": self.age_days,
+        }
+
+
+def item_key(record: Incident, number: str) -> str:
+    """Return an item's stable key: the incident ID (or, lacking one, its title) and number."""
+    return f"{record.id or record.title or 'untitled'}#{number}"
+
+
+def action_rows(
+    postmortems: Iterable[Postmortem], policy: DuePolicy, today: date
+) -> Iterator[ItemRow]:
+    """Yield a row for every action item of every postmortem, in document order."""
+    for postmortem in postmortems:
+        record = postmortem.record
+        start = record.incident_date()
+        for place, item in enumerate(record.action_items, 1):
+            number = (item.id or "").strip() or str(place)
+            due_by_policy = item.due is None
+            due = item.due or policy.due(item, postmortem.profile, start)
+            state = item.status or "open"
+            open_ = state not in CLOSED
+            yield ItemRow(
+                key=item_key(record, number),
+                number=number,
+                postmortem=postmortem,
+                item=item,
+                due=due,
+                due_by_policy=due_by_policy and due is not None,
+                state=state,
+                overdue=open_ and due is not None and due < today,
+                due_soon=open_ and due is not None and today <= due <= today + policy.soon,
+                age_days=(today - start).days if start else None,
+            )
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which rows to keep: each given criterion must hold (text matches ignore case)."""
+
+    owner: str | None = None
+    status: str | None = None
+    priority: str | None = None
+    category: str | None = None
+    horizon: str | None = None
+    overdue: bool = False
+    due_soon: bool = False
+    blocking: bool = False
+    open_only: bool = False
+
+    def keeps(self, row: ItemRow) -> bool:
+        """Say whether a row passes every criterion given."""
+        item = row.item
+        for wanted, value in (
+            (self.owner, item.owner),
+            (self.status, row.state),
+            (self.priority, item.priority),
+            (self.category, item.category),
+            (self.horizon, item.horizon),
+        ):
+            if wanted is not None and (value or "").casefold() != wanted.casefold():
+                return False
+        if self.open_only and row.state in CLOSED:
+            return False
+        if self.overdue and not row.overdue:
+            return False
+        if self.due_soon and not row.due_soon:
+            return False
+        return not (self.blocking and not item.blocking)

@@ -1,0 +1,146 @@
+"""Action items across postmortems: stable keys, due policy, filters, and `set` in place."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from afteraction import service
+from afteraction.errors import UsageError
+from afteraction.followup.items import ItemFilter, action_rows
+from afteraction.followup.policy import ActionsConfig, DuePolicy
+from afteraction.lint.config import LintConfig
+from tests.conftest import BUILTIN
+from tests.lint_support import demo_text
+from tests.test_cli import aar
+
+TODAY = date(2026, 11, 20)
+
+
+def corpus(tmp_path: Path, profiles: list[str]) -> Path:
+    """Write each profile's demo postmortem with an ID of its own (INC-20261103-00N)."""
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    for number, name in enumerate(profiles, 1):
+        text = re.sub(r"(INC-2026-?11-?03-)001", rf"\g<1>{number:03d}", demo_text(name))
+        (folder / f"{name}.md").write_text(text)
+    return folder
+
+
+def rows(folder: Path, registry, policy: DuePolicy | None = None, today: date = TODAY):
+    found, errors = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    assert errors == []
+    return list(action_rows(found, policy or DuePolicy(), today))
+
+
+def test_every_item_has_a_stable_key_its_state_and_due_date(tmp_path, registry):
+    folder = corpus(tmp_path, BUILTIN)
+    found = rows(folder, registry)
+    keys = [r.key for r in found]
+    assert len(keys) == len(set(keys))
+    first = next(r for r in found if r.key == "INC-20261103-001#2")
+    assert (first.state, first.item.owner, first.due) == (
+        "in_progress",
+        "sam.okafor",
+        date(2026, 11, 17),
+    )
+    assert first.overdue and not first.due_soon
+    done = next(r for r in found if r.key == "INC-20261103-001#1")
+    assert done.state == "done" and not done.overdue
+    soon = next(r for r in found if r.key == "INC-20261103-001#3")
+    assert soon.due == date(2026, 12, 3) and not soon.due_soon  # 13 days away
+    assert rows(folder, registry, DuePolicy(soon=DuePolicy().soon * 2))[2].due_soon
+
+
+def test_a_key_survives_conversion_to_another_profile(tmp_path, registry):
+    folder = corpus(tmp_path, ["default"])
+    before = {r.key: r.item.title for r in rows(folder, registry)}
+    converted = aar("convert", str(folder / "default.md"), "--to", "sre")
+    assert converted.returncode == 0, converted.stderr
+    (folder / "default.md").write_text(converted.stdout)
+    assert {r.key: r.item.title for r in rows(folder, registry)} == before
+
+
+def test_due_dates_come_from_the_policy_when_none_is_written(tmp_path, registry):
+    folder = corpus(tmp_path, ["trading-invariants"])
+    path = folder / "trading-invariants.md"
+    path.write_text(path.read_text().replace("| 2026-12-03 |", "| |"))
+    by_horizon = {r.key: r for r in rows(folder, registry)}["INC-20261103-001#3"]
+    assert by_horizon.item.horizon == "long_term"
+    assert (by_horizon.due, by_horizon.due_by_policy) == (date(2026, 12, 3), True)  # 30 days
+    policy = ActionsConfig(due={"long_term": "14d"}).policy()
+    assert {r.key: r for r in rows(folder, registry, policy)}["INC-20261103-001#3"].due == date(
+        2026, 11, 17
+    )
+    with pytest.raises(UsageError, match="not a span"):
+        ActionsConfig(due={"P0": "soon"}).policy()
+
+
+def test_filters_combine(tmp_path, registry):
+    found = rows(corpus(tmp_path, BUILTIN), registry)
+    overdue = [r for r in found if ItemFilter(overdue=True).keeps(r)]
+    assert overdue and all(r.overdue for r in overdue)
+    sams = [r for r in found if ItemFilter(owner="SAM.OKAFOR", open_only=True).keeps(r)]
+    assert sams and all(r.item.owner == "sam.okafor" and r.state != "done" for r in sams)
+    assert not [r for r in found if ItemFilter(status="done", overdue=True).keeps(r)]
+
+
+def _diff(before: str, after: str) -> list[str]:
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
+    return [line for line in lines if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+@pytest.mark.parametrize("profile", BUILTIN)
+def test_set_changes_one_status_and_not_one_byte_more(tmp_path, registry, profile):
+    folder = corpus(tmp_path, [profile])
+    path = folder / f"{profile}.md"
+    before = path.read_text()
+    states = {r.key: r.state for r in rows(folder, registry)}
+    key = next(k for k in states if k.endswith("#2"))
+    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    assert service.set_action_status(key, "done", None, found).key == key
+    changed = _diff(before, path.read_text())
+    assert len(changed) == 2, changed  # one line out, one line in
+    assert re.search(r"\bdone\b|\[x\]", changed[1], re.IGNORECASE)
+    assert {r.key: r.state for r in rows(folder, registry)} == {**states, key: "done"}
+
+
+def test_set_refuses_what_it_cannot_do_and_leaves_the_file(tmp_path, registry):
+    folder = corpus(tmp_path, ["default", "sre"])
+    (folder / "copy.md").write_text((folder / "sre.md").read_text())
+    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    snapshot = {p: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(UsageError, match="no action item has the key 'INC-9#1'"):
+        service.set_action_status("INC-9#1", "done", None, found)
+    with pytest.raises(UsageError, match="in several documents"):
+        service.set_action_status("INC-2026-11-03-002#1", "done", None, found)
+    with pytest.raises(UsageError, match="unknown status 'finished'"):
+        service.set_action_status("INC-20261103-001#1", "finished", None, found)
+    with pytest.raises(UsageError, match="no Notes column"):
+        service.set_action_status("INC-20261103-001#1", "done", "shipped", found)
+    assert {p: p.read_bytes() for p in folder.iterdir()} == snapshot
+
+
+def test_the_command_lists_as_json_and_csv_and_sets(tmp_path):
+    folder = corpus(tmp_path, ["default", "trading-cot"])
+    listed = aar("actions", str(folder), "--today", "2026-11-20", "--format", "json", "--overdue")
+    assert listed.returncode == 0, listed.stderr
+    data = json.loads(listed.stdout)
+    assert {r["key"] for r in data} == {"INC-20261103-001#2", "INC-20261103-002#2"}
+    assert all(r["overdue"] for r in data)
+    as_csv = aar("actions", str(folder), "--today", "2026-11-20", "-f", "csv")
+    table = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert len(table) == 6 and table[0]["key"] == "INC-20261103-001#1"
+    done = aar("actions", "set", "INC-20261103-002#2", "--status", "done", "--in", str(folder))
+    assert done.returncode == 0, done.stderr
+    after = aar("actions", str(folder), "--format", "json", "--status", "done")
+    assert "INC-20261103-002#2" in {r["key"] for r in json.loads(after.stdout)}
+    bad = aar("actions", "set", "INC-20261103-002#2", "--in", str(folder))
+    assert bad.returncode == 2 and "use: aar actions set KEY --status" in bad.stderr
