@@ -61,3 +61,17 @@ def test_real_postmortems_convert_to_every_profile_without_loss(path, registry):
         lost = words(written) - words(converted) - translated(loaded.profile) - translated(target)
         assert not lost, f"{name}: lost {sorted(lost)[:10]}"
         assert parse_markdown(converted, target) == moved, name
+
+
+def test_html_escapes_the_title_and_sanitises_the_body(registry):
+    from afteraction.document.html import render_html
+    from afteraction.model import Incident
+
+    profile = registry.get("default")
+    record = Incident(
+        id="INC-1", title="<script>alert(1)</script> & co", summary="<img src=x onerror=alert(1)>"
+    )
+    page = render_html(record, profile)
+    assert "<title>INC-1 &lt;script&gt;alert(1)&lt;/script&gt; &amp; co</title>" in page
+    assert "<script>" not in page
+    assert "onerror" not in page

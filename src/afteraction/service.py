@@ -17,6 +17,7 @@ from afteraction.errors import AfteractionError, ParseError, UsageError
 from afteraction.followup.edit import set_status
 from afteraction.followup.items import ItemRow, Postmortem, action_rows
 from afteraction.followup.policy import DuePolicy
+from afteraction.followup.pull import read_export
 from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
 from afteraction.lint.files import find_documents
@@ -293,3 +294,43 @@ def set_action_status(key: str, status: str, note: str | None, found: list[Postm
         temporary.write_text(changed, encoding="utf-8")
         temporary.replace(path)
     return row
+
+
+@dataclass
+class PullReport:
+    """What ``aar actions pull`` did: items changed, already so, keys it does not know."""
+
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def pull_states(export: Path, found: list[Postmortem], registry: ProfileRegistry) -> PullReport:
+    """Set each item's status to what the tracker export says, in its document."""
+    read = read_export(export)
+    report = PullReport(skipped=list(read.skipped))
+    current = {r.key: r.state for r in action_rows(found, DuePolicy(), date.today())}
+    for state in read.states:
+        if state.key not in current:
+            report.unknown.append(state.key)
+        elif current[state.key] == state.state:
+            report.unchanged.append(state.key)
+        else:
+            found = _reloaded(found, state.key, registry)
+            set_action_status(state.key, state.state, None, found)
+            current[state.key] = state.state
+            report.changed.append(state.key)
+    return report
+
+
+def _reloaded(found: list[Postmortem], key: str, registry: ProfileRegistry) -> list[Postmortem]:
+    """Return the postmortems with those holding ``key`` read again (they may have changed)."""
+    incident = key.rsplit("#", 1)[0]
+    fresh = []
+    for postmortem in found:
+        if (postmortem.record.id or postmortem.record.title) == incident:
+            loaded = load(postmortem.path, registry, postmortem.profile.name)
+            postmortem = Postmortem(postmortem.path, loaded.record, loaded.profile)
+        fresh.append(postmortem)
+    return fresh

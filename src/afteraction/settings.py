@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from afteraction.errors import UsageError
+from afteraction.followup.digest import DigestConfig
 from afteraction.followup.policy import ActionsConfig
 from afteraction.lint.config import LintConfig
 
@@ -32,6 +33,10 @@ class Settings(BaseModel):
     actions: ActionsConfig = Field(
         default_factory=ActionsConfig,
         description="Due dates by policy for `aar actions` (the [actions] table).",
+    )
+    digest: DigestConfig = Field(
+        default_factory=DigestConfig,
+        description="Where `aar digest --send` mails the digest (the [digest] table).",
     )
 
 

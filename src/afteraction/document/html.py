@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import nh3
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 
 from afteraction.document.blocks import markdown_parser
 from afteraction.document.render import render_markdown
 from afteraction.model import Incident
 from afteraction.profiles.schema import Profile
 
-_ENV = Environment(
-    loader=PackageLoader("afteraction.document", "templates"), autoescape=select_autoescape()
-)
+_ENV = Environment(loader=PackageLoader("afteraction.document", "templates"), autoescape=True)
 
 
 def render_html(record: Incident, profile: Profile) -> str:

@@ -16,9 +16,10 @@ only when every placeholder inside it has a value. Paths name record parts:
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SectionKind = Literal[
     "group",
@@ -131,6 +132,20 @@ class Horizon(_Spec):
     within: str | None = None
 
 
+class Review(_Spec):
+    """A follow-up review the format schedules, ``after`` the incident (``7d``, ``30d``)."""
+
+    name: str
+    after: str
+
+    @field_validator("after")
+    @classmethod
+    def _span(cls, value: str) -> str:
+        if not re.fullmatch(r"\d+[hdw]", value.strip()):
+            raise ValueError(f"'{value}' is not a span such as 7d, 30d or 2w")
+        return value.strip()
+
+
 class Category(_Spec):
     """An action-item category such as prevention or detection."""
 
@@ -168,6 +183,7 @@ class Profile(_Spec):
     priorities: list[str] = Field(default_factory=list)
     horizons: list[Horizon] = Field(default_factory=list)
     categories: list[Category] = Field(default_factory=list)
+    reviews: list[Review] = Field(default_factory=list)
     whys_min: int | None = None
     footer: str | None = None
     sections: list[SectionSpec]

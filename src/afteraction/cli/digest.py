@@ -1,0 +1,65 @@
+"""`aar digest`: the week's overdue and soon-due action items by owner; mailed with --send."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from afteraction import service
+from afteraction.errors import UsageError
+from afteraction.followup.digest import build_digest, digest_html, digest_markdown, send_digest
+from afteraction.followup.items import action_rows
+from afteraction.profiles import ProfileRegistry
+from afteraction.settings import load_settings
+
+
+def digest(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders or globs (default: .).")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="The date the digest is for (YYYY-MM-DD).")
+    ] = None,
+    markdown: Annotated[
+        Path | None, typer.Option("--md", help="Write the Markdown digest to this file.")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML digest to this file.")
+    ] = None,
+    send: Annotated[
+        bool, typer.Option("--send", help="Mail it with the [digest] SMTP settings.")
+    ] = False,
+) -> None:
+    """Write the weekly digest of overdue and soon-due action items, grouped by owner."""
+    settings = load_settings(Path.cwd())
+    registry = ProfileRegistry.discover(settings.profile_dirs)
+    day = _day(today)
+    found, errors = service.postmortems(paths or [], settings.lint, registry)
+    for error in errors:
+        typer.echo(f"Warning: {error}", err=True)
+    rows = action_rows(found, settings.actions.policy(), day)
+    built = build_digest(rows, day)
+    text = digest_markdown(built)
+    for target, content in ((markdown, text), (html, digest_html(built) if html else "")):
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+    if send:
+        send_digest(built, settings.digest, os.environ.get("AAR_SMTP_PASSWORD"))
+        typer.echo(f"Sent: {built.subject} (to {', '.join(settings.digest.to)})", err=True)
+    if markdown is None and html is None and not send:
+        sys.stdout.write(text)
+
+
+def _day(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field="--today") from None

@@ -1,0 +1,170 @@
+"""Read tracker states back: a CSV or JSON export matched to action items by their keys.
+
+Trackers say "Closed", "Won't Do" or "In Review"; each is mapped onto the
+four action states. An export row is matched by the stable key it carries:
+in a column of its own (the exports write one) or, in text such as an
+issue body, as the marker ``aar-key: INC-...#N``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from afteraction.errors import UsageError
+
+_KEY = re.compile(r"(?:aar-key:\s*)?(?P<key>[A-Za-z][\w.-]*#[\w.-]+)")
+_MARKER = re.compile(r"aar-key:\s*(?P<key>[A-Za-z][\w.-]*#[\w.-]+)")
+_KEY_COLUMNS = ("postmortem key", "aar key", "key", "external id", "external_id")
+_STATUS_COLUMNS = ("status", "state", "issue state")
+STATES = {
+    "done": ("done", "closed", "resolved", "complete", "completed", "fixed", "shipped", "merged"),
+    "in_progress": ("in progress", "in_progress", "in review", "started", "doing", "active"),
+    "cancelled": (
+        "cancelled",
+        "canceled",
+        "won't do",
+        "wont do",
+        "won't fix",
+        "wontfix",
+        "duplicate",
+        "not_planned",
+        "not planned",
+        "declined",
+        "rejected",
+        "obsolete",
+    ),
+    "open": ("open", "to do", "todo", "backlog", "triage", "new", "reopened", "selected"),
+}
+_BY_WORD = {word: state for state, words in STATES.items() for word in words}
+
+
+@dataclass(frozen=True)
+class TrackerState:
+    """What a tracker says of one item: its key, the state it means, and the words it used."""
+
+    key: str
+    state: str
+    written: str
+    where: str
+
+
+@dataclass
+class TrackerExport:
+    """The states an export holds, and the rows it could not use (with why)."""
+
+    states: list[TrackerState] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def tracker_state(word: str) -> str | None:
+    """Return the action state a tracker's status words mean, or None."""
+    return _BY_WORD.get(" ".join(word.strip().casefold().replace("-", " ").split()))
+
+
+def read_export(path: Path) -> TrackerExport:
+    """Read a tracker's CSV or JSON export (told by its first character, then its suffix)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError("no such file", file=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read: {exc}", file=path) from None
+    if text.lstrip()[:1] in ("[", "{"):
+        try:
+            data = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            raise UsageError(f"not JSON: {exc.msg}", file=path, line=exc.lineno) from None
+        return _from_json(data, path)
+    return _from_csv(text, path)
+
+
+def _from_json(data: Any, path: Path) -> TrackerExport:
+    if isinstance(data, dict):
+        data = next((v for v in data.values() if isinstance(v, list)), None)
+    if not isinstance(data, list):
+        raise UsageError("not a tracker export: expected a list of issues", file=path)
+    export = TrackerExport()
+    for index, item in enumerate(data):
+        where = f"{path}[{index}]"
+        if not isinstance(item, dict):
+            export.skipped.append(f"{where}: not an object")
+            continue
+        key = _key_in(item)
+        written = _status_in(item)
+        _add(export, key, written, where)
+    return export
+
+
+def _from_csv(text: str, path: Path) -> TrackerExport:
+    reader = csv.DictReader(io.StringIO(text))
+    header = {name.strip().casefold(): name for name in reader.fieldnames or []}
+    status_column = next((header[n] for n in _STATUS_COLUMNS if n in header), None)
+    if status_column is None:
+        raise UsageError(
+            f"the export has no Status column (columns: {', '.join(header.values())})", file=path
+        )
+    key_column = next((header[n] for n in _KEY_COLUMNS if n in header), None)
+    export = TrackerExport()
+    for row in reader:
+        where = f"{path}:{reader.line_num}"
+        key = _clean_key(row.get(key_column) or "") if key_column else None
+        key = key or _key_in(row)
+        _add(export, key, row.get(status_column) or "", where)
+    return export
+
+
+def _add(export: TrackerExport, key: str | None, written: str, where: str) -> None:
+    if key is None:
+        export.skipped.append(f"{where}: no postmortem key")
+        return
+    state = tracker_state(written)
+    if state is None:
+        export.skipped.append(f"{where}: status '{written}' means no known state")
+        return
+    export.states.append(TrackerState(key, state, written, where))
+
+
+def _clean_key(text: str) -> str | None:
+    match = _KEY.fullmatch(text.strip())
+    return match["key"] if match else None
+
+
+def _key_in(item: Mapping[str, Any]) -> str | None:
+    """Return the key a row holds: a field that is a key, or a marker in its text."""
+    for value in _texts(item):
+        marker = _MARKER.search(value)
+        if marker:
+            return marker["key"]
+    for value in _texts(item):
+        key = _clean_key(value)
+        if key:
+            return key
+    return None
+
+
+def _texts(item: Mapping[str, Any]) -> Iterator[str]:
+    for value in item.values():
+        if isinstance(value, str):
+            yield value
+
+
+def _status_in(item: Mapping[str, Any]) -> str:
+    """Return a JSON issue's status words (GitHub: state and state_reason)."""
+    reason = item.get("state_reason")
+    if isinstance(reason, str) and reason == "not_planned":
+        return reason
+    for name in ("status", "state"):
+        value = item.get(name)
+        if isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, str):
+            return value
+    return ""

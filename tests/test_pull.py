@@ -1,0 +1,95 @@
+"""`aar actions pull`: tracker states read back from CSV and JSON exports, matched by key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from afteraction import service
+from afteraction.errors import UsageError
+from afteraction.followup.pull import read_export, tracker_state
+from afteraction.lint.config import LintConfig
+from tests.test_actions import corpus, rows
+
+
+@pytest.mark.parametrize(
+    ("words", "state"),
+    [
+        ("Done", "done"),
+        ("CLOSED", "done"),
+        ("In Review", "in_progress"),
+        ("Won't Do", "cancelled"),
+        ("not_planned", "cancelled"),
+        ("To Do", "open"),
+        ("Backlog", "open"),
+        ("Blocked-ish", None),
+    ],
+)
+def test_tracker_words_map_onto_the_four_states(words, state):
+    assert tracker_state(words) == state
+
+
+def test_a_jira_style_csv_is_read_by_its_key_and_status_columns(tmp_path):
+    export = tmp_path / "jira.csv"
+    export.write_text(
+        "Summary,Status,Postmortem Key\n"
+        "Alert on rejections,Done,INC-20261103-001#2\n"
+        "Drill runbook,Frozen,INC-20261103-001#3\n"
+        "Unrelated,Done,\n"
+    )
+    read = read_export(export)
+    assert [(s.key, s.state) for s in read.states] == [("INC-20261103-001#2", "done")]
+    assert read.skipped == [
+        f"{export}:3: status 'Frozen' means no known state",
+        f"{export}:4: no postmortem key",
+    ]
+
+
+def test_github_issues_are_matched_by_the_marker_in_their_body(tmp_path):
+    export = tmp_path / "issues.json"
+    issues = [
+        {"title": "a", "state": "closed", "state_reason": "completed",
+         "body": "Fix it\n\n<!-- aar-key: INC-20261103-001#2 -->"},
+        {"title": "b", "state": "closed", "state_reason": "not_planned",
+         "body": "<!-- aar-key: INC-20261103-001#3 -->"},
+        {"title": "c", "state": "open", "body": "no key here"},
+    ]  # fmt: skip
+    export.write_text(json.dumps(issues))
+    read = read_export(export)
+    assert [(s.key, s.state) for s in read.states] == [
+        ("INC-20261103-001#2", "done"),
+        ("INC-20261103-001#3", "cancelled"),
+    ]
+    assert read.skipped == [f"{export}[2]: no postmortem key"]
+
+
+def test_pull_sets_the_states_in_the_documents(tmp_path, registry):
+    folder = corpus(tmp_path, ["default", "trading-cot"])
+    export = tmp_path / "linear.csv"
+    export.write_text(
+        "Title,State,Key\n"
+        "x,Completed,INC-20261103-001#2\n"
+        "y,Canceled,INC-20261103-001#3\n"
+        "z,In Progress,INC-20261103-002#2\n"  # already in progress
+        "w,Done,INC-77#1\n"
+    )
+    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    report = service.pull_states(export, found, registry)
+    assert report.changed == ["INC-20261103-001#2", "INC-20261103-001#3"]
+    assert report.unchanged == ["INC-20261103-002#2"]
+    assert report.unknown == ["INC-77#1"]
+    states = {r.key: r.state for r in rows(folder, registry)}
+    assert states["INC-20261103-001#2"] == "done"
+    assert states["INC-20261103-001#3"] == "cancelled"
+
+
+def test_an_export_without_a_status_column_is_refused(tmp_path):
+    export = tmp_path / "x.csv"
+    export.write_text("Title,Key\na,INC-1#1\n")
+    with pytest.raises(UsageError, match="no Status column"):
+        read_export(export)
+    export.write_text('{"issues": 3}')
+    with pytest.raises(UsageError, match="expected a list of issues"):
+        read_export(Path(export))
