@@ -93,3 +93,21 @@ def test_an_export_without_a_status_column_is_refused(tmp_path):
     export.write_text('{"issues": 3}')
     with pytest.raises(UsageError, match="expected a list of issues"):
         read_export(Path(export))
+
+
+def test_an_export_closed_in_the_tracker_comes_back_through_pull(tmp_path):
+    from tests.test_cli import aar
+
+    folder = corpus(tmp_path, ["default"])
+    exported = aar("actions", "export", "github", str(folder), "--open")
+    assert exported.returncode == 0, exported.stderr
+    issues = json.loads(exported.stdout)
+    for issue in issues:  # the tracker closes every issue
+        issue["state"], issue["state_reason"] = "closed", "completed"
+    tracker = tmp_path / "issues.json"
+    tracker.write_text(json.dumps(issues))
+    pulled = aar("actions", "pull", str(tracker), "--in", str(folder))
+    assert pulled.returncode == 0, pulled.stderr
+    assert f"{len(issues)} changed, 0 already so, 0 unknown" in pulled.stdout
+    listed = json.loads(aar("actions", str(folder), "--format", "json").stdout)
+    assert {r["status"] for r in listed} == {"done"}

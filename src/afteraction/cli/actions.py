@@ -1,4 +1,4 @@
-"""`aar actions`: every action item across postmortems; `aar actions set` changes one in place."""
+"""`aar actions`: every action item across postmortems; `set` changes one; `export` for trackers."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from rich.text import Text
 
 from afteraction import service
 from afteraction.errors import UsageError
-from afteraction.followup.items import ItemFilter, ItemRow, action_rows
+from afteraction.followup import exports
+from afteraction.followup.items import ItemFilter, ItemRow, Postmortem, action_rows
 from afteraction.profiles import ProfileRegistry
 from afteraction.settings import load_settings
 
@@ -57,7 +58,8 @@ def actions(
         list[str] | None,
         typer.Argument(
             help="Files, folders or globs of postmortems (default: .); or `set KEY` to change"
-            " one item's status."
+            " one item's status; `export FORMAT [PATH...]` (jira, github, linear, ics);"
+            " `pull FILE` to read a tracker's states back."
         ),
     ] = None,
     owner: Annotated[str | None, typer.Option(help="Only this owner's items.")] = None,
@@ -81,23 +83,37 @@ def actions(
     ] = None,
     inside: Annotated[
         list[str] | None,
-        typer.Option("--in", help="With `set`: where the postmortems are (default: .)."),
+        typer.Option("--in", help="With `set` and `pull`: where the postmortems are (default: .)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="With `export`: the file to write (default: stdout)."),
     ] = None,
 ) -> None:
-    """List action items across postmortems, filtered; `aar actions set KEY --status done`."""
+    """List action items across postmortems, filtered; `set KEY`; `export FORMAT`; `pull FILE`."""
     settings = load_settings(Path.cwd())
     registry = ProfileRegistry.discover(settings.profile_dirs)
     words = arguments or []
     if words[:1] == ["set"]:
-        if len(words) != 2 or status is None:
-            raise UsageError("use: aar actions set KEY --status STATE [--note TEXT] [--in PATH]")
-        found, _ = service.postmortems(inside or [], settings.lint, registry)
-        row = service.set_action_status(words[1], status, note, found)
-        out.print(f"{row.key}: {status} ({row.postmortem.path})", highlight=False)
+        _set(words, status, note, service.postmortems(inside or [], settings.lint, registry)[0])
         return
-    if fmt not in ("table", "json", "csv"):
+    if words[:1] == ["pull"]:
+        if len(words) != 2:
+            raise UsageError("use: aar actions pull FILE [--in PATH]")
+        found, _ = service.postmortems(inside or [], settings.lint, registry)
+        _report_pull(service.pull_states(Path(words[1]), found, registry))
+        return
+    exporting = words[:1] == ["export"]
+    if exporting:
+        if len(words) < 2:
+            known = ", ".join(exports.FORMATS)
+            raise UsageError(
+                f"use: aar actions export FORMAT [PATH...] [-o FILE] (FORMAT: {known})"
+            )
+        write = exports.exporter(words[1])
+    elif fmt not in ("table", "json", "csv"):
         raise UsageError(f"unknown format '{fmt}' (known: table, json, csv)", field="--format")
-    found, errors = service.postmortems(words, settings.lint, registry)
+    found, errors = service.postmortems(words[2:] if exporting else words, settings.lint, registry)
     for error in errors:
         typer.echo(f"Warning: {error}", err=True)
     keep = ItemFilter(
@@ -106,12 +122,45 @@ def actions(
     rows = [
         r for r in action_rows(found, settings.actions.policy(), _today(today)) if keep.keeps(r)
     ]
-    if fmt == "json":
+    if exporting:
+        text = write(rows, found)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8", newline="")
+            out.print(
+                f"{len(rows)} action items as {words[1]} → {output}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+    elif fmt == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in rows], indent=2) + "\n")
     elif fmt == "csv":
         sys.stdout.write(_csv(rows))
     else:
         out.print(_table(rows))
+
+
+def _set(words: list[str], status: str | None, note: str | None, found: list[Postmortem]) -> None:
+    if len(words) != 2 or status is None:
+        raise UsageError("use: aar actions set KEY --status STATE [--note TEXT] [--in PATH]")
+    row = service.set_action_status(words[1], status, note, found)
+    out.print(f"{row.key}: {status} ({row.postmortem.path})", highlight=False)
+
+
+def _report_pull(report: service.PullReport) -> None:
+    for key in report.changed:
+        out.print(f"{key}: set from the tracker", highlight=False)
+    out.print(
+        f"{len(report.changed)} changed, {len(report.unchanged)} already so,"
+        f" {len(report.unknown)} unknown",
+        highlight=False,
+    )
+    for key in report.unknown:
+        typer.echo(f"Warning: no postmortem has the item {key}", err=True)
+    for reason in report.skipped:
+        typer.echo(f"Warning: {reason}", err=True)
 
 
 def _csv(rows: list[ItemRow]) -> str:
