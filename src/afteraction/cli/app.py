@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from afteraction import service
 from afteraction.cli.actions import actions
 from afteraction.cli.digest import digest
+from afteraction.cli.report import report
 from afteraction.cli.timeline import timeline_app
 from afteraction.cli.view import lint_summary, profile_view, record_view, rules_view
 from afteraction.demo import demo_record
@@ -43,6 +44,7 @@ app.add_typer(profiles_app, name="profiles")
 app.add_typer(timeline_app, name="timeline")
 app.command("actions")(actions)
 app.command("digest")(digest)
+app.command("report")(report)
 out = Console()
 err = Console(stderr=True)
 PROGRESS_FROM = 50

@@ -1,0 +1,113 @@
+"""`aar report`: incident trends over postmortems, as tables, CSV, JSON, HTML or Prometheus."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from afteraction import service
+from afteraction.errors import UsageError
+from afteraction.followup.prometheus import prometheus_text
+from afteraction.followup.report import GROUPINGS, TIMES, Report, build_report
+from afteraction.followup.report_output import report_csv, report_html
+from afteraction.model.metrics import format_duration
+from afteraction.profiles import ProfileRegistry
+from afteraction.settings import load_settings
+
+out = Console()
+FORMATS = ("table", "csv", "json", "html")
+
+
+def _date(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field=flag) from None
+
+
+def report(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders or globs (default: .).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only incidents from this date on (YYYY-MM-DD).")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help=f"Group by: {', '.join(GROUPINGS)}.")] = None,
+    today: Annotated[
+        str | None, typer.Option(help="The date overdue is judged by (YYYY-MM-DD).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or html.")] = "table",
+    prometheus: Annotated[
+        bool, typer.Option("--prometheus", help="Print the Prometheus text exposition format.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Count incidents; TTD/TTA/TTM/TTR medians and p90; follow-through; recurrence; factors."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})", field="--format")
+    settings = load_settings(Path.cwd())
+    registry = ProfileRegistry.discover(settings.profile_dirs)
+    found, errors = service.postmortems(paths or [], settings.lint, registry)
+    for error in errors:
+        typer.echo(f"Warning: {error}", err=True)
+    built = build_report(
+        found,
+        _date(today, "--today") or datetime.now(UTC).date(),
+        since=_date(since, "--since"),
+        by=by,
+        policy=settings.actions.policy(),
+    )
+    if prometheus:
+        text = prometheus_text(built)
+    elif fmt == "json":
+        text = json.dumps(built.to_dict(), indent=2) + "\n"
+    elif fmt == "csv":
+        text = report_csv(built)
+    elif fmt == "html":
+        text = report_html(built)
+    else:
+        out.print(_table(built))
+        return
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+
+
+def _table(built: Report) -> Table:
+    table = Table(title=f"Incidents as of {built.today.isoformat()}")
+    table.add_column(built.by or "")
+    table.add_column("Incidents", justify="right")
+    for name in TIMES:
+        table.add_column(name.replace("time_to_", "T. to ") + "\nmedian / p90", justify="right")
+    table.add_column("Items done/open/overdue", justify="right")
+    table.add_column("Recurring", justify="right")
+    for figures in [built.overall, *built.groups]:
+        cells = []
+        for name in TIMES:
+            spread = figures.times[name]
+            cells.append(f"{_span(spread.median)} / {_span(spread.p90)}")
+        table.add_row(
+            figures.group,
+            str(figures.incidents),
+            *cells,
+            f"{figures.actions_done}/{figures.actions_open}/{figures.actions_overdue}",
+            str(figures.recurring),
+        )
+    return table
+
+
+def _span(seconds: float | None) -> str:
+    return format_duration(timedelta(seconds=round(seconds))) if seconds is not None else "—"
