@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from afteraction import service
+from afteraction.cli.dates import today_or
 from afteraction.errors import UsageError
 from afteraction.followup import exports
 from afteraction.followup.items import ItemFilter, ItemRow, Postmortem, action_rows
@@ -42,15 +42,6 @@ CSV_COLUMNS = [
     "link",
     "path",
 ]
-
-
-def _today(value: str | None) -> date:
-    if value is None:
-        return datetime.now(UTC).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field="--today") from None
 
 
 def actions(
@@ -120,7 +111,7 @@ def actions(
         owner, status, priority, category, horizon, overdue, due_soon, blocking, open_only
     )
     rows = [
-        r for r in action_rows(found, settings.actions.policy(), _today(today)) if keep.keeps(r)
+        r for r in action_rows(found, settings.actions.policy(), today_or(today)) if keep.keeps(r)
     ]
     if exporting:
         text = write(rows, found)

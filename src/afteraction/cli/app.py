@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from afteraction import service
 from afteraction.cli.actions import actions
+from afteraction.cli.dates import today_or
 from afteraction.cli.digest import digest
 from afteraction.cli.report import report
 from afteraction.cli.timeline import timeline_app
@@ -217,15 +218,6 @@ def show(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = False)
     out.print(record_view(loaded.record, loaded.profile))
 
 
-def _today(value: str | None) -> date:
-    if value is None:
-        return datetime.now(UTC).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field="--today") from None
-
-
 def _words(values: list[str]) -> list[str]:
     return [w.strip() for v in values for w in v.split(",") if w.strip()]
 
@@ -280,7 +272,7 @@ def lint(
     settings = _settings()
     run = service.LintRun(
         arguments=paths or [],
-        today=_today(today),
+        today=today_or(today),
         fix=fix,
         profile=profile_name,
         select=_words(select or []),

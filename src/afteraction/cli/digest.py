@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from afteraction import service
-from afteraction.errors import UsageError
+from afteraction.cli.dates import today_or
 from afteraction.followup.digest import build_digest, digest_html, digest_markdown, send_digest
 from afteraction.followup.items import action_rows
 from afteraction.profiles import ProfileRegistry
@@ -38,7 +37,7 @@ def digest(
     """Write the weekly digest of overdue and soon-due action items, grouped by owner."""
     settings = load_settings(Path.cwd())
     registry = ProfileRegistry.discover(settings.profile_dirs)
-    day = _day(today)
+    day = today_or(today)
     found, errors = service.postmortems(paths or [], settings.lint, registry)
     for error in errors:
         typer.echo(f"Warning: {error}", err=True)
@@ -54,12 +53,3 @@ def digest(
         typer.echo(f"Sent: {built.subject} (to {', '.join(settings.digest.to)})", err=True)
     if markdown is None and html is None and not send:
         sys.stdout.write(text)
-
-
-def _day(value: str | None) -> date:
-    if value is None:
-        return datetime.now(UTC).date()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field="--today") from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from afteraction import service
+from afteraction.cli.dates import given_date, today_or
 from afteraction.errors import UsageError
 from afteraction.followup.prometheus import prometheus_text
 from afteraction.followup.report import GROUPINGS, TIMES, Report, build_report
@@ -23,15 +24,6 @@ from afteraction.settings import load_settings
 
 out = Console()
 FORMATS = ("table", "csv", "json", "html")
-
-
-def _date(value: str | None, flag: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field=flag) from None
 
 
 def report(
@@ -63,8 +55,8 @@ def report(
         typer.echo(f"Warning: {error}", err=True)
     built = build_report(
         found,
-        _date(today, "--today") or datetime.now(UTC).date(),
-        since=_date(since, "--since"),
+        today_or(today),
+        since=given_date(since, "--since"),
         by=by,
         policy=settings.actions.policy(),
     )
