@@ -144,3 +144,17 @@ def test_the_command_lists_as_json_and_csv_and_sets(tmp_path):
     assert "INC-20261103-002#2" in {r["key"] for r in json.loads(after.stdout)}
     bad = aar("actions", "set", "INC-20261103-002#2", "--in", str(folder))
     assert bad.returncode == 2 and "use: aar actions set KEY --status" in bad.stderr
+
+
+def test_the_profile_sla_per_priority_gives_the_due_date(tmp_path, registry):
+    folder = corpus(tmp_path, ["default"])
+    path = folder / "default.md"
+    path.write_text(path.read_text().replace("| 2026-11-17 |", "| |"))
+    row = {r.key: r for r in rows(folder, registry)}["INC-20261103-001#2"]
+    assert row.item.priority == "P1"
+    assert (row.due, row.due_by_policy) == (date(2026, 11, 10), True)  # 7 days after the 3rd
+    assert row.overdue
+    with pytest.raises(ValueError, match="'P9' is not one of the priorities"):
+        registry.get("default").model_validate(
+            {**registry.get("default").model_dump(), "priority_due": {"P9": "1d"}}
+        )

@@ -30,9 +30,9 @@ class DuePolicy:
     """Default due spans, counted from the incident's date, and how soon is "soon".
 
     ``by_priority`` and ``by_horizon`` come from the settings (``[actions.due]``,
-    keyed by priority or horizon name); a profile's horizons give their own
-    ``within`` (immediate < 24 hours, short-term < 1 week ...). A written due
-    date always wins.
+    keyed by priority or horizon name); else the profile's ``priority_due``
+    (P0 within 24 hours ...) and its horizons' ``within`` (immediate < 24
+    hours, short-term < 1 week ...). A written due date always wins.
     """
 
     by_priority: Mapping[str, timedelta] = field(default_factory=dict)
@@ -50,6 +50,9 @@ class DuePolicy:
         if start is None:
             return None
         span = self.by_priority.get(item.priority or "") or self.by_horizon.get(item.horizon or "")
+        written = profile.priority_due.get(item.priority or "")
+        if span is None and written:
+            span = parse_span(written, f"{profile.name}.priority_due.{item.priority}")
         if span is None and item.horizon:
             horizon = next((h for h in profile.horizons if h.name == item.horizon), None)
             if horizon is not None and horizon.within:

@@ -184,6 +184,7 @@ class Profile(_Spec):
     horizons: list[Horizon] = Field(default_factory=list)
     categories: list[Category] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)
+    priority_due: dict[str, str] = Field(default_factory=dict)
     whys_min: int | None = None
     footer: str | None = None
     sections: list[SectionSpec]
@@ -204,6 +205,11 @@ class Profile(_Spec):
                     f"section '{spec.key}': required_from '{spec.required_from}' is not a status"
                     f" (statuses: {', '.join(names)})"
                 )
+        for priority, span in self.priority_due.items():
+            if priority not in self.priorities:
+                raise ValueError(f"priority_due: '{priority}' is not one of the priorities")
+            if not re.fullmatch(r"\d+[hdw]", span.strip()):
+                raise ValueError(f"priority_due: '{span}' is not a span such as 24h, 7d or 2w")
         ranks = [level.rank for level in self.severity]
         if len(set(ranks)) != len(ranks):
             raise ValueError("severity ranks must be unique")
