@@ -125,3 +125,23 @@ def test_the_command_says_what_it_did(tmp_path):
         result.stdout.split()
     )
     assert "Window: the postmortem's key times" in result.stderr
+
+
+def test_a_document_without_a_timeline_gets_one_where_the_profile_puts_it(tmp_path, registry):
+    path = tmp_path / "pm.md"
+    original = (
+        "# Checkout outage\n\n**Incident ID:** INC-20261103-001\n\n## Summary\n\nIt broke.\n\n"
+        "## Action items\n\n| # | Action | Owner |\n|---|---|---|\n| 1 | Fix it | sam |\n\n"
+        "## Supporting information\n\nDashboards.\n"
+    )
+    path.write_text(original)
+    applied = add(path, hooks(tmp_path), registry)
+    text = path.read_text()
+    assert applied.added == 2
+    # The default profile writes the timeline after the action items, before supporting info.
+    assert text.index("## Action items") < text.index("## Timeline")
+    assert text.index("## Timeline") < text.index("## Supporting information")
+    assert (
+        text.replace(text[text.index("## Timeline") : text.index("## Supporting")], "") == original
+    )
+    assert len(service.load(path, registry).record.timeline) == 2

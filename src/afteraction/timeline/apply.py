@@ -24,7 +24,7 @@ from afteraction.document.templates import render_template
 from afteraction.errors import UsageError
 from afteraction.model import Incident, TimelineEvent
 from afteraction.profiles import Profile
-from afteraction.profiles.schema import FieldSpec
+from afteraction.profiles.schema import FieldSpec, SectionSpec
 from afteraction.timeline.event import Event
 from afteraction.timeline.keytimes import NAMES, KeyTimesReport
 from afteraction.timeline.output import as_record_event
@@ -63,16 +63,7 @@ def add_to_postmortem(
     fresh = [e for e in new if _identity(e, ctx) not in written]
     applied = Applied(text, added=len(fresh), already=len(new) - len(fresh))
     lines = text.split("\n")
-    if fresh:
-        merged = _merged(record.timeline, fresh)
-        body = KINDS["timeline"].render(spec, record.model_copy(update={"timeline": merged}), ctx)
-        start, stop = _timeline_span(parsed.lines, blocks, len(record.timeline), file)
-        block = body.split("\n")
-        if start == stop:  # a new block: set it apart from its neighbours by blank lines
-            before = [""] if start > 0 and lines[start - 1].strip() else []
-            after = [""] if start < len(lines) and lines[start].strip() else []
-            block = [*before, *block, *after]
-        lines[start:stop] = block
+    # Key times first: filling a field changes no line count, so the source map holds.
     for name in NAMES:
         inferred = key_times.times[name].time
         if inferred is None or getattr(record.times, name) is not None:
@@ -85,8 +76,46 @@ def add_to_postmortem(
         assert line is not None
         lines[line - 1] = value
         applied.filled.append(name)
+    merged = _merged(record.timeline, fresh) if fresh else record.timeline
+    if fresh:
+        body = KINDS["timeline"].render(spec, record.model_copy(update={"timeline": merged}), ctx)
+        block = body.split("\n")
+        span = _timeline_span(parsed.lines, blocks, len(record.timeline), spec.key, file)
+        if span is None:  # no timeline section yet: add one where the profile puts it
+            start = stop = _section_place(profile, spec, parsed.lines, len(lines))
+            block = [f"{'#' * spec.level} {spec.heading}", "", *block]
+        else:
+            start, stop = span
+        if start == stop:  # a new block: set it apart from its neighbours by blank lines
+            before = [""] if start > 0 and lines[start - 1].strip() else []
+            after = [""] if start < len(lines) and lines[start].strip() else []
+            block = [*before, *block, *after]
+        lines[start:stop] = block
     applied.text = "\n".join(lines)
+    _check(applied, file, profile, len(merged))
     return applied
+
+
+def _section_place(profile: Profile, spec: SectionSpec, lines: dict[str, int], end: int) -> int:
+    """Return the 0-based line a new timeline section goes at: before the next section written."""
+    keys = [s.key for s in profile.sections]
+    for key in keys[keys.index(spec.key) + 1 :]:
+        line = lines.get(f"section.{key}")
+        if line is not None:
+            return line - 1
+    return end
+
+
+def _check(applied: Applied, file: str, profile: Profile, count: int) -> None:
+    """Fail unless the new text reads back with every event and the filled key times."""
+    record = read_document(applied.text, profile, file=file, strict=False, collect=True).record
+    filled = all(getattr(record.times, name) is not None for name in applied.filled)
+    if len(record.timeline) != count or not filled:
+        raise UsageError(
+            "the events could not be written so that the document reads them back;"
+            " add them by hand",
+            file=file,
+        )
 
 
 def _identity(event: TimelineEvent, ctx: Context) -> tuple[str, str]:
@@ -109,9 +138,12 @@ def _merged(written: list[TimelineEvent], fresh: list[TimelineEvent]) -> list[Ti
 
 
 def _timeline_span(
-    lines: dict[str, int], blocks: list[Block], count: int, file: str
-) -> tuple[int, int]:
-    """Return the 0-based line range the timeline block holds (empty: where it goes)."""
+    lines: dict[str, int], blocks: list[Block], count: int, key: str, file: str
+) -> tuple[int, int] | None:
+    """Return the 0-based line range the timeline block holds (empty: where it goes).
+
+    None when the document has no timeline section at all.
+    """
     if count:
         first, last = lines.get("timeline[0]"), lines.get(f"timeline[{count - 1}]")
         if first is None or last is None:
@@ -124,9 +156,9 @@ def _timeline_span(
                 file=file,
             )
         return block.line - 1, block.line - 1 + len(block.source.rstrip("\n").split("\n"))
-    heading = lines.get("section.timeline")
+    heading = lines.get(f"section.{key}")
     if heading is None:
-        raise UsageError("the document has no timeline section to add events to", file=file)
+        return None
     after = [b for b in blocks if b.line > heading]
     following = next((b for b in after if b.kind == "heading"), None)
     own = [b for b in after if following is None or b.line < following.line]
