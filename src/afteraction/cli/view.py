@@ -152,17 +152,18 @@ def lint_summary(report: LintReport) -> Text:
 
 
 def timeline_view(events: list[Event], zone: tzinfo, label: str) -> Table:
-    """Return a built timeline as a terminal table, times in ``zone``."""
-    table = Table(title=f"Timeline ({label}, {len(events)} events)")
-    for column in ("Time", "Kind", "Source", "Actor", "Component", "Event"):
-        table.add_column(column, overflow="fold")
+    """Return a built timeline as a terminal table, times in ``zone``.
+
+    Who, where and through what go on a dim line under each event's text, so
+    the text keeps the width on a narrow terminal.
+    """
+    table = Table(title=f"Timeline ({label}, {len(events)} events)", expand=True)
+    table.add_column("Time", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Event", overflow="fold", ratio=1)
     for event in events:
-        table.add_row(
-            f"{event.time.astimezone(zone):%Y-%m-%d %H:%M:%S}",
-            event.kind.value,
-            event.source,
-            Text(event.actor or ""),
-            Text(event.component or ""),
-            Text(event_text(event, zone)),
-        )
+        text = Text(event_text(event, zone))
+        context = " · ".join(v for v in (event.source, event.actor, event.component) if v)
+        text.append(f"\n{context}", style="dim")
+        table.add_row(f"{event.time.astimezone(zone):%Y-%m-%d %H:%M:%S}", event.kind.value, text)
     return table
