@@ -103,15 +103,31 @@ def test_events_written_by_hand_are_kept_and_the_rest_is_untouched(tmp_path, reg
     assert all(line.lstrip().startswith(("|", "-", "*")) for line in removed)  # timeline rows only
 
 
-def test_a_timeline_that_is_not_one_block_is_refused_and_the_file_kept(tmp_path, registry):
+def test_a_timeline_over_several_blocks_is_kept_and_the_new_events_follow_it(tmp_path, registry):
     path = tmp_path / "pm.md"
-    # A timeline written as day headings and bullets across several blocks:
+    # A timeline written as day headings with a list each:
     body = (
         "# Checkout outage\n\n**Incident ID:** INC-20261103-001\n\n## Timeline\n\n"
         "### 2026-11-03\n\n- **14:00** - Deploy\n\n### 2026-11-04\n\n- **09:00** - Review\n"
     )
     path.write_text(body)
-    with pytest.raises(UsageError, match="not written as one table or list"):
+    applied = add(path, hooks(tmp_path), registry)
+    text = path.read_text()
+    assert applied.added == 2
+    assert text.startswith(body.rstrip("\n"))  # what the author wrote, untouched
+    assert "2026-11-03 14:04" in text[len(body) :]  # the new events, with their dates
+    assert len(service.load(path, registry).record.timeline) == 4
+
+
+def test_what_would_not_read_back_is_refused_and_the_file_kept(tmp_path, registry):
+    path = tmp_path / "pm.md"
+    # Entries as ### headings: a table after the last one would read as that entry's text.
+    body = (
+        "# Checkout outage\n\n**Incident ID:** INC-20261103-001\n\n## Timeline\n\n"
+        "### 2026-11-03 14:00\n\nDeploy.\n\n### 14:30\n\nRollback.\n\n## Lessons\n\nMore.\n"
+    )
+    path.write_text(body)
+    with pytest.raises(UsageError, match="could not be written so that the document reads"):
         add(path, hooks(tmp_path), registry)
     assert path.read_text() == body
 

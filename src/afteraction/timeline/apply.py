@@ -78,21 +78,25 @@ def add_to_postmortem(
         applied.filled.append(name)
     merged = _merged(record.timeline, fresh) if fresh else record.timeline
     if fresh:
-        body = KINDS["timeline"].render(spec, record.model_copy(update={"timeline": merged}), ctx)
-        block = body.split("\n")
         span = _timeline_span(parsed.lines, blocks, len(record.timeline), spec.key, file)
+        shown = merged
         if span is None:  # no timeline section yet: add one where the profile puts it
             start = stop = _section_place(profile, spec, parsed.lines, len(lines))
-            block = [f"{'#' * spec.level} {spec.heading}", "", *block]
         else:
-            start, stop = span
+            start, stop, whole = span
+            if not whole:  # a timeline over several blocks: the new events follow it, dated
+                shown, ctx.ref_date = fresh, None
+        body = KINDS["timeline"].render(spec, record.model_copy(update={"timeline": shown}), ctx)
+        block = body.split("\n")
+        if span is None:
+            block = [f"{'#' * spec.level} {spec.heading}", "", *block]
         if start == stop:  # a new block: set it apart from its neighbours by blank lines
             before = [""] if start > 0 and lines[start - 1].strip() else []
             after = [""] if start < len(lines) and lines[start].strip() else []
             block = [*before, *block, *after]
         lines[start:stop] = block
     applied.text = "\n".join(lines)
-    _check(applied, file, profile, len(merged))
+    _check(applied, file, profile, record, len(merged))
     return applied
 
 
@@ -106,11 +110,16 @@ def _section_place(profile: Profile, spec: SectionSpec, lines: dict[str, int], e
     return end
 
 
-def _check(applied: Applied, file: str, profile: Profile, count: int) -> None:
-    """Fail unless the new text reads back with every event and the filled key times."""
+def _check(applied: Applied, file: str, profile: Profile, before: Incident, count: int) -> None:
+    """Fail unless the new text reads back with every event and filled key time, and the rest.
+
+    Everything else the document says must read back as it did.
+    """
     record = read_document(applied.text, profile, file=file, strict=False, collect=True).record
     filled = all(getattr(record.times, name) is not None for name in applied.filled)
-    if len(record.timeline) != count or not filled:
+    rest = {"timeline", "times"}
+    same = record.model_dump(exclude=rest) == before.model_dump(exclude=rest)
+    if len(record.timeline) != count or not filled or not same:
         raise UsageError(
             "the events could not be written so that the document reads them back;"
             " add them by hand",
@@ -139,10 +148,13 @@ def _merged(written: list[TimelineEvent], fresh: list[TimelineEvent]) -> list[Ti
 
 def _timeline_span(
     lines: dict[str, int], blocks: list[Block], count: int, key: str, file: str
-) -> tuple[int, int] | None:
-    """Return the 0-based line range the timeline block holds (empty: where it goes).
+) -> tuple[int, int, bool] | None:
+    """Return the 0-based line range to write the timeline in, and whether it is all of it.
 
-    None when the document has no timeline section at all.
+    One table or list is replaced whole. A timeline over several blocks (day
+    headings, ``### HH:MM`` entries) is kept as written, and an empty range
+    after its last block says where the new events go. None when the
+    document has no timeline section at all.
     """
     if count:
         first, last = lines.get("timeline[0]"), lines.get(f"timeline[{count - 1}]")
@@ -150,12 +162,12 @@ def _timeline_span(
             raise UsageError("cannot tell where the timeline is written", file=file)
         block = next((b for b in reversed(blocks) if b.line <= first), None)
         end = next((b for b in reversed(blocks) if b.line <= last), None)
-        if block is None or block is not end or block.kind not in ("table", "list"):
-            raise UsageError(
-                "the timeline is not written as one table or list; add the events by hand",
-                file=file,
-            )
-        return block.line - 1, block.line - 1 + len(block.source.rstrip("\n").split("\n"))
+        if block is None or end is None:
+            raise UsageError("cannot tell where the timeline is written", file=file)
+        stop = end.line - 1 + len(end.source.rstrip("\n").split("\n"))
+        if block is end and _only_entries(block, count):
+            return block.line - 1, stop, True
+        return stop, stop, False
     heading = lines.get(f"section.{key}")
     if heading is None:
         return None
@@ -164,9 +176,17 @@ def _timeline_span(
     own = [b for b in after if following is None or b.line < following.line]
     placeholder = next((b for b in own if b.kind in ("table", "list")), None)
     if placeholder is not None:  # the template's empty table or list
-        return placeholder.line - 1, placeholder.line - 1 + len(placeholder.source.split("\n"))
+        start = placeholder.line - 1
+        return start, start + len(placeholder.source.split("\n")), True
     at = own[-1].line - 1 + len(own[-1].source.split("\n")) if own else heading
-    return at, at
+    return at, at, True
+
+
+def _only_entries(block: Block, count: int) -> bool:
+    """Say whether a block holds the timeline's entries and nothing else (safe to rewrite)."""
+    if block.kind == "table":
+        return len(block.rows) == count
+    return block.kind == "list" and len(block.items) == count
 
 
 def _filled_line(
