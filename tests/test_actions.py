@@ -158,3 +158,21 @@ def test_the_profile_sla_per_priority_gives_the_due_date(tmp_path, registry):
         registry.get("default").model_validate(
             {**registry.get("default").model_dump(), "priority_due": {"P9": "1d"}}
         )
+
+
+def test_a_plain_list_item_gets_a_task_box(tmp_path, registry):
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    path = folder / "pm.md"
+    path.write_text(
+        "# Feed outage\n\n**Incident ID:** INC-20261103-009\n\n## Action items\n\n"
+        "- Add a lag alert on the feed\n- Write the failover runbook\n"
+    )
+    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    service.set_action_status("INC-20261103-009#2", "done", None, found)
+    assert path.read_text().endswith(
+        "- Add a lag alert on the feed\n- [x] Write the failover runbook\n"
+    )
+    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    with pytest.raises(UsageError, match="cannot find where this item's status is written"):
+        service.set_action_status("INC-20261103-009#1", "in_progress", None, found)

@@ -23,6 +23,7 @@ STATES = ("open", "in_progress", "done", "cancelled")
 _STATUS_HEADERS = {"status", "state", "done"}
 _NOTE_HEADERS = {"notes", "note", "comment", "comments", "remarks", "update"}
 _BOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[([ xX])\]")
+_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)(?!\[[ xX]\])")
 
 
 def set_status(
@@ -83,9 +84,15 @@ def _replace_cell(row: str, index: int, value: str) -> str:
 
 def _written_status(text: str, item: ActionItem, label: str, wanted: str, profile: Profile) -> str:
     box = _BOX.match(text)
-    if box is not None and wanted in ("open", "done") and item.status in (None, "open", "done"):
+    plain_state = wanted in ("open", "done") and item.status in (None, "open", "done")
+    if box is not None and plain_state:
         mark = "x" if wanted == "done" else " "
         return f"{box[1]}[{mark}]{text[box.end() :]}"
+    bullet = _ITEM.match(text)
+    if bullet is not None and plain_state and item.status in (None, "open"):
+        # A plain list item says nothing of its state: a task box says it, as GitHub's do.
+        mark = "x" if wanted == "done" else " "
+        return f"{bullet[1]}[{mark}] {text[bullet.end() :]}"
     current = profile.action_states.get(item.status or "")
     if current:
         pattern = re.compile(rf"(?<!\w){re.escape(current)}(?!\w)", re.IGNORECASE)
