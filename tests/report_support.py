@@ -68,10 +68,7 @@ def incidents(profile: Profile) -> list[Postmortem]:
                     status=state,
                     due=TODAY + timedelta(days=offset),
                 )
-                for number, (owner_index, state, offset) in enumerate(
-                    (i for i in ITEMS if i[0] == index), 1
-                )
-                if owner_index == index
+                for number, (_, state, offset) in enumerate((i for i in ITEMS if i[0] == index), 1)
             ],
         )
         made.append(Postmortem(Path(f"{record.id}.md"), record, profile))

@@ -14,8 +14,9 @@ import pytest
 
 from afteraction import service
 from afteraction.errors import UsageError
+from afteraction.followup.config import ActionsConfig
 from afteraction.followup.items import ItemFilter, action_rows
-from afteraction.followup.policy import ActionsConfig, DuePolicy
+from afteraction.followup.policy import DuePolicy
 from afteraction.lint.config import LintConfig
 from tests.conftest import BUILTIN
 from tests.lint_support import demo_text
@@ -176,3 +177,28 @@ def test_a_plain_list_item_gets_a_task_box(tmp_path, registry):
     found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
     with pytest.raises(UsageError, match="cannot find where this item's status is written"):
         service.set_action_status("INC-20261103-009#1", "in_progress", None, found)
+
+
+def test_a_note_goes_in_the_notes_cell_on_one_line(tmp_path, registry):
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    path = folder / "pm.md"
+    before = (
+        "# Feed outage\n\n**Incident ID:** INC-20261103-009\n\n## Action items\n\n"
+        "| # | Action | Owner | Status | Notes |\n|---|---|---|---|---|\n"
+        "| 1 | Add a lag alert | sam | Open | |\n| 2 | Write the runbook | li | Open | |\n"
+    )
+    path.write_text(before)
+    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    service.set_action_status("INC-20261103-009#1", "done", "shipped | in v42\nsee PR 7", found)
+    assert _diff(before, path.read_text()) == [
+        "-| 1 | Add a lag alert | sam | Open | |",
+        "+| 1 | Add a lag alert | sam | Done | shipped \\| in v42<br>see PR 7 |",
+    ]
+
+
+def test_the_status_filter_takes_the_words_people_write(tmp_path, registry):
+    found = rows(corpus(tmp_path, ["default"]), registry)
+    assert [r.key for r in found if ItemFilter(status="In progress").keeps(r)] == [
+        "INC-20261103-001#2"
+    ]

@@ -234,3 +234,29 @@ def test_rules_lists_every_rule_and_shows_one(tmp_path):
     shown = aar("rules", "loaded-words")
     assert shown.stdout.startswith("# AAR603 `loaded-words`")
     assert aar("rules", "AAR999").returncode == 2
+
+
+def test_demo_writes_one_incident_per_profile_that_lint_clean_together(tmp_path):
+    result = aar("demo", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "demo").glob("*.md"))
+    assert written == sorted(f"{name}.md" for name in BUILTIN)
+    linted = aar("lint", str(tmp_path / "demo"), "--today", "2026-11-10")
+    assert linted.returncode == 0, linted.stdout  # no two demo documents share an ID
+    items = json.loads(aar("actions", str(tmp_path / "demo"), "--format", "json").stdout)
+    assert len({i["key"] for i in items}) == len(items) == 3 * len(BUILTIN)
+
+
+def test_lint_fix_keeps_the_files_line_endings(tmp_path):
+    path = _demo(tmp_path)
+    original = path.read_text()
+    swapped = original.replace(
+        "| 14:09 | Rejection-rate alert fires | monitoring |  |\n"
+        "| 14:12 | On-call acknowledges the page | sam.okafor |  |",
+        "| 14:12 | On-call acknowledges the page | sam.okafor |  |\n"
+        "| 14:09 | Rejection-rate alert fires | monitoring |  |",
+    )
+    path.write_bytes(swapped.replace("\n", "\r\n").encode())
+    result = aar("lint", str(path), "--fix", "--today", "2026-11-10", "--select", "AAR301")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_bytes() == original.replace("\n", "\r\n").encode()

@@ -13,8 +13,8 @@ from aiosmtpd.handlers import Message
 
 from afteraction import service
 from afteraction.errors import UsageError
+from afteraction.followup.config import DigestConfig
 from afteraction.followup.digest import (
-    DigestConfig,
     build_digest,
     digest_html,
     digest_markdown,
@@ -99,11 +99,16 @@ def test_sending_without_recipients_or_server_says_why(digest):
 
 
 def test_the_command_writes_markdown_and_html(tmp_path):
-    folder = corpus(tmp_path, ["sre"])
+    folder = corpus(tmp_path, ["default", "trading-cot"])
     md, html = tmp_path / "out" / "digest.md", tmp_path / "out" / "digest.html"
     result = aar(
         "digest", str(folder), "--today", "2026-11-20", "--md", str(md), "--html", str(html)
     )
     assert result.returncode == 0, result.stderr
-    assert md.read_text().startswith("# Action items, week of 2026-11-16")
-    assert html.read_text().startswith("<!doctype html>")
+    text = md.read_text()
+    assert text.startswith("# Action items, week of 2026-11-16: 2 overdue, 0 due soon\n")
+    assert "| INC-20261103-002#2 | Alert on order-rejection rate per venue | 2026-11-17 |" in text
+    assert "3 days late" in text
+    page = html.read_text()
+    assert page.startswith("<!doctype html>")
+    assert "<h2>sam.okafor</h2>" in page and 'class="late">3 days late' in page

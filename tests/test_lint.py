@@ -11,7 +11,7 @@ import pytest
 
 from afteraction.errors import UsageError
 from afteraction.lint.cache import KEPT_CACHES
-from afteraction.lint.engine import Linter
+from afteraction.lint.engine import FileReport, Linter, LintReport
 from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.fixes import apply_fixes
 from afteraction.lint.formats import as_github, as_json, as_sarif, as_text
@@ -184,6 +184,24 @@ def test_a_new_day_keeps_the_cache_and_moves_the_overdue_findings(tmp_path, monk
     assert len(list(cache.glob("lint-*.json"))) == 1
 
 
+def test_a_comment_hides_overdue_items_on_every_run_without_reading_the_file_again(
+    tmp_path, monkeypatch
+):
+    shown, hidden = tmp_path / "shown.md", tmp_path / "hidden.md"
+    shown.write_text(demo_text("default"))
+    hidden.write_text("<!-- aar: disable-file=AAR205 -->\n" + demo_text("default"))
+    cache = tmp_path / ".aar-cache"
+
+    def overdue() -> dict[str, int]:
+        report = linter(tmp_path, {}, date(2027, 3, 1), cache=cache).run([shown, hidden])
+        found = [Path(f.path).name for f in report.findings if f.rule == "AAR205"]
+        return {name: found.count(name) for name in ("shown.md", "hidden.md")}
+
+    assert overdue() == {"shown.md": 2, "hidden.md": 0}
+    monkeypatch.setattr(Path, "read_text", lambda *a, **k: pytest.fail("read again"))
+    assert overdue() == {"shown.md": 2, "hidden.md": 0}
+
+
 def test_caches_of_other_configurations_are_kept_a_while(tmp_path):
     path = tmp_path / "p.md"
     path.write_text(demo_text("default"), encoding="utf-8")
@@ -236,6 +254,10 @@ def test_github_annotations_escape_their_properties(report, tmp_path):
     assert lines[0].startswith(f"::warning file={tmp_path / 'p.md'},line=6,col=14,")
     assert "title=AAR101 placeholder::" in lines[0]
     assert lines[-1].startswith(f"::error file={tmp_path / 'q.md'},line=")
+    odd = Finding("a,b:c.md", 1, 1, "AAR001", "x", "50% off\nnext line", ())
+    odd_report = LintReport([FileReport("a,b:c.md", [odd])], [])
+    [line] = as_github(odd_report, linter(tmp_path, {}).config).splitlines()
+    assert line == "::warning file=a%2Cb%3Ac.md,line=1,col=1,title=AAR001 x::50%25 off%0Anext line"
 
 
 def test_sarif_is_valid_sarif_2_1_0(report, tmp_path):

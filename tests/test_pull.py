@@ -76,7 +76,7 @@ def test_pull_sets_the_states_in_the_documents(tmp_path, registry):
         "w,Done,INC-77#1\n"
     )
     found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
-    report = service.pull_states(export, found, registry)
+    report = service.pull_states(export, found)
     assert report.changed == ["INC-20261103-001#2", "INC-20261103-001#3"]
     assert report.unchanged == ["INC-20261103-002#2"]
     assert report.unknown == ["INC-77#1"]
@@ -111,3 +111,35 @@ def test_an_export_closed_in_the_tracker_comes_back_through_pull(tmp_path):
     assert f"{len(issues)} changed, 0 already so, 0 unknown" in pulled.stdout
     listed = json.loads(aar("actions", str(folder), "--format", "json").stdout)
     assert {r["status"] for r in listed} == {"done"}
+
+
+def test_an_item_that_cannot_be_set_is_reported_and_the_others_still_set(tmp_path, registry):
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    path = folder / "pm.md"
+    path.write_text(
+        "# Feed outage\n\n**Incident ID:** INC-20261103-009\n\n## Action items\n\n"
+        "- Add a lag alert on the feed\n- Write the failover runbook\n"
+    )
+    export = tmp_path / "tracker.csv"
+    export.write_text(
+        "Title,Status,Key\n"
+        "a,In Progress,INC-20261103-009#1\n"  # a plain list item cannot say "in progress"
+        "b,Done,INC-20261103-009#2\n"
+    )
+    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    report = service.pull_states(export, found)
+    assert report.changed == ["INC-20261103-009#2"]
+    assert report.skipped[0].startswith("INC-20261103-009#1: cannot find where")
+    assert path.read_text().endswith(
+        "- Add a lag alert on the feed\n- [x] Write the failover runbook\n"
+    )
+
+
+def test_keys_of_incidents_without_an_id_are_matched_too(tmp_path):
+    export = tmp_path / "tracker.csv"
+    export.write_text("Title,Status,Key\na,Done,Feed outage#1\n")
+    assert [(s.key, s.state) for s in read_export(export).states] == [("Feed outage#1", "done")]
+    issues = tmp_path / "issues.json"
+    issues.write_text(json.dumps([{"state": "closed", "body": "<!-- aar-key: Feed outage#2 -->"}]))
+    assert [s.key for s in read_export(issues).states] == ["Feed outage#2"]

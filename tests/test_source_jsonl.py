@@ -226,9 +226,18 @@ def test_unknown_option_is_refused(tmp_path: Path):
         read(write(tmp_path, []), pattern="%Y")
 
 
-@pytest.mark.parametrize("value", ["30", 30, "Warning", "DEBUG3", "crit"])
-def test_levels_as_loggers_write_them(value: Any):
-    assert read_level(value) is not None
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        ("30", Level.INFO),
+        (30, Level.INFO),
+        ("Warning", Level.WARN),
+        ("DEBUG3", Level.DEBUG),
+        ("crit", Level.CRITICAL),
+    ],
+)
+def test_levels_as_loggers_write_them(value: Any, level: Level):
+    assert read_level(value) is level
 
 
 # -- bad input

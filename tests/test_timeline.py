@@ -13,6 +13,7 @@ import pytest
 
 from afteraction.errors import ParseError, UsageError
 from afteraction.model import KeyTimes
+from afteraction.spans import parse_span
 from afteraction.timeline.build import BuildOptions, build_timeline, template
 from afteraction.timeline.event import Event, Kind, Level, syslog_level
 from afteraction.timeline.inputs import read_lines
@@ -22,7 +23,7 @@ from afteraction.timeline.problems import Problems
 from afteraction.timeline.registry import SourceRegistry
 from afteraction.timeline.source import Source
 from afteraction.timeline.spec import SourceSpec
-from afteraction.timeline.times import parse_span, parse_time
+from afteraction.timeline.times import parse_time
 from afteraction.timeline.window import Window
 
 T0 = datetime(2026, 11, 3, 14, 0, tzinfo=UTC)
@@ -109,6 +110,26 @@ def test_an_unknown_option_or_zone_is_refused(registry, tmp_path):
 )
 def test_times_are_read_in_every_common_shape(value, expected):
     assert parse_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-11-03 14:00 PDT", datetime(2026, 11, 3, 21, tzinfo=UTC)),
+        ("2026-11-03 14:00 CET", datetime(2026, 11, 3, 13, tzinfo=UTC)),
+        ("Tue, 03 Nov 2026 14:02:11 +0100", datetime(2026, 11, 3, 13, 2, 11, tzinfo=UTC)),
+    ],
+)
+def test_zone_words_and_offsets_are_honoured(value, expected):
+    assert parse_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-11-03 14:00 XYZ", "9999-12-31T23:59:59-05:00", 1e30, "1" * 29]
+)
+def test_an_unknown_zone_or_a_time_out_of_range_is_no_time(value):
+    with pytest.raises(ValueError, match="not a time"):
+        parse_time(value)
 
 
 def test_naive_times_take_the_source_zone():
@@ -345,3 +366,55 @@ def test_a_payload_of_another_kind_is_refused_or_counted(registry, tmp_path):
     assert [str(p) for p in problems.first] == [
         f"{mixed}:2: payload is not an Alertmanager webhook payload (no 'alerts' list)"
     ]
+
+
+def test_whole_document_sources_are_read_once_even_with_a_window(registry, tmp_path, monkeypatch):
+    from afteraction.timeline import build as build_module
+    from afteraction.timeline.sources import elasticsearch
+
+    path = tmp_path / "search.json"
+    hits = [
+        {"_index": "logs", "_id": str(n), "_source": {"@timestamp": f"2026-11-03T14:{n:02d}:00Z"}}
+        for n in range(30)
+    ]
+    path.write_text(json.dumps({"hits": {"hits": hits}}))
+    reads = []
+    real = elasticsearch.json_documents
+    monkeypatch.setattr(
+        elasticsearch, "json_documents", lambda *a: (reads.append(1), *real(*a))[1:]
+    )
+    monkeypatch.setattr(build_module, "NARROW_FROM", 0)
+    options = BuildOptions(window=Window(T0, T0 + timedelta(minutes=10)), limit=None, collapse=None)
+    timeline = build_timeline([SourceSpec("elasticsearch", path)], registry, options)
+    assert len(timeline.events) == 10
+    assert len(reads) == 1  # not once more per sampled line
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "said"),
+    [
+        ("deploys", "time,service\n2026-11-03T14:00:00Z," + "x" * 140_000 + "\n", "not CSV"),
+        (
+            "pagerduty",
+            '{"event": {"event_type": "incident.triggered", "occurred_at":'
+            ' "2026-11-03T14:00:00Z", "data": {"id": "P1", "assignments": 5}}}',
+            None,
+        ),
+    ],
+)
+def test_odd_values_are_problems_not_crashes(registry, tmp_path, kind, content, said):
+    path = tmp_path / "input"
+    path.write_text(content)
+    timeline = build_timeline([SourceSpec(kind, path)], registry, BuildOptions())
+    problems = timeline.sources[0].problems
+    if said:
+        assert problems.count == 1 and said in str(problems.first[0])
+    else:
+        assert problems.count == 0 and len(timeline.events) == 1
+
+
+def test_a_truncated_gzip_told_by_auto_is_one_clear_error(registry, tmp_path):
+    path = tmp_path / "app.log.gz"
+    path.write_bytes(gzip.compress(b'{"time":"2026-11-03T14:00:00Z","msg":"x"}\n' * 50)[:60])
+    with pytest.raises(UsageError, match="cannot read"):
+        build_timeline([SourceSpec("auto", path)], registry, BuildOptions())

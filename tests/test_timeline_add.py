@@ -37,7 +37,7 @@ def add(path: Path, source: Path, registry: ProfileRegistry) -> service.Applied:
     timeline = build_timeline(
         [SourceSpec("alertmanager", source)], SourceRegistry.discover(), BuildOptions()
     )
-    return service.add_timeline(path, registry, timeline)
+    return service.add_timeline(path, service.load(path, registry), timeline)
 
 
 def changed_lines(before: str, after: str) -> list[str]:

@@ -30,8 +30,8 @@ def _at(hour: int, minute: int) -> datetime:
 _REVIEWS = {"review_week": 7, "review_month": 30}
 
 
-def demo_record(profile: Profile) -> Incident:
-    """Return the demo incident re-homed in ``profile``."""
+def demo_record(profile: Profile, number: int = 1) -> Incident:
+    """Return the demo incident re-homed in ``profile``, as that day's incident ``number``."""
     severity = sorted(profile.severity, key=lambda s: s.rank)[
         min(1, len(profile.severity) - 1)
     ].name
@@ -48,7 +48,7 @@ def demo_record(profile: Profile) -> Incident:
         ("Add the stale-limit case to the drill runbook", "li.wei", date(2026, 12, 3), "open"),
     ]
     record = Incident(
-        id=format_id(profile.id_pattern, date(2026, 11, 3), 1),
+        id=format_id(profile.id_pattern, date(2026, 11, 3), number),
         title="Order gateway rejected orders after a risk-limit push",
         profile=profile.name,
         severity=severity,

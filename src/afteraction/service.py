@@ -15,8 +15,7 @@ from afteraction.document.recognize import choose_profile
 from afteraction.document.render import render_markdown
 from afteraction.errors import AfteractionError, ParseError, UsageError
 from afteraction.followup.edit import set_status
-from afteraction.followup.items import ItemRow, Postmortem, action_rows
-from afteraction.followup.policy import DuePolicy
+from afteraction.followup.items import PlacedItem, Postmortem, incident_name, numbered_items
 from afteraction.followup.pull import read_export
 from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
@@ -225,25 +224,29 @@ def raw_timeline(froms: list[str], window: Window | None = None) -> Iterator[lis
     return raw_lines([SourceSpec.parse(text) for text in froms], timeline_sources(), window)
 
 
-def add_timeline(path: Path, registry: ProfileRegistry, timeline: Timeline) -> Applied:
+def add_timeline(path: Path, loaded: Loaded, timeline: Timeline) -> Applied:
     """Add a built timeline's events and key times to a postmortem file, in place.
 
-    The file is written (atomically) only when something changed.
+    ``loaded`` is the file as :func:`load` read it. The file is written
+    (atomically) only when something changed.
     """
-    loaded = load(path, registry)
     text = read_text(path)
     report = infer_key_times(timeline.events, loaded.record.times)
     applied = add_to_postmortem(text, str(path), loaded.profile, timeline.events, report)
     if applied.text != text:
-        temporary = path.with_name(f".{path.name}.aar-tmp")
-        temporary.write_text(applied.text, encoding="utf-8")
-        temporary.replace(path)
+        replace_file(path, applied.text)
     return applied
 
 
-def incident_window(path: Path, registry: ProfileRegistry) -> Window | None:
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: a reader sees the old file or the new, whole."""
+    temporary = path.with_name(f".{path.name}.aar-tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+
+
+def incident_window(times: KeyTimes) -> Window | None:
     """Return the stretch a postmortem's key times cover, an hour either side, if it has one."""
-    times = load(path, registry).record.times
     start = times.started or times.detected
     if start is None:
         return None
@@ -272,28 +275,32 @@ def postmortems(
     return found, errors
 
 
-def set_action_status(key: str, status: str, note: str | None, found: list[Postmortem]) -> ItemRow:
+def set_action_status(
+    key: str, status: str, note: str | None, found: list[Postmortem]
+) -> PlacedItem:
     """Set the status (and note) of the action item with ``key`` in its document, in place."""
-    rows = [r for r in action_rows(found, DuePolicy(), date.today()) if r.key == key]
-    if not rows:
-        known = sorted({p.record.id or p.path.name for p in found})
+    placed = _one_item(key, found)
+    path = placed.postmortem.path
+    text = read_text(path)
+    changed = set_status(text, str(path), placed.postmortem.profile, placed.index, status, note)
+    if changed != text:
+        replace_file(path, changed)
+    return placed
+
+
+def _one_item(key: str, found: list[Postmortem]) -> PlacedItem:
+    """Return the one item with ``key``, or fail saying there is none or several."""
+    places = [p for p in numbered_items(found) if p.key == key]
+    if not places:
+        known = sorted({incident_name(p.record) for p in found})
         raise UsageError(
             f"no action item has the key '{key}' (keys are INCIDENT-ID#NUMBER; incidents:"
             f" {', '.join(known[:5])}{' ...' if len(known) > 5 else ''})"
         )
-    if len(rows) > 1:
-        where = ", ".join(str(r.postmortem.path) for r in rows)
+    if len(places) > 1:
+        where = ", ".join(str(p.postmortem.path) for p in places)
         raise UsageError(f"the key '{key}' is in several documents: {where}")
-    row = rows[0]
-    path = row.postmortem.path
-    index = next(i for i, item in enumerate(row.postmortem.record.action_items) if item is row.item)
-    text = read_text(path)
-    changed = set_status(text, str(path), row.postmortem.profile, index, status, note)
-    if changed != text:
-        temporary = path.with_name(f".{path.name}.aar-tmp")
-        temporary.write_text(changed, encoding="utf-8")
-        temporary.replace(path)
-    return row
+    return places[0]
 
 
 @dataclass
@@ -306,31 +313,41 @@ class PullReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def pull_states(export: Path, found: list[Postmortem], registry: ProfileRegistry) -> PullReport:
-    """Set each item's status to what the tracker export says, in its document."""
+def pull_states(export: Path, found: list[Postmortem]) -> PullReport:
+    """Set each item's status to what the tracker export says, in its document.
+
+    Each document is read once, changed in memory item by item, and written
+    once. An item that cannot be set (or a key in several documents) is
+    reported with its key, and the others are still set.
+    """
     read = read_export(export)
     report = PullReport(skipped=list(read.skipped))
-    current = {r.key: r.state for r in action_rows(found, DuePolicy(), date.today())}
-    for state in read.states:
-        if state.key not in current:
-            report.unknown.append(state.key)
-        elif current[state.key] == state.state:
-            report.unchanged.append(state.key)
+    places: dict[str, list[PlacedItem]] = {}
+    for placed in numbered_items(found):
+        places.setdefault(placed.key, []).append(placed)
+    latest = {state.key: state for state in read.states}  # a later row of one key wins
+    plans: dict[Path, list[tuple[PlacedItem, str]]] = {}
+    for key, state in latest.items():
+        where = places.get(key, [])
+        if not where:
+            report.unknown.append(key)
+        elif len(where) > 1:
+            report.skipped.append(f"{key}: the key is in several documents")
+        elif (where[0].item.status or "open") == state.state:
+            report.unchanged.append(key)
         else:
-            found = _reloaded(found, state.key, registry)
-            set_action_status(state.key, state.state, None, found)
-            current[state.key] = state.state
-            report.changed.append(state.key)
+            plans.setdefault(where[0].postmortem.path, []).append((where[0], state.state))
+    for path, plan in plans.items():
+        text = original = read_text(path)
+        for placed, state_name in plan:
+            try:
+                text = set_status(
+                    text, str(path), placed.postmortem.profile, placed.index, state_name
+                )
+            except UsageError as exc:
+                report.skipped.append(f"{placed.key}: {exc.message}")
+                continue
+            report.changed.append(placed.key)
+        if text != original:
+            replace_file(path, text)
     return report
-
-
-def _reloaded(found: list[Postmortem], key: str, registry: ProfileRegistry) -> list[Postmortem]:
-    """Return the postmortems with those holding ``key`` read again (they may have changed)."""
-    incident = key.rsplit("#", 1)[0]
-    fresh = []
-    for postmortem in found:
-        if (postmortem.record.id or postmortem.record.title) == incident:
-            loaded = load(postmortem.path, registry, postmortem.profile.name)
-            postmortem = Postmortem(postmortem.path, loaded.record, loaded.profile)
-        fresh.append(postmortem)
-    return fresh

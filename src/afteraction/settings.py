@@ -14,8 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from afteraction.errors import UsageError
-from afteraction.followup.digest import DigestConfig
-from afteraction.followup.policy import ActionsConfig
+from afteraction.followup.config import ActionsConfig, DigestConfig
 from afteraction.lint.config import LintConfig
 
 

@@ -15,11 +15,11 @@ from rich.table import Table
 from rich.text import Text
 
 from afteraction import service
-from afteraction.cli.dates import today_or
+from afteraction.cli.shared import postmortems, today_or
+from afteraction.document.kinds.actions import canonical_state
 from afteraction.errors import UsageError
 from afteraction.followup import exports
 from afteraction.followup.items import ItemFilter, ItemRow, Postmortem, action_rows
-from afteraction.profiles import ProfileRegistry
 from afteraction.settings import load_settings
 
 out = Console()
@@ -83,16 +83,15 @@ def actions(
 ) -> None:
     """List action items across postmortems, filtered; `set KEY`; `export FORMAT`; `pull FILE`."""
     settings = load_settings(Path.cwd())
-    registry = ProfileRegistry.discover(settings.profile_dirs)
     words = arguments or []
     if words[:1] == ["set"]:
-        _set(words, status, note, service.postmortems(inside or [], settings.lint, registry)[0])
+        _set(words, status, note, postmortems(inside or [], settings))
         return
     if words[:1] == ["pull"]:
         if len(words) != 2:
             raise UsageError("use: aar actions pull FILE [--in PATH]")
-        found, _ = service.postmortems(inside or [], settings.lint, registry)
-        _report_pull(service.pull_states(Path(words[1]), found, registry))
+        found = postmortems(inside or [], settings)
+        _report_pull(service.pull_states(Path(words[1]), found))
         return
     exporting = words[:1] == ["export"]
     if exporting:
@@ -104,9 +103,7 @@ def actions(
         write = exports.exporter(words[1])
     elif fmt not in ("table", "json", "csv"):
         raise UsageError(f"unknown format '{fmt}' (known: table, json, csv)", field="--format")
-    found, errors = service.postmortems(words[2:] if exporting else words, settings.lint, registry)
-    for error in errors:
-        typer.echo(f"Warning: {error}", err=True)
+    found = postmortems(words[2:] if exporting else words, settings)
     keep = ItemFilter(
         owner, status, priority, category, horizon, overdue, due_soon, blocking, open_only
     )
@@ -136,8 +133,9 @@ def actions(
 def _set(words: list[str], status: str | None, note: str | None, found: list[Postmortem]) -> None:
     if len(words) != 2 or status is None:
         raise UsageError("use: aar actions set KEY --status STATE [--note TEXT] [--in PATH]")
-    row = service.set_action_status(words[1], status, note, found)
-    out.print(f"{row.key}: {status} ({row.postmortem.path})", highlight=False)
+    placed = service.set_action_status(words[1], status, note, found)
+    state = canonical_state(status, placed.postmortem.profile)
+    out.print(f"{placed.key}: {state} ({placed.postmortem.path})", highlight=False)
 
 
 def _report_pull(report: service.PullReport) -> None:

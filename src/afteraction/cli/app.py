@@ -20,9 +20,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from afteraction import service
 from afteraction.cli.actions import actions
-from afteraction.cli.dates import today_or
 from afteraction.cli.digest import digest
 from afteraction.cli.report import report
+from afteraction.cli.shared import today_or
 from afteraction.cli.timeline import timeline_app
 from afteraction.cli.view import lint_summary, profile_view, record_view, rules_view
 from afteraction.demo import demo_record
@@ -318,21 +318,26 @@ def demo(
     """Write a filled-in demo postmortem in every built-in profile and show one."""
     registry = _registry(_settings())
     folder.mkdir(parents=True, exist_ok=True)
-    for name in registry.names():
+    for number, name in enumerate(registry.names(), 1):  # each document its own incident ID
         profile = registry.get(name)
         path = folder / f"{name}.md"
-        path.write_text(service.render(demo_record(profile), profile, "md"), encoding="utf-8")
+        record = demo_record(profile, number)
+        path.write_text(service.render(record, profile, "md"), encoding="utf-8")
         out.print(f"Wrote {path}", highlight=False)
     shown = service.load(folder / "default.md", registry)
     out.print(record_view(shown.record, shown.profile))
 
 
 def main() -> None:
-    """Run the CLI, turning afteraction errors into one line and exit code 2."""
+    """Run the CLI, turning afteraction and file errors into one line and exit code 2."""
     try:
         result = app(standalone_mode=False)
     except AfteractionError as exc:
         typer.echo(f"Error: {exc}", err=True)
+        raise SystemExit(2) from None
+    except OSError as exc:  # an output file that cannot be written: a folder, no such place
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"Error: {where}{exc.strerror or exc}", err=True)
         raise SystemExit(2) from None
     except typer.Abort:
         raise SystemExit(1) from None

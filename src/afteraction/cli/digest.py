@@ -9,11 +9,8 @@ from typing import Annotated
 
 import typer
 
-from afteraction import service
-from afteraction.cli.dates import today_or
-from afteraction.followup.digest import build_digest, digest_html, digest_markdown, send_digest
+from afteraction.cli.shared import postmortems, today_or
 from afteraction.followup.items import action_rows
-from afteraction.profiles import ProfileRegistry
 from afteraction.settings import load_settings
 
 
@@ -35,12 +32,17 @@ def digest(
     ] = False,
 ) -> None:
     """Write the weekly digest of overdue and soon-due action items, grouped by owner."""
+    # The digest's template engine and mail library load for this command only.
+    from afteraction.followup.digest import (
+        build_digest,
+        digest_html,
+        digest_markdown,
+        send_digest,
+    )
+
     settings = load_settings(Path.cwd())
-    registry = ProfileRegistry.discover(settings.profile_dirs)
     day = today_or(today)
-    found, errors = service.postmortems(paths or [], settings.lint, registry)
-    for error in errors:
-        typer.echo(f"Warning: {error}", err=True)
+    found = postmortems(paths or [], settings)
     rows = action_rows(found, settings.actions.policy(), day)
     built = build_digest(rows, day)
     text = digest_markdown(built)

@@ -12,14 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from afteraction import service
-from afteraction.cli.dates import given_date, today_or
+from afteraction.cli.shared import given_date, postmortems, today_or
 from afteraction.errors import UsageError
-from afteraction.followup.prometheus import prometheus_text
 from afteraction.followup.report import GROUPINGS, TIMES, Report, build_report
-from afteraction.followup.report_output import report_csv, report_html
 from afteraction.model.metrics import format_duration
-from afteraction.profiles import ProfileRegistry
 from afteraction.settings import load_settings
 
 out = Console()
@@ -48,11 +44,12 @@ def report(
     """Count incidents; TTD/TTA/TTM/TTR medians and p90; follow-through; recurrence; factors."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})", field="--format")
+    if output is not None and fmt == "table" and not prometheus:
+        raise UsageError(
+            "the table is for the terminal: give --format csv, json or html", field="-o"
+        )
     settings = load_settings(Path.cwd())
-    registry = ProfileRegistry.discover(settings.profile_dirs)
-    found, errors = service.postmortems(paths or [], settings.lint, registry)
-    for error in errors:
-        typer.echo(f"Warning: {error}", err=True)
+    found = postmortems(paths or [], settings)
     built = build_report(
         found,
         today_or(today),
@@ -60,22 +57,32 @@ def report(
         by=by,
         policy=settings.actions.policy(),
     )
-    if prometheus:
-        text = prometheus_text(built)
-    elif fmt == "json":
-        text = json.dumps(built.to_dict(), indent=2) + "\n"
-    elif fmt == "csv":
-        text = report_csv(built)
-    elif fmt == "html":
-        text = report_html(built)
-    else:
+    if fmt == "table" and not prometheus:
         out.print(_table(built))
         return
+    text = _written(built, "prometheus" if prometheus else fmt)
     if output is None:
         sys.stdout.write(text)
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
+
+
+def _written(built: Report, fmt: str) -> str:
+    """Return the report as text in ``fmt``.
+
+    The Prometheus client and the HTML templates are imported here, for these
+    outputs only: every other command would otherwise pay for them at start-up.
+    """
+    if fmt == "prometheus":
+        from afteraction.followup.prometheus import prometheus_text
+
+        return prometheus_text(built)
+    if fmt == "json":
+        return json.dumps(built.to_dict(), indent=2) + "\n"
+    from afteraction.followup.report_output import report_csv, report_html
+
+    return report_csv(built) if fmt == "csv" else report_html(built)
 
 
 def _table(built: Report) -> Table:

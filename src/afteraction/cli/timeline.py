@@ -222,8 +222,12 @@ def build(
         out.print(timeline_view(timeline.events, zone, label))
 
 
+def _registry() -> ProfileRegistry:
+    return ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs)
+
+
 def _profile_named(name: str) -> Profile:
-    return ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs).get(name)
+    return _registry().get(name)
 
 
 def _write_raw(froms: list[str], window: Window, output: Path | None) -> None:
@@ -267,18 +271,17 @@ def add(
     else in the file changes. Without --window or --around, the window is the
     postmortem's own key times, an hour either side.
     """
-    registry = ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs)
-    profile = service.load(postmortem, registry).profile
-    zone, _ = _zone(None, profile)
+    loaded = service.load(postmortem, _registry())
+    zone, _ = _zone(None, loaded.profile)
     options = _options(zone, window, around, min_level, grep, limit, strict, key_moments)
     if not (window or around):
-        span = service.incident_window(postmortem, registry)
+        span = service.incident_window(loaded.record.times)
         if span is not None:
             options = replace(options, window=span)
             typer.echo("Window: the postmortem's key times, an hour either side.", err=True)
     timeline = _build(froms, options)
     _report(timeline)
-    applied = service.add_timeline(postmortem, registry, timeline)
+    applied = service.add_timeline(postmortem, loaded, timeline)
     said = f"{postmortem}: added {applied.added} event(s), {applied.already} already there"
     if applied.filled:
         said += f"; filled {', '.join(applied.filled)}"
@@ -307,8 +310,7 @@ def keytimes(
     stated: KeyTimes | None = None
     profile = _profile(profile_name)
     if postmortem is not None:
-        registry = ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs)
-        loaded = service.load(postmortem, registry, profile_name)
+        loaded = service.load(postmortem, _registry(), profile_name)
         stated, profile = loaded.record.times, loaded.profile
     zone, label = _zone(zone_name, profile)
     options = _options(zone, window, around, min_level, None, 0, strict)

@@ -13,29 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage
 
-from jinja2 import Environment, PackageLoader
-from pydantic import BaseModel, ConfigDict, Field
-
+from afteraction.document.kinds.common import escape_cell
 from afteraction.errors import UsageError
+from afteraction.followup.config import DigestConfig
 from afteraction.followup.items import ItemRow
+from afteraction.followup.pages import render_page
 
 NO_OWNER = "(no owner)"
-_ENV = Environment(loader=PackageLoader("afteraction.followup", "templates"), autoescape=True)
-
-
-class DigestConfig(BaseModel):
-    """The ``[digest]`` settings: where to send it. The password comes from the environment."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    to: list[str] = Field(default_factory=list, description="Recipients of the digest.")
-    sender: str = Field(default="afteraction@localhost", description="The From address.")
-    smtp_host: str = Field(default="localhost", description="The SMTP server.")
-    smtp_port: int = Field(default=25, description="Its port (587 with starttls).")
-    starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
-    username: str | None = Field(
-        default=None, description="Login name (password: AAR_SMTP_PASSWORD)."
-    )
 
 
 @dataclass(frozen=True)
@@ -120,14 +104,14 @@ def digest_markdown(digest: Digest) -> str:
                 row.state,
                 row.postmortem.record.title or str(row.postmortem.path),
             ]
-            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+            lines.append("| " + " | ".join(escape_cell(c) for c in cells) + " |")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def digest_html(digest: Digest) -> str:
     """Return the digest as a self-contained HTML page (every value escaped)."""
-    return _ENV.get_template("digest.html.j2").render(digest=digest, late=_late)
+    return render_page("digest.html.j2", digest=digest, late=_late)
 
 
 def send_digest(digest: Digest, config: DigestConfig, password: str | None = None) -> None:

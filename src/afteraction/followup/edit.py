@@ -13,13 +13,14 @@ import re
 
 from afteraction.document.blocks import Block
 from afteraction.document.kinds.actions import canonical_state
+from afteraction.document.kinds.common import escape_cell
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
 from afteraction.errors import UsageError
 from afteraction.model import ActionItem
 from afteraction.profiles import Profile
+from afteraction.profiles.schema import ACTION_STATES
 
-STATES = ("open", "in_progress", "done", "cancelled")
 _STATUS_HEADERS = {"status", "state", "done"}
 _NOTE_HEADERS = {"notes", "note", "comment", "comments", "remarks", "update"}
 _BOX = re.compile(r"^(\s*(?:[-*+]|\d+[.)])\s+)\[([ xX])\]")
@@ -31,8 +32,8 @@ def set_status(
 ) -> str:
     """Return ``text`` with action item ``index`` (0-based) set to ``status`` (and ``note``)."""
     wanted = canonical_state(status, profile)
-    if wanted not in STATES:
-        raise UsageError(f"unknown status '{status}' (statuses: {', '.join(STATES)})")
+    if wanted not in ACTION_STATES:
+        raise UsageError(f"unknown status '{status}' (statuses: {', '.join(ACTION_STATES)})")
     raw = read_markdown(text, file)
     blocks = list(raw.blocks)
     parsed = read_document(text, profile, file=file, strict=False, collect=True, raw=raw)
@@ -64,7 +65,7 @@ def _table_row(block: Block, row: str, label: str, note: str | None, file: str, 
         note_at = next((i for i, h in enumerate(header) if h in _NOTE_HEADERS), None)
         if note_at is None:
             raise UsageError("the action items table has no Notes column", file=file, line=line)
-        row = _replace_cell(row, note_at, note.replace("|", "\\|"))
+        row = _replace_cell(row, note_at, escape_cell(note))
     return row
 
 

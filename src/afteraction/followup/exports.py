@@ -14,14 +14,15 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-
-from icalendar import Calendar, Event, Todo
+from typing import TYPE_CHECKING, Any
 
 from afteraction.errors import UsageError
-from afteraction.followup.items import ItemRow, Postmortem
-from afteraction.followup.policy import parse_span
+from afteraction.followup.items import ItemRow, Postmortem, incident_name
 from afteraction.model import Incident
+from afteraction.spans import parse_span
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 FORMATS = ("jira", "github", "linear", "ics")
 
@@ -112,7 +113,7 @@ def describe(row: ItemRow) -> str:
     record = row.postmortem.record
     severity = f" ({record.severity})" if record.severity else ""
     lines = [
-        f"Action item {row.key} of incident {_incident(record)}: {record.title}{severity}.",
+        f"Action item {row.key} of incident {incident_name(record)}: {record.title}{severity}.",
         f"Postmortem: {row.postmortem.path}",
     ]
     if row.due_by_policy:
@@ -194,6 +195,8 @@ def ics(rows: Iterable[ItemRow], postmortems: Iterable[Postmortem] = ()) -> str:
     the postmortems given and those of the rows. UIDs come from the keys and
     DTSTAMP from the record (its latest known time), so a re-export is identical.
     """
+    from icalendar import Calendar, Todo  # only here: a tenth of a second of start-up
+
     rows = list(rows)
     calendar = Calendar()
     calendar.add("prodid", "-//afteraction//aar actions export//EN")
@@ -237,10 +240,6 @@ def exporter(fmt: str) -> Exporter:
     return found
 
 
-def _incident(record: Incident) -> str:
-    return record.id or record.title or "untitled"
-
-
 def _csv(table: list[list[str]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(table)
@@ -262,7 +261,8 @@ def _markdown(row: ItemRow) -> str:
         ("Postmortem", f"`{row.postmortem.path}`"),
     ]
     lines = [
-        f"Action item `{row.key}` from the postmortem of **{_incident(record)}**: {record.title}",
+        f"Action item `{row.key}` from the postmortem of **{incident_name(record)}**:"
+        f" {record.title}",
         "",
         *[f"- **{name}:** {value}" for name, value in facts if value],
         "",
@@ -287,17 +287,19 @@ def _reviews(postmortem: Postmortem) -> list[Event]:
     start = record.incident_date()
     if start is None:
         return []
+    from icalendar import Event
+
     events = []
     for review in postmortem.profile.reviews:
-        day = start + timedelta(days=max(1, parse_span(review.after, "reviews.after").days))
+        day = start + timedelta(days=max(1, parse_span(review.after).days))
         slug = re.sub(r"[^a-z0-9]+", "-", review.name.casefold()).strip("-")
         event = Event()
-        event.add("uid", f"{_incident(record)}/review/{slug}@{ICS_DOMAIN}")
+        event.add("uid", f"{incident_name(record)}/review/{slug}@{ICS_DOMAIN}")
         event.add("dtstamp", _stamp(record, day))
-        event.add("summary", f"{review.name}: {_incident(record)} {record.title}")
+        event.add("summary", f"{review.name}: {incident_name(record)} {record.title}")
         event.add(
             "description",
-            f"Follow-up review ({review.after} after the incident) of {_incident(record)}:"
+            f"Follow-up review ({review.after} after the incident) of {incident_name(record)}:"
             f" {record.title}.\nPostmortem: {postmortem.path}",
         )
         event.add("dtstart", day)

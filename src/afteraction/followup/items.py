@@ -16,8 +16,7 @@ from typing import Any
 from afteraction.followup.policy import DuePolicy
 from afteraction.model import ActionItem, Incident
 from afteraction.profiles import Profile
-
-CLOSED = ("done", "cancelled")
+from afteraction.profiles.schema import CLOSED_STATES
 
 
 @dataclass(frozen=True)
@@ -70,41 +69,65 @@ class ItemRow:
         }
 
 
+def incident_name(record: Incident) -> str:
+    """Return how keys and exports name an incident: its ID, else its title."""
+    return record.id or record.title or "untitled"
+
+
 def item_key(record: Incident, number: str) -> str:
-    """Return an item's stable key: the incident ID (or, lacking one, its title) and number."""
-    return f"{record.id or record.title or 'untitled'}#{number}"
+    """Return an item's stable key: the incident's name and the item's number."""
+    return f"{incident_name(record)}#{number}"
+
+
+@dataclass(frozen=True)
+class PlacedItem:
+    """An action item with its key and where it is: its postmortem and its place in the list."""
+
+    key: str
+    number: str
+    postmortem: Postmortem
+    index: int
+    item: ActionItem
+
+
+def numbered_items(postmortems: Iterable[Postmortem]) -> Iterator[PlacedItem]:
+    """Yield every action item of every postmortem with its key, in document order."""
+    for postmortem in postmortems:
+        for index, item in enumerate(postmortem.record.action_items):
+            number = (item.id or "").strip() or str(index + 1)
+            yield PlacedItem(item_key(postmortem.record, number), number, postmortem, index, item)
 
 
 def action_rows(
     postmortems: Iterable[Postmortem], policy: DuePolicy, today: date
 ) -> Iterator[ItemRow]:
     """Yield a row for every action item of every postmortem, in document order."""
-    for postmortem in postmortems:
-        record = postmortem.record
-        start = record.incident_date()
-        for place, item in enumerate(record.action_items, 1):
-            number = (item.id or "").strip() or str(place)
-            due_by_policy = item.due is None
-            due = item.due or policy.due(item, postmortem.profile, start)
-            state = item.status or "open"
-            open_ = state not in CLOSED
-            yield ItemRow(
-                key=item_key(record, number),
-                number=number,
-                postmortem=postmortem,
-                item=item,
-                due=due,
-                due_by_policy=due_by_policy and due is not None,
-                state=state,
-                overdue=open_ and due is not None and due < today,
-                due_soon=open_ and due is not None and today <= due <= today + policy.soon,
-                age_days=(today - start).days if start else None,
-            )
+    for placed in numbered_items(postmortems):
+        item, profile = placed.item, placed.postmortem.profile
+        start = placed.postmortem.record.incident_date()
+        due = item.due or policy.due(item, profile, start)
+        state = item.status or "open"
+        open_ = state not in CLOSED_STATES
+        yield ItemRow(
+            key=placed.key,
+            number=placed.number,
+            postmortem=placed.postmortem,
+            item=item,
+            due=due,
+            due_by_policy=item.due is None and due is not None,
+            state=state,
+            overdue=open_ and due is not None and due < today,
+            due_soon=open_ and due is not None and today <= due <= today + policy.soon,
+            age_days=(today - start).days if start else None,
+        )
 
 
 @dataclass(frozen=True)
 class ItemFilter:
-    """Which rows to keep: each given criterion must hold (text matches ignore case)."""
+    """Which rows to keep: each given criterion must hold (text matches ignore case).
+
+    A status is one of the four states, as written or as words ("In progress").
+    """
 
     owner: str | None = None
     status: str | None = None
@@ -119,16 +142,17 @@ class ItemFilter:
     def keeps(self, row: ItemRow) -> bool:
         """Say whether a row passes every criterion given."""
         item = row.item
+        status = self.status and self.status.replace(" ", "_").replace("-", "_")
         for wanted, value in (
             (self.owner, item.owner),
-            (self.status, row.state),
+            (status, row.state),
             (self.priority, item.priority),
             (self.category, item.category),
             (self.horizon, item.horizon),
         ):
             if wanted is not None and (value or "").casefold() != wanted.casefold():
                 return False
-        if self.open_only and row.state in CLOSED:
+        if self.open_only and row.state in CLOSED_STATES:
             return False
         if self.overdue and not row.overdue:
             return False

@@ -18,22 +18,21 @@ from typing import Any
 
 import orjson
 
+from afteraction.document.kinds.actions import SYNONYMS
 from afteraction.errors import UsageError
 
 _KEY = re.compile(r"(?:aar-key:\s*)?(?P<key>[A-Za-z][\w.-]*#[\w.-]+)")
-_MARKER = re.compile(r"aar-key:\s*(?P<key>[A-Za-z][\w.-]*#[\w.-]+)")
+# Keys of incidents without an ID are their titles, spaces and all: ``Feed outage#1``.
+_MARKER = re.compile(r"aar-key:\s*(?P<key>[^\n<>#]+#[\w.-]+)")
 _KEY_COLUMNS = ("postmortem key", "aar key", "key", "external id", "external_id")
 _STATUS_COLUMNS = ("status", "state", "issue state")
-STATES = {
-    "done": ("done", "closed", "resolved", "complete", "completed", "fixed", "shipped", "merged"),
-    "in_progress": ("in progress", "in_progress", "in review", "started", "doing", "active"),
+# Trackers' words for the four states, besides those documents use (the reader's SYNONYMS).
+TRACKER_WORDS = {
+    "done": ("resolved", "shipped", "merged"),
+    "in_progress": ("in_progress", "in review", "doing", "active"),
     "cancelled": (
-        "cancelled",
-        "canceled",
-        "won't do",
         "wont do",
         "won't fix",
-        "wontfix",
         "duplicate",
         "not_planned",
         "not planned",
@@ -41,9 +40,12 @@ STATES = {
         "rejected",
         "obsolete",
     ),
-    "open": ("open", "to do", "todo", "backlog", "triage", "new", "reopened", "selected"),
+    "open": ("backlog", "triage", "new", "reopened", "selected"),
 }
-_BY_WORD = {word: state for state, words in STATES.items() for word in words}
+_BY_WORD = {
+    **SYNONYMS,
+    **{word: state for state, words in TRACKER_WORDS.items() for word in words},
+}
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ def _from_csv(text: str, path: Path) -> TrackerExport:
     export = TrackerExport()
     for row in reader:
         where = f"{path}:{reader.line_num}"
-        key = _clean_key(row.get(key_column) or "") if key_column else None
+        written = (row.get(key_column) or "").strip() if key_column else ""
+        key = written if "#" in written else None
         key = key or _key_in(row)
         _add(export, key, row.get(status_column) or "", where)
     return export

@@ -16,9 +16,10 @@ from typing import Any
 
 from afteraction.errors import UsageError
 from afteraction.followup.factors import factor_category
-from afteraction.followup.items import CLOSED, Postmortem, action_rows
+from afteraction.followup.items import ItemRow, Postmortem, action_rows
 from afteraction.followup.policy import DuePolicy
-from afteraction.model import compute_metrics
+from afteraction.model import Metrics, compute_metrics
+from afteraction.profiles.schema import CLOSED_STATES
 
 GROUPINGS = ("severity", "month", "profile", "component", "category")
 UNKNOWN = "unknown"
@@ -181,16 +182,15 @@ def build_report(
     ]
     recurring = recurrences(chosen)
     policy = policy or DuePolicy()
-    overall = _figures("all", chosen, recurring, today, policy)
+    facts = [_Incident.of(p, id(p) in recurring, today, policy) for p in chosen]
+    overall = _figures("all", facts)
     groups: list[Figures] = []
     if by is not None:
         name_of = group_of(by)
-        members: dict[str, list[Postmortem]] = {}
-        for postmortem in chosen:
-            members.setdefault(name_of(postmortem), []).append(postmortem)
-        groups = [
-            _figures(name, members[name], recurring, today, policy) for name in sorted(members)
-        ]
+        members: dict[str, list[_Incident]] = {}
+        for postmortem, fact in zip(chosen, facts, strict=True):
+            members.setdefault(name_of(postmortem), []).append(fact)
+        groups = [_figures(name, members[name]) for name in sorted(members)]
     months = Counter(group_of("month")(p) for p in chosen)
     return Report(today, since, by, overall, groups, sorted(months.items()))
 
@@ -218,23 +218,38 @@ def recurrences(postmortems: Sequence[Postmortem]) -> set[int]:
     return recurring
 
 
-def _figures(
-    name: str,
-    postmortems: list[Postmortem],
-    recurring: set[int],
-    today: date,
-    policy: DuePolicy,
-) -> Figures:
-    metrics = [compute_metrics(p.record.times) for p in postmortems]
-    times = {label: Spread.of(_seconds(getattr(m, label) for m in metrics)) for label in TIMES}
-    rows = list(action_rows(postmortems, policy, today))
-    open_rows = [r for r in rows if r.state not in CLOSED]
-    factors = Counter(
-        factor_category(f) for p in postmortems for f in p.record.contributing_factors
-    )
+@dataclass(frozen=True)
+class _Incident:
+    """What one incident adds to the figures, worked out once for every group it is in."""
+
+    metrics: Metrics
+    rows: list[ItemRow]
+    factors: list[str]
+    recurring: bool
+
+    @classmethod
+    def of(
+        cls, postmortem: Postmortem, recurring: bool, today: date, policy: DuePolicy
+    ) -> _Incident:
+        record = postmortem.record
+        return cls(
+            compute_metrics(record.times),
+            list(action_rows([postmortem], policy, today)),
+            [factor_category(f) for f in record.contributing_factors],
+            recurring,
+        )
+
+
+def _figures(name: str, incidents: list[_Incident]) -> Figures:
+    times = {
+        label: Spread.of(_seconds(getattr(i.metrics, label) for i in incidents)) for label in TIMES
+    }
+    rows = [row for i in incidents for row in i.rows]
+    open_rows = [r for r in rows if r.state not in CLOSED_STATES]
+    factors = Counter(category for i in incidents for category in i.factors)
     return Figures(
         group=name,
-        incidents=len(postmortems),
+        incidents=len(incidents),
         times=times,
         actions=len(rows),
         actions_done=sum(r.state == "done" for r in rows),
@@ -242,7 +257,7 @@ def _figures(
         actions_open=len(open_rows),
         actions_overdue=sum(r.overdue for r in rows),
         open_age_days=Spread.of([float(r.age_days) for r in open_rows if r.age_days is not None]),
-        recurring=sum(id(p) in recurring for p in postmortems),
+        recurring=sum(i.recurring for i in incidents),
         factors=factors.most_common(TOP_FACTORS),
     )
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from afteraction.followup.charts import Bar, Series, bar_chart, grouped_bar_chart, line_chart
+from afteraction.followup.pages import render_page
 from afteraction.followup.report import TIMES, Figures, Report
 
-_ENV = Environment(loader=PackageLoader("afteraction.followup", "templates"), autoescape=True)
 SHORT = {
     "time_to_detect": "ttd",
     "time_to_acknowledge": "tta",
@@ -126,7 +125,8 @@ def _minutes(seconds: float | None) -> float | None:
 
 def report_html(report: Report) -> str:
     """Return the report as one HTML page with its tables and SVG charts (no outside files)."""
-    return _ENV.get_template("report.html.j2").render(
+    return render_page(
+        "report.html.j2",
         report=report,
         groups=[report.overall, *report.groups],
         charts=[Markup(svg) for svg in report_charts(report)],

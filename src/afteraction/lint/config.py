@@ -27,7 +27,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from afteraction.errors import UsageError
 from afteraction.lint.registry import RuleRegistry
@@ -65,6 +65,15 @@ class LintConfig(BaseModel):
     root: Path = Field(default=Path("."), description="The folder the config file is in.")
     source: Path | None = Field(default=None, description="The config file, for error messages.")
     _chosen: dict[tuple[int, ...], list[Rule]] = PrivateAttr(default_factory=dict)
+
+    @field_validator("rules_url")
+    @classmethod
+    def _fills_in(cls, value: str) -> str:
+        try:
+            value.format(id="AAR000", name="rule")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"'{value}' can only use {{id}} and {{name}} ({exc!r})") from None
+        return value
 
     @cached_property
     def _folders(self) -> tuple[str, str]:

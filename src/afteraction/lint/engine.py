@@ -20,7 +20,7 @@ from afteraction.lint.finding import Finding
 from afteraction.lint.fixes import apply_fixes
 from afteraction.lint.registry import RuleRegistry
 from afteraction.lint.rule import Corpus, Facts, FactsRule, Mention, Rule, RuleContext
-from afteraction.lint.suppress import read_suppressions
+from afteraction.lint.suppress import Suppressions, read_suppressions
 from afteraction.profiles import ProfileRegistry
 
 MAX_FIX_PASSES = 10
@@ -107,6 +107,10 @@ def collect_facts(doc: LintDocument, rules: Iterable[Rule] = ()) -> Facts:
     return facts
 
 
+# Raised whenever what the cache keeps per file changes shape (2: suppressions in facts).
+CACHE_FORMAT = 2
+
+
 class Linter:
     """Lint files with one configuration, profile set and rule set."""
 
@@ -121,6 +125,8 @@ class Linter:
         cache_folder: Path | None = None,
     ) -> None:
         config.check(rules)
+        if profile is not None:
+            profiles.get(profile)  # an unknown name fails once, not once per file
         self.config = config
         self.profiles = profiles
         self.registry = rules
@@ -136,6 +142,7 @@ class Linter:
         """
         data = {
             "version": __version__,
+            "cache_format": CACHE_FORMAT,
             "config": self.config.fingerprint,
             "rules": [f"{r.id}:{r.__module__}" for r in self.registry.ordered()],
             "profiles": [self.profiles.get(n).model_dump_json() for n in self.profiles.names()],
@@ -155,6 +162,7 @@ class Linter:
         hidden = read_suppressions(text, self.registry)
         kept = [f for f in findings if not hidden.hides(f)]
         facts = collect_facts(doc, rules)
+        facts.suppressions = hidden.to_dict()
         return FileReport(path, sorted(set(kept), key=Finding.sort_key), facts)
 
     def lint_file(self, path: Path, *, fix: bool = False) -> FileReport:
@@ -196,7 +204,11 @@ class Linter:
             fixed += count
             report = self.lint_text(text, shown, rules)
         if text != original:
-            path.write_text(text, encoding="utf-8")
+            # The text was read with universal newlines: write the file's own back.
+            newline = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
+            temporary = path.with_name(f".{path.name}.aar-tmp")
+            temporary.write_text(text, encoding="utf-8", newline=newline)
+            temporary.replace(path)
         report.fixed = fixed
         return report
 
@@ -236,13 +248,13 @@ class Linter:
                 for finding in rule.check_facts(report.facts, corpus, self.context)
             ]
             if found:
-                _add_visible(report, found, self.registry)
+                _add_visible(report, found)
 
 
-def _add_visible(report: FileReport, found: list[Finding], registry: RuleRegistry) -> None:
-    """Add corpus findings to a file's report unless its comments suppress them."""
-    text = _read(Path(report.path))
-    hidden = read_suppressions(text, registry)
+def _add_visible(report: FileReport, found: list[Finding]) -> None:
+    """Add facts and corpus findings to a file's report unless its comments suppress them."""
+    assert report.facts is not None
+    hidden = Suppressions.from_dict(report.facts.suppressions)
     report.findings = sorted(
         {*report.findings, *(f for f in found if not hidden.hides(f))}, key=Finding.sort_key
     )

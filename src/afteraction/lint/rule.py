@@ -45,6 +45,9 @@ class Facts:
     related: list[Mention] = field(default_factory=list)
     links: list[Mention] = field(default_factory=list)
     gathered: dict[str, Any] = field(default_factory=dict)
+    # The document's suppression comments, so findings from facts honour them
+    # without reading the file again (see lint.suppress.Suppressions).
+    suppressions: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts as JSON-ready data (for the cache)."""
@@ -59,6 +62,7 @@ class Facts:
             "related": [pack(m) for m in self.related],
             "links": [pack(m) for m in self.links],
             "gathered": self.gathered,
+            "suppressions": self.suppressions,
         }
 
     @classmethod
@@ -71,6 +75,7 @@ class Facts:
             [Mention(*m) for m in data["related"]],
             [Mention(*m) for m in data["links"]],
             data["gathered"],
+            data.get("suppressions"),
         )
 
 
@@ -118,7 +123,8 @@ class Rule:
             )
         for key, value in settings.items():
             default = self.options[key]
-            if default is not None and not isinstance(value, type(default)):
+            wrong_bool = isinstance(value, bool) and not isinstance(default, bool)
+            if default is not None and (wrong_bool or not isinstance(value, type(default))):
                 raise UsageError(
                     f"rule {self.id} option '{key}' must be a {type(default).__name__},"
                     f" not {value!r}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from afteraction.lint.finding import Finding
 from afteraction.lint.registry import RuleRegistry
@@ -30,6 +31,27 @@ class Suppressions:
     file_wide: set[str] = field(default_factory=set)
     by_line: dict[int, set[str]] = field(default_factory=dict)
     ranges: list[tuple[int, int, set[str]]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any] | None:
+        """Return the comments' effect as JSON-ready data (None when there are none)."""
+        if not (self.file_wide or self.by_line or self.ranges):
+            return None
+        return {
+            "file": sorted(self.file_wide),
+            "lines": {str(n): sorted(names) for n, names in self.by_line.items()},
+            "ranges": [[first, last, sorted(names)] for first, last, names in self.ranges],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Suppressions:
+        """Rebuild suppressions from :meth:`to_dict`."""
+        if data is None:
+            return cls()
+        return cls(
+            set(data["file"]),
+            {int(n): set(names) for n, names in data["lines"].items()},
+            [(first, last, set(names)) for first, last, names in data["ranges"]],
+        )
 
     def hides(self, finding: Finding) -> bool:
         """Say whether a comment turns off ``finding``'s rule where it is."""

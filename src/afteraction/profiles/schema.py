@@ -16,10 +16,11 @@ only when every placeholder inside it has a value. Paths name record parts:
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from afteraction.spans import parse_span
 
 SectionKind = Literal[
     "group",
@@ -48,6 +49,8 @@ BINDABLE: dict[str, tuple[str, ...]] = {
 }
 
 ACTION_STATES = ("open", "in_progress", "done", "cancelled")
+# The states an action item is finished in.
+CLOSED_STATES = ("done", "cancelled")
 
 
 class _Spec(BaseModel):
@@ -131,6 +134,11 @@ class Horizon(_Spec):
     label: str
     within: str | None = None
 
+    @field_validator("within")
+    @classmethod
+    def _span(cls, value: str | None) -> str | None:
+        return _checked_span(value) if value is not None else None
+
 
 class Review(_Spec):
     """A follow-up review the format schedules, ``after`` the incident (``7d``, ``30d``)."""
@@ -141,9 +149,13 @@ class Review(_Spec):
     @field_validator("after")
     @classmethod
     def _span(cls, value: str) -> str:
-        if not re.fullmatch(r"\d+[hdw]", value.strip()):
-            raise ValueError(f"'{value}' is not a span such as 7d, 30d or 2w")
-        return value.strip()
+        return _checked_span(value)
+
+
+def _checked_span(value: str) -> str:
+    """Return a span as written, stripped, after checking it reads (``7d``, ``24h``)."""
+    parse_span(value)
+    return value.strip()
 
 
 class Category(_Spec):
@@ -208,8 +220,10 @@ class Profile(_Spec):
         for priority, span in self.priority_due.items():
             if priority not in self.priorities:
                 raise ValueError(f"priority_due: '{priority}' is not one of the priorities")
-            if not re.fullmatch(r"\d+[hdw]", span.strip()):
-                raise ValueError(f"priority_due: '{span}' is not a span such as 24h, 7d or 2w")
+            try:
+                parse_span(span)
+            except ValueError as exc:
+                raise ValueError(f"priority_due: {exc}") from None
         ranks = [level.rank for level in self.severity]
         if len(set(ranks)) != len(ranks):
             raise ValueError("severity ranks must be unique")

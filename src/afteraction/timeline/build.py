@@ -148,7 +148,8 @@ def _build(
     advance: Callable[[Progress], None] | None,
 ) -> Timeline:
     specs = list(specs)
-    progress = Progress(total=sum(_size(spec) for spec in specs))
+    sizes = [_size(spec) for spec in specs]
+    progress = Progress(total=sum(sizes))
     reports: list[SourceReport] = []
     left_out: Counter[str] = Counter()
     kept = _Kept(options.limit, left_out)
@@ -177,7 +178,7 @@ def _build(
                 continue
             report.kept += 1
             kept.add(event, order)
-        progress.done = done + _size(spec)
+        progress.done = done + sizes[order]
     events = _deduplicated(kept.ordered(), options.dedupe, left_out)
     return Timeline(events, reports, left_out, options.limit)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from afteraction.errors import UsageError
 from afteraction.timeline.inputs import open_binary
 
 HEAD = 64 << 10
@@ -35,7 +36,10 @@ def detect(path: Path | None) -> str | None:
     if path is None:
         return None  # standard input can be read once only: its kind must be named
     with open_binary(path) as stream:
-        head = stream.read(HEAD)
+        try:
+            head = stream.read(HEAD)
+        except (OSError, EOFError) as exc:  # a truncated or corrupt gzip file
+            raise UsageError(f"cannot read: {exc}", file=path) from None
     return detect_bytes(head, path.suffix.lower())
 
 

@@ -25,6 +25,8 @@ def shown(path: Path | None) -> str:
 def open_binary(path: Path | None) -> Iterator[BinaryIO]:
     """Open a file (gunzipped when it is gzip) or standard input for reading bytes."""
     if path is None:
+        if sys.stdin is None:
+            raise UsageError("standard input is closed", file=shown(path))
         raw = cast(io.BufferedReader, sys.stdin.buffer)
     else:
         try:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, NamedTuple
 
 from afteraction.timeline.event import Level
 from afteraction.timeline.payloads import text
-from afteraction.timeline.times import parse_time
+from afteraction.timeline.times import aware, parse_time
 
 # Where common loggers (bunyan, pino, logrus, zap, slog, structlog, Go kit,
 # python-json-logger, ECS, Docker, CloudEvents) put each field, most usual first.
@@ -101,9 +101,7 @@ def read_time(value: object, zone: tzinfo | None) -> datetime | None:
             moment = datetime.fromisoformat(value)
         except ValueError:
             return parse_time(value, zone)
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=zone or UTC)
-        return moment.astimezone(UTC)
+        return aware(moment, zone)
     return parse_time(value, zone)
 
 
@@ -253,13 +251,6 @@ class Fields:
         return any(lookup(record, path) is not None for path in self.level_paths) or any(
             lookup(record, path) is not None for path in self.message_paths
         )
-
-    def time(self, record: Mapping[str, Any]) -> datetime | None:
-        """Return the record's time in UTC, or None when it has no time field.
-
-        Raises ValueError naming the field when its value is not a time.
-        """
-        return self._time(record, self.time_paths)
 
     def _time(self, record: Mapping[str, Any], candidates: Sequence[FieldPath]) -> datetime | None:
         for key, parts in candidates:

@@ -149,7 +149,11 @@ def _line_at(stream: BufferedReader, offset: int) -> tuple[int, bytes]:
 
 
 def looks_sorted(path: Path, layout: Layout) -> bool:
-    """Say whether the times at evenly spread offsets never go back (beyond the slack)."""
+    """Say whether the times at evenly spread offsets never go back.
+
+    A log only roughly in order is taken for unsorted and scanned whole,
+    which is slower but never wrong.
+    """
     size = path.stat().st_size
     with path.open("rb") as stream:
         times = []

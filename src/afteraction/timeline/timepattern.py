@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
 from afteraction.timeline.loglines import Years
+from afteraction.timeline.times import aware
 
 _DIRECTIVES = {
     "Y": r"(?P<Y>\d{4})",
@@ -134,10 +135,10 @@ class TimePattern:
             int(found["f"][:6].ljust(6, "0")) if found.get("f") else 0,
         )
         if found.get("z"):
-            return moment.replace(tzinfo=offset_zone(found["z"])).astimezone(UTC)
+            return aware(moment, offset_zone(found["z"]))
         if found.get("Z"):
-            return moment.replace(tzinfo=named_zone(found["Z"])).astimezone(UTC)
-        return moment.replace(tzinfo=zone or UTC).astimezone(UTC)
+            return aware(moment, named_zone(found["Z"]))
+        return aware(moment, zone)
 
 
 def _month(name: str) -> int:

@@ -7,9 +7,12 @@ layouts; naive times take the zone given for their source.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, tzinfo
+import warnings
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as dateutil_parser
+
+from afteraction.document.zones import resolve_zone
 
 # Digits after the seconds beyond microseconds (Go and Alertmanager write nanoseconds).
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -23,7 +26,10 @@ def from_epoch(value: float) -> datetime:
     """Return the UTC time of an epoch number in seconds, ms, us or ns (told by its size)."""
     for limit, per_second in _EPOCH_UNITS:
         if abs(value) < limit:
-            return datetime.fromtimestamp(value / per_second, UTC)
+            try:
+                return datetime.fromtimestamp(value / per_second, UTC)
+            except (OverflowError, OSError, ValueError):
+                raise ValueError(f"not a time: {value!r} is out of range") from None
     raise ValueError(value)  # pragma: no cover - the last limit is infinite
 
 
@@ -48,13 +54,31 @@ def parse_time(value: object, zone: tzinfo | None = None) -> datetime | None:
         return None
     if text.replace(".", "", 1).isdigit():
         return from_epoch(float(text))
-    parsed = _iso(text)
-    if parsed is None:
-        try:
-            parsed = dateutil_parser.parse(text)
-        except (ValueError, OverflowError):
-            raise ValueError(f"not a time: {value!r}") from None
+    parsed = _iso(text) or _dateutil(text)
     return aware(parsed, zone)
+
+
+def _dateutil(text: str) -> datetime:
+    """Parse a time in any common layout; zone words (PDT, CET) as documents read them.
+
+    A zone word nobody knows makes it no time at all, never a time in UTC.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", dateutil_parser.UnknownTimezoneWarning)
+        try:
+            return dateutil_parser.parse(text, tzinfos=_zone_word)
+        except (ValueError, OverflowError, dateutil_parser.UnknownTimezoneWarning):
+            raise ValueError(f"not a time: {text!r}") from None
+
+
+def _zone_word(name: str | None, offset: int | None) -> tzinfo | None:
+    """Return the zone dateutil found for ``tzinfos``: a word (PDT, CET) or an offset.
+
+    A word no zone table knows raises ValueError: the text is then no time.
+    """
+    if name is None:
+        return timezone(timedelta(seconds=offset)) if offset is not None else None
+    return resolve_zone(name)
 
 
 def _iso(text: str) -> datetime | None:
@@ -70,16 +94,13 @@ def _iso(text: str) -> datetime | None:
 
 
 def aware(value: datetime, zone: tzinfo | None) -> datetime:
-    """Attach ``zone`` (UTC when None) to a naive time, then convert to UTC."""
+    """Attach ``zone`` (UTC when None) to a naive time, then convert to UTC.
+
+    Raises ValueError for a time UTC cannot hold (year 9999 west of Greenwich).
+    """
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone or UTC)
-    return value.astimezone(UTC)
-
-
-def parse_span(text: str) -> timedelta:
-    """Read a span such as ``30m``, ``2h``, ``90s``, ``1h30m`` or ``1d``."""
-    match = re.fullmatch(r"\s*(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?\s*", text)
-    if not text.strip() or match is None:
-        raise ValueError(f"'{text}' is not a span such as 30m, 2h, 1h30m or 90s")
-    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, OSError):
+        raise ValueError(f"not a time: {value.isoformat()} is out of range") from None

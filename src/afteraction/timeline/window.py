@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from afteraction.errors import UsageError
-from afteraction.timeline.times import parse_span, parse_time
+from afteraction.spans import parse_span
+from afteraction.timeline.times import parse_time
 
 _AROUND = re.compile(r"^(?P<time>.+?)\s*(?:±|\+-|\+/-)\s*(?P<span>\d[\dhms d]*)$")
 

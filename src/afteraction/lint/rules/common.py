@@ -19,8 +19,7 @@ from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.model import ActionItem, TimelineEvent
 from afteraction.profiles import SectionSpec
-
-CLOSED = ("done", "cancelled")
+from afteraction.profiles.schema import CLOSED_STATES
 
 
 def section_at(doc: LintDocument, line: int | None) -> SectionSpec | None:
@@ -56,7 +55,7 @@ def holds(spec: SectionSpec | None, attr: str) -> bool:
 
 def is_closed(item: ActionItem) -> bool:
     """Say whether an action item is done or cancelled."""
-    return item.status in CLOSED
+    return item.status in CLOSED_STATES
 
 
 @dataclass(frozen=True)

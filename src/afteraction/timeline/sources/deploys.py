@@ -132,10 +132,22 @@ class Deploys(Source):
         except csv.Error:
             dialect = csv.excel_tab if tab else csv.excel
         reader = csv.reader(io.StringIO(data, newline=""), dialect)
-        header = next((row for row in reader if any(cell.strip() for cell in row)), [])
+        try:
+            header = next((row for row in reader if any(cell.strip() for cell in row)), [])
+        except csv.Error as exc:
+            raise UsageError(
+                f"not CSV: {exc}", file=self.spec.label, line=reader.line_num
+            ) from None
 
         def rows() -> Iterator[Record]:
-            for row in reader:
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:  # a field too long, a stray quote
+                    yield Record({}, "", reader.line_num, f"not CSV: {exc}")
+                    continue
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) > len(header):

@@ -61,7 +61,6 @@ class Elasticsearch(Source):
         **FIELD_OPTIONS,
         "url": "base URL of the cluster, to link each event to its document",
     }
-    streaming = True
 
     def events(self) -> Iterator[Event]:
         """Yield a log event per hit, in time order within each response."""
@@ -104,23 +103,23 @@ class Elasticsearch(Source):
             self.problems.add(f"{path} has no _source or fields object", line)
             return None
         try:
-            when = fields.time(record)
+            read = fields.read(record)
         except ValueError as exc:
             self.problems.add(f"{path}: {exc}", line)
             return None
-        if when is None:
+        if read.time is None:
             self.problems.add(f"{path} has no time field ({fields.time_names()})", line)
             return None
         index, identity = text(mapping(hit).get("_index")), text(mapping(hit).get("_id"))
         return Event(
-            time=when,
+            time=read.time,
             source="elasticsearch",
             kind=Kind.LOG,
-            text=fields.text(record) or orjson.dumps(record).decode(),
-            actor=fields.actor(record),
-            component=fields.component(record),
+            text=read.text or orjson.dumps(record).decode(),
+            actor=read.actor,
+            component=read.component,
             link=self._link(index, identity),
-            level=fields.level(record),
+            level=read.level,
             origin=f"{self.origin(line)}#{f'{index}/{identity}' if index and identity else path}",
         )
 

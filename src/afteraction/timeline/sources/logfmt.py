@@ -59,24 +59,24 @@ class Logfmt(Source):
                 continue
             record = parse_logfmt(line)
             try:
-                when = fields.time(record)
+                read = fields.read(record)
             except ValueError as exc:
                 bad.add(str(exc), number)
                 continue
-            if when is None:
+            if read.time is None:
                 if fields.has_level_or_message(record) or not pending.extend(line):
                     bad.add(f"no time field ({fields.time_names()})", number)
                 continue
             bad.found = True
             done = pending.replace(
                 Event(
-                    time=when,
+                    time=read.time,
                     source="logfmt",
                     kind=Kind.LOG,
-                    text=fields.text(record) or line.strip(),
-                    actor=fields.actor(record),
-                    component=fields.component(record),
-                    level=fields.level(record),
+                    text=read.text or line.strip(),
+                    actor=read.actor,
+                    component=read.component,
+                    level=read.level,
                     origin=self.origin(number),
                 )
             )

@@ -37,7 +37,10 @@ def entry_time(value: object) -> datetime | None:
     """Return the time of a Loki entry: nanoseconds since the epoch, as a string of digits."""
     if isinstance(value, str) and value.isdigit():
         seconds, nanoseconds = divmod(int(value), 1_000_000_000)
-        return _EPOCH + timedelta(seconds=seconds, microseconds=nanoseconds // 1000)
+        try:
+            return _EPOCH + timedelta(seconds=seconds, microseconds=nanoseconds // 1000)
+        except OverflowError:
+            raise ValueError(f"not a time: {value} is out of range") from None
     return read_time(value, None)
 
 
@@ -67,7 +70,6 @@ class Loki(Source):
     name = "loki"
     summary = "Grafana Loki query_range/query JSON responses (log streams)"
     options = {name: text for name, text in FIELD_OPTIONS.items() if name != "time"}
-    streaming = True
 
     def events(self) -> Iterator[Event]:
         """Yield a log event per stream entry, in time order within each response."""

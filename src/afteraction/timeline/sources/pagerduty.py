@@ -74,8 +74,9 @@ def incident_names(incident: Mapping[str, Any]) -> tuple[str, str | None]:
 
 def assignees(incident: Mapping[str, Any]) -> str | None:
     """Return who an incident is assigned to (v3 ``assignees``, v2 ``assignments``), or None."""
+    assignments = incident.get("assignments")
     people = incident.get("assignees") or [
-        mapping(a).get("assignee") for a in incident.get("assignments") or []
+        mapping(a).get("assignee") for a in (assignments if isinstance(assignments, list) else [])
     ]
     names = [text(mapping(p).get("summary")) for p in people] if isinstance(people, list) else []
     return ", ".join(n for n in names if n) or None

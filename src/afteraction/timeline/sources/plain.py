@@ -14,6 +14,7 @@ from afteraction.timeline.logfields import clean, read_level, read_time
 from afteraction.timeline.loglines import BadLines, Pending, Years, zone_note
 from afteraction.timeline.source import Source
 from afteraction.timeline.timepattern import TimePattern, offset_zone
+from afteraction.timeline.times import aware
 
 # An ISO-like time at the start of a line, perhaps in brackets: 2026-11-03T14:02:11.003Z,
 # 2026-11-03 14:02:11,003 (Python), 2026/11/03 14:02:11 (nginx), with an offset or not.
@@ -159,7 +160,7 @@ class _IsoStart:
         except ValueError as exc:
             raise ValueError(f"not a time: '{stamp}' ({exc})") from None
         rest = line[match.end() :].lstrip(_SEPARATORS)
-        when = moment.replace(tzinfo=self._zone(zone)).astimezone(UTC)
+        when = aware(moment, self._zone(zone))
         return when, guess_level(rest), clean(rest) or line.strip(), None, None
 
     def _zone(self, written: str | None) -> tzinfo:

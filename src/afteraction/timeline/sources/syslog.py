@@ -12,6 +12,7 @@ from afteraction.timeline.inputs import decode
 from afteraction.timeline.logfields import read_time
 from afteraction.timeline.loglines import BadLines, Years, zone_note
 from afteraction.timeline.source import Source
+from afteraction.timeline.times import aware
 
 _PRI = r"(?:<(?P<pri>\d{1,3})>)?"
 # After the host: ``tag[pid]:`` or ``tag:`` (absent in lines such as ``syslogd 1.4.1: restart.``).
@@ -126,7 +127,7 @@ class Syslog(Source):
             )
         except ValueError as exc:
             raise ValueError(f"not a time: {exc}") from None
-        return moment if self.zone is None else moment.astimezone(UTC)
+        return aware(moment, self.zone)
 
 
 def _level(pri: str | None) -> Level | None:
