@@ -2,16 +2,19 @@
 
 Run: .venv/bin/python bench/import_speed.py [N]
 
-The corpus is the demo postmortem of every built-in profile (3-5 KB each),
-read N times in turn on one core. The figure to watch is the ratio to
-markdown-it's own parse of the same text, the floor a Markdown reader
-built on it can reach.
+Two corpora, each read N times in turn on one core: the demo postmortem of
+every built-in profile (3-5 KB each), and the real postmortems of
+../shared/fixtures/postmortems (when that folder is there). The figure to
+watch is the ratio to markdown-it's own parse of the same text, the floor a
+Markdown reader built on it can reach; to compare two versions, run this
+script from each checkout in the same minute.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from afteraction.demo import demo_record
 from afteraction.document.blocks import markdown_parser
@@ -21,12 +24,12 @@ from afteraction.document.recognize import recognize
 from afteraction.document.render import render_markdown
 from afteraction.profiles import ProfileRegistry
 
+REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "postmortems"
 
-def main(count: int) -> None:
+
+def measure(name: str, corpus: list[str], registry: ProfileRegistry, count: int) -> None:
     """Time markdown-it alone, then recognition plus reading, over ``count`` documents."""
-    registry = ProfileRegistry.discover()
-    profiles = [registry.get(name) for name in registry.names()]
-    corpus = [render_markdown(demo_record(p), p) for p in profiles]
+    profiles = [registry.get(n) for n in registry.names()]
     started = time.perf_counter()
     for index in range(count):
         markdown_parser().parse(corpus[index % len(corpus)])
@@ -39,9 +42,22 @@ def main(count: int) -> None:
         read_document(text, found.profile if found else registry.get("default"), raw=raw)
     reading = time.perf_counter() - started
     size = sum(len(t) for t in corpus) / len(corpus)
-    print(f"{count} documents of {size / 1024:.1f} KB on average")
-    print(f"markdown-it parse alone: {count / floor:7.0f} documents/s")
-    print(f"recognise and read:      {count / reading:7.0f} documents/s ({reading / floor:.1f}x)")
+    print(f"{name}: {count} documents of {size / 1024:.1f} KB on average")
+    print(f"  markdown-it parse alone: {count / floor:7.0f} documents/s")
+    print(f"  recognise and read:      {count / reading:7.0f} documents/s ({reading / floor:.1f}x)")
+
+
+def main(count: int) -> None:
+    """Measure the demo corpus and, where present, the real postmortems."""
+    registry = ProfileRegistry.discover()
+    profiles = [registry.get(n) for n in registry.names()]
+    demos = [render_markdown(demo_record(p), p) for p in profiles]
+    measure("demo postmortems", demos, registry, count)
+    real = [p.read_text(encoding="utf-8") for p in sorted(REAL.glob("*.md"))]
+    if real:
+        measure("real postmortems", real, registry, count)
+    else:
+        print(f"real postmortems: {REAL} is absent, not measured")
 
 
 if __name__ == "__main__":
