@@ -77,165 +77,30 @@ _LABEL_STATES = {"done", "todo", "to do", "wip", "in progress", "cancelled", "ca
 _PRIORITY_CODE = re.compile(r"(?:P|SEV|S)[0-5]", re.IGNORECASE)
 PRIORITY_WORDS = {"critical", "urgent", "highest", "high", "medium", "normal", "low", "lowest"}
 # Words that open a sentence or name a topic: ``Note: ...`` is not an owner.
-_NOT_NAMES = frozenset(
-    [
-        "a",
-        "about",
-        "action",
-        "actions",
-        "after",
-        "again",
-        "all",
-        "also",
-        "alternative",
-        "an",
-        "and",
-        "answer",
-        "any",
-        "as",
-        "at",
-        "background",
-        "be",
-        "because",
-        "before",
-        "bug",
-        "but",
-        "by",
-        "cause",
-        "caveat",
-        "check",
-        "code",
-        "communication",
-        "communications",
-        "comms",
-        "concern",
-        "context",
-        "customer",
-        "customers",
-        "decision",
-        "description",
-        "design",
-        "detail",
-        "details",
-        "detect",
-        "detection",
-        "do",
-        "docs",
-        "documentation",
-        "done",
-        "e.g",
-        "edit",
-        "edited",
-        "eg",
-        "else",
-        "example",
-        "excerpt",
-        "fix",
-        "fixes",
-        "follow-up",
-        "followup",
-        "follow",
-        "for",
-        "from",
-        "future",
-        "goal",
-        "goals",
-        "how",
-        "i",
-        "idea",
-        "ideas",
-        "if",
-        "immediate",
-        "impact",
-        "important",
-        "in",
-        "info",
-        "infra",
-        "infrastructure",
-        "issue",
-        "it",
-        "later",
-        "lesson",
-        "lessons",
-        "link",
-        "links",
-        "long-term",
-        "medium-term",
-        "mitigate",
-        "mitigation",
-        "monitoring",
-        "more",
-        "must",
-        "nb",
-        "next",
-        "no",
-        "not",
-        "note",
-        "notes",
-        "now",
-        "of",
-        "on",
-        "option",
-        "or",
-        "our",
-        "outcome",
-        "owner",
-        "owners",
-        "ps",
-        "phase",
-        "plan",
-        "please",
-        "prevent",
-        "prevention",
-        "priority",
-        "problem",
-        "process",
-        "proposal",
-        "question",
-        "reason",
-        "reasons",
-        "related",
-        "result",
-        "risk",
-        "root",
-        "see",
-        "short-term",
-        "so",
-        "solution",
-        "status",
-        "step",
-        "steps",
-        "summary",
-        "tbd",
-        "technical",
-        "testing",
-        "that",
-        "the",
-        "then",
-        "there",
-        "these",
-        "this",
-        "tip",
-        "to",
-        "today",
-        "todo",
-        "tomorrow",
-        "tooling",
-        "update",
-        "updates",
-        "user",
-        "users",
-        "warning",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "yes",
-    ]
-)
+_NOT_NAME_WORDS = """
+    a about action actions after again alert alerts all also alternative an and answer any
+    as at background be because before bug but by cause causes caveat changes check code
+    comms communication communications concern context contributing customer customers
+    dashboard dashboards decision description design detail details detect detection do
+    docs documentation done e.g edit edited eg else example excerpt factor factors fix
+    fixes follow follow-up followup for from future goal goals how i idea ideas if
+    immediate impact important improvements in info infra infrastructure issue it items
+    later learned learnings lesson lessons link links long-term medium-term metrics
+    mitigate mitigation monitoring more must nb next no not note notes now of on option or
+    our outcome owner owners phase plan please prevent prevention priority problem process
+    proposal ps question questions reason reasons recovery related resolution response
+    result review reviews risk root runbook runbooks see short-term so solution status step
+    steps summary takeaways tasks tbd technical test testing tests that the then there
+    these this thoughts timeline tip to today todo tomorrow tooling up update updates user
+    users warning we what when where which who why work yes
+"""
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+# Words no name starts with.
+_FUNCTION_WORD_TEXT = """
+    a an and all also but for how i if in it next no not of on or our please see so some
+    that the then these this to we what when where which who why
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_TEXT.split())
 _TOPIC_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ics", "ance", "ence", "ogy")
 _HANDLE_WORD = re.compile(r"@[\w.-]{1,39}")
 
@@ -263,7 +128,8 @@ def is_owner_name(text: str, known: Collection[str] = ()) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 3 or not all(_name_word(w) for w in words):
         return False
-    if words[0].casefold() in _NOT_NAMES or words[-1].casefold() in _NOT_NAMES:
+    # "Risk Desk" is a team, "Root Cause" and "Next Steps" are labels: a name ends in a name word.
+    if words[-1].casefold() in _NOT_NAMES or words[0].casefold() in _FUNCTION_WORDS:
         return False
     if priority_word(name) or state_word(name):
         return False
