@@ -209,6 +209,33 @@ def test_action_point_lines_anywhere_are_items_with_their_notes(registry):
     assert words(text) <= words(render_markdown(record, registry.get("default"))) | TRANSLATED
 
 
+def test_labelled_lists_and_lines_in_any_section_are_items(registry):
+    text = (
+        "# Outage\n\n## Summary\n\nThe feed stopped.\n\n## Lessons learned\n\n"
+        "### Reporting\n\nReports came late.\n\n**Actions taken:**\n\n- Widened the scope\n\n"
+        "**Actions planned:**\n\n1. Alert on new reports\n\n"
+        "**Action taken:**\n\nWe set criteria for pausing:\n\n- If an attack is ongoing: pause.\n\n"
+        "**Action planned:** We will expand the checks.\n"
+    )
+    record = read_document(text, registry.get("default"), strict=False).record
+    assert [
+        (i.title.split("\n")[0], i.status, i.extra.get("Group")) for i in record.action_items
+    ] == [
+        ("Widened the scope", "done", "Actions taken"),
+        ("Alert on new reports", None, "Actions planned"),
+        ("We set criteria for pausing", "done", "Action taken"),
+        ("We will expand the checks.", None, "Action planned"),
+    ]
+    assert "If an attack is ongoing" in record.action_items[2].title
+    assert words(text) <= words(render_markdown(record, registry.get("default"))) | TRANSLATED
+
+
+def test_a_link_in_the_status_cell_is_the_tracking_link(registry):
+    table = "| Action | Status |\n|---|---|\n| Run on a VM | <https://example.org/issues/62> |"
+    (item,) = items(table, registry)
+    assert (item.status, item.link) == (None, "<https://example.org/issues/62>")
+
+
 def test_headings_that_announce_items(registry):
     profile = registry.get("default")
     assert horizon_of("Short-term Improvements ([Follow along](x))", profile) == "short_term"

@@ -183,6 +183,7 @@ EXPECTED = {
         events=16,
         first="2022-02-02T16:25",
         last="2022-02-06T02:50",
+        actions=16,  # "Actions planned:" / "Actions taken:" lists and lines in Lessons learned
     ),
     "flutter__": Expected(
         "Flutter postmortem: Build Breakage on 2016-11-08",

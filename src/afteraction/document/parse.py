@@ -18,7 +18,7 @@ from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.action_groups import action_heading
-from afteraction.document.kinds.actions import take_stated
+from afteraction.document.kinds.action_stated import take_stated
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
@@ -190,7 +190,7 @@ def _stated_actions(source: str, line: int, record: Incident, ctx: Context) -> s
     None when there are none (the text is kept exactly as written).
     """
     home = _home(ctx.profile)
-    if ctx.strict or home is None or "ction " not in source:
+    if ctx.strict or home is None or "ction" not in source:
         return None
     blocks = split_blocks(source, line)
     kept = take_stated(blocks, home, record, ctx)

@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from afteraction.document.kinds.actions import SYNONYMS
+from afteraction.document.kinds.action_build import SYNONYMS
 from afteraction.errors import UsageError
 from afteraction.followup.items import PlacedItem, incident_name
 

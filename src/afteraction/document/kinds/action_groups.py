@@ -40,10 +40,21 @@ _ACTION_ADJECTIVES = {
     "pending",
 }
 _ACTION_NOUNS = {"actions", "action", "steps", "items", "tasks", "work", "fixes"}
+# The second word of a label that introduces items, and the state it gives them.
+_LABELLED = {
+    "planned": "",
+    "taken": "done",
+    "item": "",
+    "items": "",
+    "point": "",
+    "points": "",
+    "todo": "",
+    "done": "done",
+}
 _PAREN = re.compile(r"\((?P<inner>[^()\n]{1,40})\)")
 _STATED = re.compile(
-    r"(?:\*\*|__)?action[ \t]{1,4}(?:item|point)(?::(?:\*\*|__)|(?:\*\*|__)?:)"
-    r"[ \t]{0,40}(?P<rest>\S)",
+    r"(?:\*\*|__)?actions?[ \t]{1,4}(?P<kind>item|point|taken|planned)"
+    r"(?::(?:\*\*|__)|(?:\*\*|__)?:)[ \t]{0,40}(?P<rest>\S)",
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"(?P<number>\d{1,3})[.)][ \t]{1,8}(?P<rest>\S)")
@@ -99,12 +110,34 @@ def bold_label(block: Block) -> str | None:
     return match["label"].strip().rstrip(":").strip() if match else None
 
 
-def stated_item(block: Block) -> str | None:
-    """Return the item a paragraph states (``Action point: ...``), or None."""
+def stated_item(block: Block) -> tuple[str, str, str] | None:
+    """Return the item a paragraph states (``Action point: ...``), its state and label.
+
+    The state is ``done`` for ``Action taken: ...``, else empty; the label is
+    what says more than "action item" (``Action planned``), else empty.
+    """
     if block.kind != "paragraph":
         return None
     match = _STATED.match(block.text)
-    return block.text[match.start("rest") :] if match else None
+    if match is None:
+        return None
+    kind = match["kind"].casefold()
+    label = f"Action {kind}" if kind in ("taken", "planned") else ""
+    return block.text[match.start("rest") :], _LABELLED[kind], label
+
+
+def action_label(block: Block) -> tuple[str, str] | None:
+    """Read a label that introduces items (``**Actions planned:**``): (label, their state).
+
+    The state is ``done`` for actions taken, else empty.
+    """
+    label = bold_label(block)
+    if label is None:
+        return None
+    words = norm(label).split()
+    if len(words) != 2 or words[0] not in ("action", "actions") or words[1] not in _LABELLED:
+        return None
+    return label, _LABELLED[words[1]]
 
 
 def heading_item(text: str) -> tuple[str | None, str | None, str] | None:
@@ -133,5 +166,7 @@ def is_legend(block: Block) -> bool:
 
 
 def attached(first: Block, second: Block) -> bool:
-    """Say whether ``second`` follows ``first`` with no blank line (a note nested under it)."""
-    return second.line == first.line + first.source.count("\n") + 1
+    """Say whether ``second`` is a note under ``first``: no blank line between, or after a colon."""
+    return first.text.rstrip().endswith(":") or (
+        second.line == first.line + first.source.count("\n") + 1
+    )

@@ -9,28 +9,25 @@ from typing import Any
 
 from afteraction.document.blocks import Block, ListItem
 from afteraction.document.context import Context
+from afteraction.document.kinds.action_build import append_item
 from afteraction.document.kinds.action_groups import (
-    attached,
     bold_label,
     heading_item,
     heading_state,
     horizon_of,
     is_legend,
-    stated_item,
 )
 from afteraction.document.kinds.action_marks import read_marks
+from afteraction.document.kinds.action_stated import attach_note, take_stated
 from afteraction.document.kinds.common import (
     extra_headers,
     fill_item,
     match_columns,
     match_item,
     norm,
-    read_bool,
-    read_date,
     render_table,
     written_columns,
 )
-from afteraction.document.placeholders import is_placeholder
 from afteraction.model import ActionItem, Incident
 from afteraction.profiles.schema import ColumnSpec, Profile, SectionSpec
 
@@ -62,42 +59,6 @@ GENERIC_COLUMNS = [
         aliases=["Bug", "Ticket", "Issue", "Tracking bug", "Link", "PR"],
     ),
 ]
-SYNONYMS = {
-    "open": "open",
-    "todo": "open",
-    "to do": "open",
-    "not started": "open",
-    "planned": "open",
-    "in progress": "in_progress",
-    "in-progress": "in_progress",
-    "wip": "in_progress",
-    "started": "in_progress",
-    "done": "done",
-    "complete": "done",
-    "completed": "done",
-    "fixed": "done",
-    "closed": "done",
-    "✅": "done",
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-    "won't do": "cancelled",
-    "wontfix": "cancelled",
-}
-_BOX = re.compile(r"\[[ xX]\]")
-
-
-def canonical_state(word: str, profile: Profile) -> str | None:
-    """Return the canonical state (open, in_progress, done, cancelled) a written status means."""
-    text = word.strip().strip("*_`").strip()
-    if _BOX.fullmatch(text):
-        return "open" if text == "[ ]" else "done"
-    if is_placeholder(text) and not text.startswith("["):
-        return None
-    bare = re.sub(r"^\[[ xX]\]\s*", "", text).strip().lower()
-    for state, written in profile.action_states.items():
-        if text.lower() == written.lower() or bare == re.sub(r"^\[[ xX]\]\s*", "", written).lower():
-            return state
-    return SYNONYMS.get(bare, text)
 
 
 def owns(spec: SectionSpec, item: ActionItem, profile: Profile) -> bool:
@@ -160,48 +121,6 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
         for i in items
     ]
     return render_table([c.header for c in columns] + extras, rows)
-
-
-def _build(
-    values: dict[str, str],
-    spec: SectionSpec,
-    line: int,
-    ctx: Context,
-    extra: dict[str, str] | None = None,
-) -> ActionItem | None:
-    profile = ctx.profile
-    title = values.get("title", "").strip()
-    if not title or is_placeholder(title):
-        return None
-    data: dict[str, Any] = {"title": title, "extra": extra or {}}
-    for attr, raw in values.items():
-        raw = raw.strip()
-        if (
-            attr == "title"
-            or not raw
-            or (is_placeholder(raw) and attr not in ("status", "blocking"))
-        ):
-            continue
-        if attr == "due":
-            data["due"] = read_date(raw, ctx, line, "due")
-        elif attr == "blocking":
-            data["blocking"] = read_bool(raw, ctx, line, "blocking")
-        elif attr == "status":
-            data["status"] = canonical_state(raw, profile)
-        elif attr == "priority" and profile.priorities and raw not in profile.priorities:
-            ctx.fail(
-                f"priority '{raw}' is not in the scale ({', '.join(profile.priorities)})",
-                line,
-                "priority",
-                code="priority",
-                value=raw,
-                allowed=tuple(profile.priorities),
-            )
-            data["priority"] = raw
-        elif attr in ActionItem.model_fields:
-            data[attr] = raw
-    data.update(spec.filter)
-    return ActionItem.model_validate(data)
 
 
 def _item_values(
@@ -335,7 +254,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         group.fill(values)
         if group.horizon and group.label and not group.plain:
             extra = {"Group": group.label, **(extra or {})}
-        _append(values, spec, line, record, ctx, extra)
+        append_item(values, spec, line, record, ctx, extra)
 
     def add_text(text: str, line: int, checked: bool | None = None) -> None:
         values = read_marks(text, known, scale)
@@ -389,7 +308,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             open_group(label, None)
             continue
         if block.kind == "list" and not ctx.strict and _details(prior, block, record):
-            _attach_note(record, block)
+            attach_note(record, block)
             continue
         if block.kind == "list" and not is_legend(block):
             for item in block.items:
@@ -431,60 +350,3 @@ def _is_group(item: ListItem) -> bool:
         and bool(item.children)
         and all(c.checked is not None for c in item.children)
     )
-
-
-def _append(
-    values: dict[str, str],
-    spec: SectionSpec,
-    line: int,
-    record: Incident,
-    ctx: Context,
-    extra: dict[str, str] | None = None,
-) -> bool:
-    """Build an item and add it to the record; say whether there was one (not a placeholder)."""
-    built = _build(values, spec, line, ctx, extra)
-    if built is None:
-        return False
-    record.action_items.append(built)
-    ctx.locate_item("action_items", record.action_items, line)
-    return True
-
-
-def take_stated(
-    blocks: list[Block],
-    spec: SectionSpec,
-    record: Incident,
-    ctx: Context,
-    known: Collection[str] = (),
-) -> list[Block]:
-    """Read ``Action point: ...`` paragraphs of any section as items; hand back the rest.
-
-    A list written right under such a line (no blank line between) is the
-    item's note (``- This has been done.``) and goes with it.
-    """
-    kept: list[Block] = []
-    stated: Block | None = None
-    for block in blocks:
-        if stated is not None and block.kind == "list" and attached(stated, block):
-            _attach_note(record, block)
-            stated = None
-            continue
-        text = stated_item(block)
-        added = text is not None and _append(
-            read_marks(text, known, None), spec, block.line, record, ctx
-        )
-        stated = block if added else None
-        if not added:
-            kept.append(block)
-    return kept
-
-
-def _attach_note(record: Incident, block: Block) -> None:
-    """Add a list written right under an ``Action point:`` line to that item, as its note."""
-    item = record.action_items[-1]
-    lines = [i.all_text() for i in block.items]
-    item.title = "\n".join([item.title, *lines])
-    if item.status is None:
-        marks = read_marks(item.title)
-        if marks.get("status"):
-            item.status = marks["status"]
