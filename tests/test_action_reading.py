@@ -236,6 +236,22 @@ def test_a_link_in_the_status_cell_is_the_tracking_link(registry):
     assert (item.status, item.link) == (None, "<https://example.org/issues/62>")
 
 
+def test_one_line_paragraphs_are_items_when_the_section_has_nothing_else(registry):
+    body = (
+        "<!-- Describe the action items -->\n\nInvestigate why the marshalling changed.\n\n"
+        "[KM676](https://trello.com/c/QIgNLSh1)"
+    )
+    assert [i.title for i in items(body, registry)] == [
+        "Investigate why the marshalling changed.",
+        "[KM676](https://trello.com/c/QIgNLSh1)",
+    ]
+    assert items("None.", registry) == []
+    assert items("No action items needed", registry) == []
+    assert items("We will do the following:\n\nTalk to the vendor.", registry) == []
+    prose = "We will talk to the vendor\nand then decide what to change."
+    assert items(prose, registry) == []
+
+
 def test_headings_that_announce_items(registry):
     profile = registry.get("default")
     assert horizon_of("Short-term Improvements ([Follow along](x))", profile) == "short_term"

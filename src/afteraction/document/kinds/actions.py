@@ -16,6 +16,7 @@ from afteraction.document.kinds.action_groups import (
     heading_state,
     horizon_of,
     is_legend,
+    stated_item,
 )
 from afteraction.document.kinds.action_marks import read_marks
 from afteraction.document.kinds.action_stated import attach_note, take_stated
@@ -31,6 +32,11 @@ from afteraction.document.kinds.common import (
 from afteraction.model import ActionItem, Incident
 from afteraction.profiles.schema import ColumnSpec, Profile, SectionSpec
 
+_NONE = re.compile(
+    r"(?:none|n/?a|tbd|nothing(?: to do)?|no(?: further| follow-up)? action(?: items?)?"
+    r"(?: needed| required)?)\.?",
+    re.IGNORECASE,
+)
 GENERIC_COLUMNS = [
     ColumnSpec(header="#", attr="id", aliases=["ID", "No", "Number"]),
     ColumnSpec(
@@ -236,6 +242,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
     list (``P0 - Critical``) and other text are handed back.
     """
     leftover: list[Block] = []
+    before = len(record.action_items)
     group = _Group()
     known = _known_owners(blocks, spec, record)
     scale = None if not ctx.strict else ctx.profile.priorities
@@ -323,7 +330,31 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             continue
         leftover.append(block)
     close_group()
-    return leftover if ctx.strict else take_stated(leftover, spec, record, ctx, known)
+    if ctx.strict:
+        return leftover
+    if len(record.action_items) == before and _lines_only(leftover):
+        for block in leftover:
+            if block.kind == "paragraph":
+                append_item(read_marks(block.text, known), spec, block.line, record, ctx)
+        return [b for b in leftover if b.kind != "paragraph"]
+    return take_stated(leftover, spec, record, ctx, known)
+
+
+def _lines_only(blocks: list[Block]) -> bool:
+    """Say whether an action section holds only one-line paragraphs (and comments): items.
+
+    A line saying there are none ("None.", "No action items") is not an item.
+    """
+    lines = [b for b in blocks if b.kind == "paragraph"]
+    return (
+        bool(lines)
+        and not any(_NONE.fullmatch(b.text.strip().strip("*_").strip()) for b in lines)
+        and all(
+            "\n" not in b.text and not b.text.rstrip().endswith(":") and stated_item(b) is None
+            for b in lines
+        )
+        and all(b.kind in ("paragraph", "html") for b in blocks)
+    )
 
 
 def _details(prior: Block | None, block: Block, record: Incident) -> bool:
