@@ -209,6 +209,18 @@ def test_action_point_lines_anywhere_are_items_with_their_notes(registry):
     assert words(text) <= words(render_markdown(record, registry.get("default"))) | TRANSLATED
 
 
+def test_a_section_of_nothing_but_an_action_point_keeps_no_copy_of_it(registry):
+    text = (
+        "# Outage\n\n## Summary\n\nThe feed stopped.\n\n"
+        "## Disclosure\n\nAction point: tell the vendor.\n"
+    )
+    record = read_document(text, registry.get("default"), strict=False).record
+    assert [i.title for i in record.action_items] == ["tell the vendor."]
+    assert [(s.heading, s.body) for s in record.sections if s.key is None] == [("Disclosure", "")]
+    written = render_markdown(record, registry.get("default"))
+    assert written.count("tell the vendor") == 1
+
+
 def test_labelled_lists_and_lines_in_any_section_are_items(registry):
     text = (
         "# Outage\n\n## Summary\n\nThe feed stopped.\n\n## Lessons learned\n\n"

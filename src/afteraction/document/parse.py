@@ -17,8 +17,11 @@ from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
 from afteraction.document.kinds import KINDS, Kind
-from afteraction.document.kinds.action_groups import action_heading
-from afteraction.document.kinds.action_stated import take_stated
+from afteraction.document.kinds.action_stated import (
+    action_group,
+    stated_in_text,
+    take_stated_here,
+)
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
@@ -172,41 +175,11 @@ def _own_children(
     count = 0
     for child in section.children:
         if not kind.claims(child.heading, ctx) and (
-            match_spec(child.heading, profile, used) or _action_group(child, profile, ctx)
+            match_spec(child.heading, profile, used) or action_group(child.heading, ctx)
         ):
             break
         count += 1
     return count
-
-
-def _home(profile: Profile) -> SectionSpec | None:
-    """Return the section items found elsewhere are written in (None: the format has none)."""
-    return next((s for s in profile.sections if s.kind == "actions" and not s.filter), None)
-
-
-def _stated_actions(source: str, line: int, record: Incident, ctx: Context) -> str | None:
-    """Read ``Action point:`` lines of a section the profile does not know; its text without them.
-
-    None when there are none (the text is kept exactly as written).
-    """
-    home = _home(ctx.profile)
-    if ctx.strict or home is None or "ction" not in source:
-        return None
-    blocks = split_blocks(source, line)
-    kept = take_stated(blocks, home, record, ctx)
-    return join_sources(kept) if len(kept) < len(blocks) else None
-
-
-def _action_group(section: RawSection, profile: Profile, ctx: Context) -> SectionSpec | None:
-    """Return where a list of remediations headed as such outside the action items goes.
-
-    ``### Short-term improvements`` or ``### Planned actions`` under
-    "Remediation" lists action items: in a lenient reading they join the
-    action items (with the heading's horizon, if it names one).
-    """
-    if ctx.strict or not action_heading(section.heading, profile):
-        return None
-    return _home(profile)
 
 
 def _read_action_group(
@@ -217,7 +190,7 @@ def _read_action_group(
     record: Incident,
     ctx: Context,
 ) -> None:
-    """Read a horizon-headed subsection's items; its other text stays where it was written."""
+    """Read the items of a subsection headed as action items; its other text stays put."""
     source = section.source_with(section.children[:own])
     heading = Block(kind="heading", source="", line=section.line, text=section.heading)
     leftover = KINDS["actions"].parse(
@@ -286,7 +259,7 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             _continue_timeline(section, timeline, record, ctx)
             return
         timeline = None
-        group = _action_group(section, profile, ctx) if spec is None else None
+        group = action_group(section.heading, ctx) if spec is None else None
         if group is not None:
             own = _own_children(section, KINDS["actions"], profile, used, ctx)
             _read_action_group(raw, section, own, group, record, ctx)
@@ -298,8 +271,8 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             # each with the subsections that are not the profile's.
             own = _own_children(section, KINDS["group"], profile, used, ctx)
             source = section.source_with(section.children[:own])
-            body = _stated_actions(source, section.body_line, record, ctx) or source
-            body = body.strip("\n").rstrip()
+            rest = stated_in_text(source, section.body_line, record, ctx)
+            body = (source if rest is None else rest).strip("\n").rstrip()
             record.sections.append(
                 Section(key=None, heading=section.heading, level=min(section.level, 2), body=body)
             )
@@ -321,9 +294,8 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         zone = stated_zone(section.heading) or stated_zone(source.strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
         blocks = _strip_fixed(spec, _blocks(raw, section, own, source))
-        home = _home(profile)
-        if spec.kind != "actions" and home is not None and not ctx.strict:
-            blocks = take_stated(blocks, home, record, ctx)
+        if spec.kind != "actions":
+            blocks = take_stated_here(blocks, record, ctx)
         leftover = kind.parse(spec, blocks, record, ctx)
         note = join_sources(leftover)
         if note or (section.heading != spec.heading and not valued):

@@ -255,7 +255,8 @@ def _tail(line: str, values: dict[str, str], marks: _Marks) -> str:
 
 def _done_in_words(text: str) -> bool:
     """Say whether the text states the item was done ("This has been done.")."""
-    for match in _DONE_WORDS.finditer(text):
+    # Such words stand near the title; a long note is not searched through.
+    for match in _DONE_WORDS.finditer(text, 0, 2000):
         before = (match["before"] or "").strip().casefold()
         if before not in _HYPOTHETICAL:
             return True

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from afteraction.document.blocks import Block
+from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.context import Context
 from afteraction.document.kinds.action_build import append_item
-from afteraction.document.kinds.action_groups import action_label, attached, stated_item
+from afteraction.document.kinds.action_groups import (
+    action_heading,
+    action_label,
+    attached,
+    stated_item,
+)
 from afteraction.document.kinds.action_marks import read_marks
 from afteraction.model import Incident
-from afteraction.profiles.schema import SectionSpec
+from afteraction.profiles.schema import Profile, SectionSpec
 
 
 def take_stated(
@@ -77,3 +82,40 @@ def attach_note(record: Incident, block: Block) -> None:
         marks = read_marks(item.title)
         if marks.get("status"):
             item.status = marks["status"]
+
+
+def home_section(profile: Profile) -> SectionSpec | None:
+    """Return the section items found elsewhere are written in (None: the format has none)."""
+    return next((s for s in profile.sections if s.kind == "actions" and not s.filter), None)
+
+
+def action_group(heading: str, ctx: Context) -> SectionSpec | None:
+    """Return where a list of remediations headed as such outside the action items goes.
+
+    ``### Short-term improvements`` or ``### Planned actions`` under
+    "Remediation" lists action items: in a lenient reading they join the
+    action items (with the heading's horizon, if it names one).
+    """
+    if ctx.strict or not action_heading(heading, ctx.profile):
+        return None
+    return home_section(ctx.profile)
+
+
+def take_stated_here(blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
+    """In a lenient reading, take the items stated among a section's blocks; the rest back."""
+    home = home_section(ctx.profile)
+    if ctx.strict or home is None:
+        return blocks
+    return take_stated(blocks, home, record, ctx)
+
+
+def stated_in_text(source: str, line: int, record: Incident, ctx: Context) -> str | None:
+    """Read the items stated in a section's Markdown; return its text without them.
+
+    None when there are none, so the text is kept exactly as written.
+    """
+    if ctx.strict or home_section(ctx.profile) is None or "ction" not in source:
+        return None
+    blocks = split_blocks(source, line)
+    kept = take_stated_here(blocks, record, ctx)
+    return join_sources(kept) if len(kept) < len(blocks) else None
