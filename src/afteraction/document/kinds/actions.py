@@ -9,7 +9,7 @@ from typing import Any
 
 from afteraction.document.blocks import Block, ListItem
 from afteraction.document.context import Context
-from afteraction.document.kinds.action_build import append_item
+from afteraction.document.kinds.action_build import SYNONYMS, append_item, canonical_state
 from afteraction.document.kinds.action_groups import (
     bold_label,
     heading_item,
@@ -381,3 +381,16 @@ def _is_group(item: ListItem) -> bool:
         and bool(item.children)
         and all(c.checked is not None for c in item.children)
     )
+
+
+# The state words and their reading moved to ``action_build``; other packages import them here.
+__all__ = [
+    "GENERIC_COLUMNS",
+    "SYNONYMS",
+    "canonical_state",
+    "claims",
+    "heading_category",
+    "owns",
+    "parse",
+    "render",
+]
