@@ -139,6 +139,15 @@ def test_boxes_in_tables_headings_and_nested_lists(registry):
     ]
 
 
+@pytest.mark.parametrize("heading", ["## TODO", "## Follow-up", "## Follow-ups", "## Next steps"])
+def test_todo_and_follow_up_lists_are_action_items(heading, registry):
+    found = items("- [ ] Tell the customers\n- Risk Desk: add a limit alert", registry, heading)
+    assert [brief(i) for i in found] == [
+        ("Tell the customers", None, None, "open"),
+        ("add a limit alert", "Risk Desk", None, None),
+    ]
+
+
 def test_a_numbered_heading_is_an_item_with_its_owner(registry):
     body = "#### 1) Cron cleanup scheduled `@malte_j`\n\nCron removes old archives.\n\n" + (
         "#### 2) Alerts configured `@dma`"
