@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from afteraction import service
 from afteraction.document.convert import convert
+from afteraction.document.kinds.actions import GENERIC_COLUMNS
 from afteraction.document.parse import parse_markdown
 from afteraction.document.render import render_markdown
 from afteraction.profiles import Profile
@@ -24,6 +25,7 @@ def translated(profile: Profile) -> set[str]:
     parts += [s.name for s in profile.statuses] + [h.label for h in profile.horizons]
     parts += [f"{c.label} {c.description or ''}" for c in profile.categories]
     parts += [*profile.sign_off_roles, profile.footer or "", "Yes No YES NO"]
+    parts += [c.header for c in GENERIC_COLUMNS]  # headers of columns a profile lacks
     return words("\n\n".join(parts))
 
 

@@ -138,6 +138,7 @@ EXPECTED = {
         events=8,
         first="2025-09-29T16:58",
         last="2025-09-29T18:46",
+        actions=9,  # Remediation: 2 immediate (completed), 4 short-term, 3 long-term
         root_cause="three compounding factors",
     ),
     "PostHog__post-mortems__2025-10-03": Expected(
@@ -145,10 +146,13 @@ EXPECTED = {
         events=8,
         first="2025-10-03T10:45",
         last="2025-10-03T22:28",
+        actions=10,  # Remediation: 3 immediate, an "Action item:" line, 3 + 3 later
+        owners=("@lucasheriques",) * 4,
         root_cause="The culprit PR",
     ),
     "PostHog__post-mortems__2025-11-15": Expected(
         "PostHog Data Processing Delays - Events & Persons Ingestion (November 2025)",
+        actions=11,  # Remediation: 7 immediate actions (completed), 4 planned
         root_cause="Postgres TOAST OID exhaustion",
         summary="From November 11, 4:02 PM UTC",
     ),
@@ -179,6 +183,7 @@ EXPECTED = {
         events=16,
         first="2022-02-02T16:25",
         last="2022-02-06T02:50",
+        actions=16,  # "Actions planned:" / "Actions taken:" lists and lines in Lessons learned
     ),
     "flutter__": Expected(
         "Flutter postmortem: Build Breakage on 2016-11-08",

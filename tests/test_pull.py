@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -143,3 +145,72 @@ def test_keys_of_incidents_without_an_id_are_matched_too(tmp_path):
     issues = tmp_path / "issues.json"
     issues.write_text(json.dumps([{"state": "closed", "body": "<!-- aar-key: Feed outage#2 -->"}]))
     assert [s.key for s in read_export(issues).states] == ["Feed outage#2"]
+
+
+def test_export_then_lint_fix_renumbering_then_pull_sets_the_exported_item(tmp_path):
+    from tests.lint_support import demo_text
+    from tests.test_cli import aar
+
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    path = folder / "pm.md"
+    path.write_text(  # IDs out of order: 1, 3, 2
+        demo_text("default")
+        .replace("| 2 | Alert", "| 3 | Alert", 1)
+        .replace("| 3 | Add", "| 2 | Add", 1)
+    )
+    exported = aar(
+        "actions", "export", "jira", str(folder), "--open", "-o", str(tmp_path / "j.csv")
+    )
+    assert exported.returncode == 0, exported.stderr
+    rows_out = list(csv.DictReader(io.StringIO((tmp_path / "j.csv").read_text())))
+    assert [(r["Postmortem Key"], r["Summary"][:8]) for r in rows_out] == [
+        ("INC-20261103-001#3", "Alert on"),
+        ("INC-20261103-001#2", "Add the "),
+    ]
+    rows_out[0]["Status"] = "Done"  # the tracker closes the alert item, exported as #3
+    tracker = tmp_path / "tracker.csv"
+    with tracker.open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=[*rows_out[0].keys(), "Status"])
+        writer.writeheader()
+        writer.writerow(rows_out[0])
+    fixed = aar("lint", "--fix", str(path))
+    assert "| 2 | Alert" in path.read_text() and "| 3 | Add" in path.read_text(), fixed.stdout
+    pulled = aar("actions", "pull", str(tracker), "--in", str(folder))
+    assert pulled.returncode == 0, pulled.stderr
+    listed = json.loads(aar("actions", str(folder), "--format", "json").stdout)
+    assert [(r["key"], r["title"][:8], r["status"]) for r in listed] == [
+        ("INC-20261103-001#1", "Validate", "done"),
+        ("INC-20261103-001#2", "Alert on", "done"),  # the item the tracker closed
+        ("INC-20261103-001#3", "Add the ", "open"),  # now keyed #3, left alone
+    ]
+    assert "INC-20261103-001#2 (exported as INC-20261103-001#3)" in pulled.stdout
+
+
+def test_a_row_is_matched_by_title_and_a_moved_key_does_not_set_the_wrong_item(tmp_path, registry):
+    folder = tmp_path / "pm"
+    folder.mkdir()
+    path = folder / "pm.md"
+    path.write_text(  # the runbook item was moved above the alert after the export
+        "# Feed outage\n\n**Incident ID:** INC-20261103-009\n\n## Action items\n\n"
+        "- [ ] Write the failover runbook\n- [ ] Add a lag alert on the feed\n"
+        "- [ ] Page the desk on rejections\n"
+    )
+    export = tmp_path / "tracker.csv"
+    export.write_text(
+        "Summary,Status,Postmortem Key\n"
+        "Add a lag alert on the feed,Done,INC-20261103-009#1\n"
+        "Runbook for failover (renamed in the tracker),Done,INC-20261103-009#2\n"
+        "Paging (renamed in the tracker),In Progress,INC-20261103-009#3\n"
+    )
+    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    report = service.pull_states(export, found)
+    assert report.changed == ["INC-20261103-009#2 (exported as INC-20261103-009#1)"]
+    assert report.skipped[0].startswith(
+        "INC-20261103-009#2: the item with this key is now 'Add a lag alert on the feed'"
+    )
+    assert report.skipped[1].startswith("INC-20261103-009#3: cannot find where")  # by key
+    assert path.read_text().endswith(
+        "- [ ] Write the failover runbook\n- [x] Add a lag alert on the feed\n"
+        "- [ ] Page the desk on rejections\n"
+    )

@@ -16,7 +16,7 @@ from afteraction.document.render import render_markdown
 from afteraction.errors import AfteractionError, ParseError, UsageError
 from afteraction.followup.edit import set_status
 from afteraction.followup.items import PlacedItem, Postmortem, incident_name, numbered_items
-from afteraction.followup.pull import read_export
+from afteraction.followup.pull import match_states, read_export
 from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
 from afteraction.lint.files import find_documents
@@ -318,28 +318,25 @@ def pull_states(export: Path, found: list[Postmortem]) -> PullReport:
 
     Each document is read once, changed in memory item by item, and written
     once. An item that cannot be set (or a key in several documents) is
-    reported with its key, and the others are still set.
+    reported with its key, and the others are still set. A row is matched to
+    the one item of its incident with the row's title when there is one (its
+    number may have changed since the export), else by its key.
     """
     read = read_export(export)
     report = PullReport(skipped=list(read.skipped))
-    places: dict[str, list[PlacedItem]] = {}
-    for placed in numbered_items(found):
-        places.setdefault(placed.key, []).append(placed)
     latest = {state.key: state for state in read.states}  # a later row of one key wins
-    plans: dict[Path, list[tuple[PlacedItem, str]]] = {}
-    for key, state in latest.items():
-        where = places.get(key, [])
-        if not where:
-            report.unknown.append(key)
-        elif len(where) > 1:
-            report.skipped.append(f"{key}: the key is in several documents")
-        elif (where[0].item.status or "open") == state.state:
-            report.unchanged.append(key)
+    matches = match_states(latest.values(), numbered_items(found))
+    report.unknown += matches.unknown
+    report.skipped += matches.skipped
+    plans: dict[Path, list[tuple[PlacedItem, str, str]]] = {}
+    for state, placed in matches.found:
+        if (placed.item.status or "open") == state.state:
+            report.unchanged.append(state.key)
         else:
-            plans.setdefault(where[0].postmortem.path, []).append((where[0], state.state))
+            plans.setdefault(placed.postmortem.path, []).append((placed, state.state, state.key))
     for path, plan in plans.items():
         text = original = read_text(path)
-        for placed, state_name in plan:
+        for placed, state_name, exported in plan:
             try:
                 text = set_status(
                     text, str(path), placed.postmortem.profile, placed.index, state_name
@@ -347,7 +344,8 @@ def pull_states(export: Path, found: list[Postmortem]) -> PullReport:
             except UsageError as exc:
                 report.skipped.append(f"{placed.key}: {exc.message}")
                 continue
-            report.changed.append(placed.key)
+            moved = "" if placed.key == exported else f" (exported as {exported})"
+            report.changed.append(placed.key + moved)
         if text != original:
             replace_file(path, text)
     return report

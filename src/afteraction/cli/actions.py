@@ -16,7 +16,7 @@ from rich.text import Text
 
 from afteraction import service
 from afteraction.cli.shared import postmortems, today_or
-from afteraction.document.kinds.actions import canonical_state
+from afteraction.document.kinds.action_build import canonical_state
 from afteraction.errors import UsageError
 from afteraction.followup import exports
 from afteraction.followup.items import ItemFilter, ItemRow, Postmortem, action_rows

@@ -17,6 +17,11 @@ from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
 from afteraction.document.kinds import KINDS, Kind
+from afteraction.document.kinds.action_stated import (
+    action_group,
+    stated_in_text,
+    take_stated_here,
+)
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
@@ -169,10 +174,38 @@ def _own_children(
     """Return how many leading subsections belong to the section's own text."""
     count = 0
     for child in section.children:
-        if not kind.claims(child.heading, ctx) and match_spec(child.heading, profile, used):
+        if not kind.claims(child.heading, ctx) and (
+            match_spec(child.heading, profile, used) or action_group(child.heading, ctx)
+        ):
             break
         count += 1
     return count
+
+
+def _read_action_group(
+    raw: RawDocument,
+    section: RawSection,
+    own: int,
+    spec: SectionSpec,
+    record: Incident,
+    ctx: Context,
+) -> None:
+    """Read the items of a subsection headed as action items; its other text stays put."""
+    source = section.source_with(section.children[:own])
+    heading = Block(kind="heading", source="", line=section.line, text=section.heading)
+    leftover = KINDS["actions"].parse(
+        spec, [heading, *_blocks(raw, section, own, source)], record, ctx
+    )
+    if leftover:
+        shown = [b for b in leftover if b is not heading]
+        record.sections.append(
+            Section(
+                key=None,
+                heading=section.heading,
+                level=min(section.level, 2),
+                body=join_sources(shown),
+            )
+        )
 
 
 def _untitled_prose(
@@ -226,12 +259,20 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             _continue_timeline(section, timeline, record, ctx)
             return
         timeline = None
+        group = action_group(section.heading, ctx) if spec is None else None
+        if group is not None:
+            own = _own_children(section, KINDS["actions"], profile, used, ctx)
+            _read_action_group(raw, section, own, group, record, ctx)
+            for child in section.children[own:]:
+                visit(child)
+            return
         if spec is None:
             # Other sections are written after the profile's, at the top level,
             # each with the subsections that are not the profile's.
             own = _own_children(section, KINDS["group"], profile, used, ctx)
             source = section.source_with(section.children[:own])
-            body = source.strip("\n").rstrip()
+            rest = stated_in_text(source, section.body_line, record, ctx)
+            body = (source if rest is None else rest).strip("\n").rstrip()
             record.sections.append(
                 Section(key=None, heading=section.heading, level=min(section.level, 2), body=body)
             )
@@ -253,6 +294,8 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         zone = stated_zone(section.heading) or stated_zone(source.strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
         blocks = _strip_fixed(spec, _blocks(raw, section, own, source))
+        if spec.kind != "actions":
+            blocks = take_stated_here(blocks, record, ctx)
         leftover = kind.parse(spec, blocks, record, ctx)
         note = join_sources(leftover)
         if note or (section.heading != spec.heading and not valued):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from afteraction.document.blocks import Block
-from afteraction.document.kinds.actions import canonical_state
+from afteraction.document.kinds.action_build import canonical_state
 from afteraction.document.kinds.common import escape_cell
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document

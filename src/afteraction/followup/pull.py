@@ -3,7 +3,10 @@
 Trackers say "Closed", "Won't Do" or "In Review"; each is mapped onto the
 four action states. An export row is matched by the stable key it carries:
 in a column of its own (the exports write one) or, in text such as an
-issue body, as the marker ``aar-key: INC-...#N``.
+issue body, as the marker ``aar-key: INC-...#N``. A key's number is the
+item's ID or place, which renumbering (``aar lint --fix``) or a new item can
+change after the export; so a row whose title is still the title of exactly
+one item of its incident is matched to that item, whatever its number now.
 """
 
 from __future__ import annotations
@@ -11,21 +14,24 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from afteraction.document.kinds.actions import SYNONYMS
+from afteraction.document.kinds.action_build import SYNONYMS
 from afteraction.errors import UsageError
+from afteraction.followup.items import PlacedItem, incident_name
 
 _KEY = re.compile(r"(?:aar-key:\s*)?(?P<key>[A-Za-z][\w.-]*#[\w.-]+)")
 # Keys of incidents without an ID are their titles, spaces and all: ``Feed outage#1``.
 _MARKER = re.compile(r"aar-key:\s*(?P<key>[^\n<>#]+#[\w.-]+)")
 _KEY_COLUMNS = ("postmortem key", "aar key", "key", "external id", "external_id")
 _STATUS_COLUMNS = ("status", "state", "issue state")
+# Where the exports write the item's title: Jira's Summary, Linear's and GitHub's Title.
+_TITLE_COLUMNS = ("summary", "title", "name")
 # Trackers' words for the four states, besides those documents use (the reader's SYNONYMS).
 TRACKER_WORDS = {
     "done": ("resolved", "shipped", "merged"),
@@ -56,6 +62,7 @@ class TrackerState:
     state: str
     written: str
     where: str
+    title: str | None = None
 
 
 @dataclass
@@ -101,7 +108,8 @@ def _from_json(data: Any, path: Path) -> TrackerExport:
             continue
         key = _key_in(item)
         written = _status_in(item)
-        _add(export, key, written, where)
+        title = next((item[n] for n in _TITLE_COLUMNS if isinstance(item.get(n), str)), None)
+        _add(export, key, written, where, title)
     return export
 
 
@@ -114,17 +122,21 @@ def _from_csv(text: str, path: Path) -> TrackerExport:
             f"the export has no Status column (columns: {', '.join(header.values())})", file=path
         )
     key_column = next((header[n] for n in _KEY_COLUMNS if n in header), None)
+    title_column = next((header[n] for n in _TITLE_COLUMNS if n in header), None)
     export = TrackerExport()
     for row in reader:
         where = f"{path}:{reader.line_num}"
         written = (row.get(key_column) or "").strip() if key_column else ""
         key = written if "#" in written else None
         key = key or _key_in(row)
-        _add(export, key, row.get(status_column) or "", where)
+        title = row.get(title_column) if title_column else None
+        _add(export, key, row.get(status_column) or "", where, title)
     return export
 
 
-def _add(export: TrackerExport, key: str | None, written: str, where: str) -> None:
+def _add(
+    export: TrackerExport, key: str | None, written: str, where: str, title: str | None = None
+) -> None:
     if key is None:
         export.skipped.append(f"{where}: no postmortem key")
         return
@@ -132,7 +144,7 @@ def _add(export: TrackerExport, key: str | None, written: str, where: str) -> No
     if state is None:
         export.skipped.append(f"{where}: status '{written}' means no known state")
         return
-    export.states.append(TrackerState(key, state, written, where))
+    export.states.append(TrackerState(key, state, written, where, title or None))
 
 
 def _clean_key(text: str) -> str | None:
@@ -171,3 +183,52 @@ def _status_in(item: Mapping[str, Any]) -> str:
         if isinstance(value, str):
             return value
     return ""
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+@dataclass
+class Matches:
+    """Which item each tracker row means; keys no item has; rows left alone, with why."""
+
+    found: list[tuple[TrackerState, PlacedItem]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def match_states(states: Collection[TrackerState], items: Iterable[PlacedItem]) -> Matches:
+    """Find each row's item: the one item of its incident with the row's title, else its key's.
+
+    A key's item that another row already names by title is not taken by key:
+    the items were renumbered or moved since the export, and the row whose
+    title changed in the tracker is reported instead of setting the wrong item.
+    """
+    by_key: dict[str, list[PlacedItem]] = {}
+    by_title: dict[tuple[str, str], list[PlacedItem]] = {}
+    for placed in items:
+        by_key.setdefault(placed.key, []).append(placed)
+        title = (incident_name(placed.postmortem.record), _title_key(placed.item.title))
+        by_title.setdefault(title, []).append(placed)
+    matches = Matches()
+    titled: dict[str, PlacedItem] = {}
+    for state in states:
+        same = by_title.get((state.key.rpartition("#")[0], _title_key(state.title or "")), [])
+        if state.title and len(same) == 1:
+            titled[state.key] = same[0]
+    claimed = {id(p) for p in titled.values()}
+    for state in states:
+        where = [titled[state.key]] if state.key in titled else by_key.get(state.key, [])
+        if not where:
+            matches.unknown.append(state.key)
+        elif len(where) > 1:
+            matches.skipped.append(f"{state.key}: the key is in several documents")
+        elif state.key not in titled and id(where[0]) in claimed:
+            matches.skipped.append(
+                f"{state.key}: the item with this key is now '{where[0].item.title}', which"
+                " another row names; the tracker's title matches no item"
+            )
+        else:
+            matches.found.append((state, where[0]))
+    return matches

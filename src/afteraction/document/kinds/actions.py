@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from afteraction.document.blocks import Block, ListItem
 from afteraction.document.context import Context
+from afteraction.document.kinds.action_build import SYNONYMS, append_item, canonical_state
+from afteraction.document.kinds.action_groups import (
+    bold_label,
+    heading_item,
+    heading_state,
+    horizon_of,
+    is_legend,
+    stated_item,
+)
+from afteraction.document.kinds.action_marks import read_marks
+from afteraction.document.kinds.action_stated import attach_note, take_stated
 from afteraction.document.kinds.common import (
     extra_headers,
     fill_item,
     match_columns,
     match_item,
     norm,
-    read_bool,
-    read_date,
     render_table,
     written_columns,
 )
-from afteraction.document.placeholders import is_placeholder
 from afteraction.model import ActionItem, Incident
 from afteraction.profiles.schema import ColumnSpec, Profile, SectionSpec
 
+_NONE = re.compile(
+    r"(?:none|n/?a|tbd|nothing(?: to do)?|no(?: further| follow-up)? action(?: items?)?"
+    r"(?: needed| required)?)\.?",
+    re.IGNORECASE,
+)
 GENERIC_COLUMNS = [
     ColumnSpec(header="#", attr="id", aliases=["ID", "No", "Number"]),
     ColumnSpec(
@@ -50,41 +65,6 @@ GENERIC_COLUMNS = [
         aliases=["Bug", "Ticket", "Issue", "Tracking bug", "Link", "PR"],
     ),
 ]
-SYNONYMS = {
-    "open": "open",
-    "todo": "open",
-    "to do": "open",
-    "not started": "open",
-    "planned": "open",
-    "in progress": "in_progress",
-    "in-progress": "in_progress",
-    "wip": "in_progress",
-    "started": "in_progress",
-    "done": "done",
-    "complete": "done",
-    "completed": "done",
-    "fixed": "done",
-    "closed": "done",
-    "✅": "done",
-    "cancelled": "cancelled",
-    "canceled": "cancelled",
-    "won't do": "cancelled",
-    "wontfix": "cancelled",
-}
-_DONE_MARK = re.compile(r"^\s*(?:✅|✔️?|☑️?)\s*")
-_OWNER_TAIL = re.compile(r"\s*[.,;(]?\s*\(?Owner:\s*(?P<owner>[^)\n]+?)\)?\s*$", re.IGNORECASE)
-
-
-def canonical_state(word: str, profile: Profile) -> str | None:
-    """Return the canonical state (open, in_progress, done, cancelled) a written status means."""
-    text = word.strip()
-    if is_placeholder(text) and not text.startswith("["):
-        return None
-    bare = re.sub(r"^\[[ xX]\]\s*", "", text).strip().lower()
-    for state, written in profile.action_states.items():
-        if text.lower() == written.lower() or bare == re.sub(r"^\[[ xX]\]\s*", "", written).lower():
-            return state
-    return SYNONYMS.get(bare, text)
 
 
 def owns(spec: SectionSpec, item: ActionItem, profile: Profile) -> bool:
@@ -149,62 +129,15 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     return render_table([c.header for c in columns] + extras, rows)
 
 
-def _build(
-    values: dict[str, str],
-    spec: SectionSpec,
-    line: int,
-    ctx: Context,
-    extra: dict[str, str] | None = None,
-) -> ActionItem | None:
-    profile = ctx.profile
-    title = values.get("title", "").strip()
-    if not title or is_placeholder(title):
-        return None
-    data: dict[str, Any] = {"title": title, "extra": extra or {}}
-    for attr, raw in values.items():
-        raw = raw.strip()
-        if (
-            attr == "title"
-            or not raw
-            or (is_placeholder(raw) and attr not in ("status", "blocking"))
-        ):
-            continue
-        if attr == "due":
-            data["due"] = read_date(raw, ctx, line, "due")
-        elif attr == "blocking":
-            data["blocking"] = read_bool(raw, ctx, line, "blocking")
-        elif attr == "status":
-            data["status"] = canonical_state(raw, profile)
-        elif attr == "priority" and profile.priorities and raw not in profile.priorities:
-            ctx.fail(
-                f"priority '{raw}' is not in the scale ({', '.join(profile.priorities)})",
-                line,
-                "priority",
-                code="priority",
-                value=raw,
-                allowed=tuple(profile.priorities),
-            )
-            data["priority"] = raw
-        elif attr in ActionItem.model_fields:
-            data[attr] = raw
-    data.update(spec.filter)
-    return ActionItem.model_validate(data)
-
-
-def _item_values(item: ListItem, spec: SectionSpec) -> dict[str, str]:
-    """Read one list item: the section's item template, else a title with an owner tail."""
+def _item_values(
+    item: ListItem, spec: SectionSpec, known: Collection[str], scale: Collection[str] | None
+) -> dict[str, str]:
+    """Read one list item: the section's item template, else its marks and title."""
     text = item.all_text()
     values = match_item(spec.item, text) if spec.item else None
     if values is None:
-        values = {"title": text}
-        owner = _OWNER_TAIL.search(text)
-        if owner:
-            values = {"title": text[: owner.start()], "owner": owner["owner"]}
-    done = _DONE_MARK.match(values.get("title", ""))
-    if done:
-        values["title"] = values["title"][done.end() :]
-        values.setdefault("status", "done")
-    if item.checked is not None and "status" not in values:
+        values = read_marks(text, known, scale)
+    if item.checked is not None:
         values["status"] = "done" if item.checked else "open"
     return values
 
@@ -240,70 +173,224 @@ def heading_category(heading: str, profile: Profile) -> str | None:
 
 
 def claims(heading: str, ctx: Context) -> bool:
-    """Say whether a subsection heading groups action items (a category of the profile)."""
-    return heading_category(heading, ctx.profile) is not None
+    """Say whether a subsection heading groups action items (a category or a horizon)."""
+    profile = ctx.profile
+    return (
+        heading_category(heading, profile) is not None or horizon_of(heading, profile) is not None
+    )
 
 
-def _group(block: Block, ctx: Context) -> str | None:
-    """Return the category a heading inside the action items starts."""
-    found = heading_category(block.text, ctx.profile)
+def _group(text: str, ctx: Context) -> tuple[str | None, str | None]:
+    """Return the (category, horizon) a group heading or label inside the action items starts."""
+    horizon = horizon_of(text, ctx.profile)
+    if horizon is not None:
+        return None, horizon
+    found = heading_category(text, ctx.profile)
     if found is None and not ctx.strict:
-        return block.text.strip()
-    return found
+        return text.strip(), None
+    return found, None
+
+
+@dataclass
+class _Group:
+    """The group the items being read belong to, and the heading that opened it."""
+
+    category: str | None = None
+    horizon: str | None = None
+    state: str | None = None
+    label: str | None = None
+    heading: Block | None = None
+    at: int = 0
+    count: int = 0
+
+    @property
+    def plain(self) -> bool:
+        """Say whether the group's label says nothing but its horizon (``Long-term``)."""
+        return bool(self.horizon) and norm(self.label or "") == norm(
+            (self.horizon or "").replace("_", " ")
+        )
+
+    def fill(self, values: dict[str, str]) -> None:
+        """Give an item the group's category, horizon and state where it states none."""
+        given = False
+        for attr, value in (
+            ("category", self.category),
+            ("horizon", self.horizon),
+            ("status", self.state),
+        ):
+            if value and not values.get(attr):
+                values[attr] = value
+                given = True
+        self.count += given
+
+
+def _known_owners(blocks: list[Block], spec: SectionSpec, record: Incident) -> set[str]:
+    """Return the owners the document names in Owner columns and items read so far."""
+    known = {i.owner for i in record.action_items if i.owner}
+    for block in blocks:
+        if block.kind == "table":
+            attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
+            for row in block.rows:
+                known.update(c.strip() for a, c in zip(attrs, row, strict=False) if a == "owner")
+    return {k for k in known if k}
 
 
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
-    """Read action items from tables and (check)lists, grouped by category labels or headings."""
+    """Read action items from tables, (check)lists, item headings and ``Action item:`` lines.
+
+    Headings and bold labels group the items by category or horizon; a legend
+    list (``P0 - Critical``) and other text are handed back.
+    """
     leftover: list[Block] = []
-    category: str | None = None
-    group: Block | None = None
-    at = grouped = 0
+    before = len(record.action_items)
+    group = _Group()
+    known = _known_owners(blocks, spec, record)
+    scale = None if not ctx.strict else ctx.profile.priorities
 
     def close_group() -> None:
         """Keep a group heading no item came under, where it was written."""
-        if group is not None and not grouped:
-            leftover.insert(at, group)
+        if group.heading is not None and not group.count:
+            leftover.insert(group.at, group.heading)
+
+    def open_group(text: str, heading: Block | None) -> None:
+        nonlocal group
+        category, horizon = _group(text, ctx)
+        group = _Group(category, horizon, heading_state(text), text.strip(), heading, len(leftover))
 
     def add(values: dict[str, str], line: int, extra: dict[str, str] | None = None) -> None:
-        nonlocal grouped
-        if category and not values.get("category"):
-            values["category"] = category
-            grouped += 1
-        built = _build(values, spec, line, ctx, extra)
-        if built is not None:
-            record.action_items.append(built)
-            ctx.locate_item("action_items", record.action_items, line)
+        group.fill(values)
+        if group.horizon and group.label and not group.plain:
+            extra = {"Group": group.label, **(extra or {})}
+        append_item(values, spec, line, record, ctx, extra)
 
+    def add_text(text: str, line: int, checked: bool | None = None) -> None:
+        values = read_marks(text, known, scale)
+        if checked is not None:
+            values["status"] = "done" if checked else "open"
+        add(values, line)
+
+    previous: Block | None = None
     for block in blocks:
+        prior, previous = previous, block
         if block.kind == "heading":
             close_group()
-            category, group = _group(block, ctx), block
-            at, grouped = len(leftover), 0
-            if category is None:
+            stated = heading_item(block.text) if not ctx.strict else None
+            group = _Group()
+            if stated is not None:
+                number, state, rest = stated
+                values = read_marks(rest, known, scale)
+                values.update({k: v for k, v in (("id", number), ("status", state)) if v})
+                add(values, block.line)
+                continue
+            open_group(block.text, block)
+            if group.category is None and group.horizon is None:
                 leftover.append(block)
-                group = None
+                group = _Group()
             continue
         if block.kind == "table":
             attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
             if "title" in attrs:
-                for index, row in enumerate(block.rows):
+                for row_index, row in enumerate(block.rows):
                     values = {a: c for a, c in zip(attrs, row, strict=False) if a}
+                    marks = read_marks(values.get("title", ""), known, scale)
+                    values.update({a: v for a, v in marks.items() if not values.get(a)})
+                    values["title"] = marks["title"]
                     extra = {
                         h: c
                         for h, a, c in zip(block.header, attrs, row, strict=False)
                         if not a and c
                     }
-                    add(values, block.line + 2 + index, extra)
+                    add(values, block.line + 2 + row_index, extra)
                 continue
-        if block.kind == "paragraph" and spec.style == "categorized":
-            found = _category_of(block.text, ctx)
-            if found is not None:
-                category = found
-                continue
-        if block.kind == "list":
+        found = _category_of(block.text, ctx) if block.kind == "paragraph" else None
+        if found is not None and spec.style == "categorized":
+            close_group()
+            group = _Group(category=found)
+            continue
+        label = bold_label(block)
+        if label is not None and (
+            horizon_of(label, ctx.profile) or heading_category(label, ctx.profile)
+        ):
+            close_group()
+            open_group(label, None)
+            continue
+        if block.kind == "list" and not ctx.strict and _details(prior, block, record):
+            attach_note(record, block)
+            continue
+        if block.kind == "list" and not is_legend(block):
             for item in block.items:
-                add(_item_values(item, spec), item.line)
+                if not ctx.strict and _is_group(item):
+                    close_group()
+                    open_group(item.text, None)
+                    for child in item.children:
+                        add_text(child.all_text(), child.line, child.checked)
+                    group = _Group()
+                    continue
+                add(_item_values(item, spec, known, scale), item.line)
             continue
         leftover.append(block)
     close_group()
-    return leftover
+    if ctx.strict:
+        return leftover
+    if len(record.action_items) == before and _lines_only(leftover):
+        for block in leftover:
+            if block.kind == "paragraph":
+                append_item(read_marks(block.text, known), spec, block.line, record, ctx)
+        return [b for b in leftover if b.kind != "paragraph"]
+    return take_stated(leftover, spec, record, ctx, known)
+
+
+def _lines_only(blocks: list[Block]) -> bool:
+    """Say whether an action section holds only one-line paragraphs (and comments): items.
+
+    A line saying there are none ("None.", "No action items") is not an item.
+    """
+    lines = [b for b in blocks if b.kind == "paragraph"]
+    return (
+        bool(lines)
+        and not any(_NONE.fullmatch(b.text.strip().strip("*_").strip()) for b in lines)
+        and all(
+            "\n" not in b.text and not b.text.rstrip().endswith(":") and stated_item(b) is None
+            for b in lines
+        )
+        and all(b.kind in ("paragraph", "html") for b in blocks)
+    )
+
+
+def _details(prior: Block | None, block: Block, record: Incident) -> bool:
+    """Say whether a bullet list details the numbered item just above it.
+
+    ``1. **Title**`` with a paragraph, then bullets at the margin: Markdown
+    ends the numbered list there, but the bullets are that item's detail.
+    """
+    if prior is None or prior.kind != "list" or not prior.ordered or block.ordered:
+        return False
+    last = prior.items[-1] if prior.items else None
+    return (
+        last is not None
+        and last.text.startswith(("**", "__"))
+        and bool(record.action_items)
+        and record.action_items[-1].title.startswith(last.text[:40])
+    )
+
+
+def _is_group(item: ListItem) -> bool:
+    """Say whether a list item only labels the checklist nested under it."""
+    return (
+        item.checked is None
+        and bool(item.children)
+        and all(c.checked is not None for c in item.children)
+    )
+
+
+# The state words and their reading moved to ``action_build``; other packages import them here.
+__all__ = [
+    "GENERIC_COLUMNS",
+    "SYNONYMS",
+    "canonical_state",
+    "claims",
+    "heading_category",
+    "owns",
+    "parse",
+    "render",
+]

@@ -45,6 +45,9 @@ class ActionNumbering(Rule):
         " checked together; numbers far above the item count are taken to be tracker"
         " references, not a numbering, and left alone. `--fix` renumbers the items 1 to n in"
         " document order, keeping the prefix and zero padding and changing nothing else."
+        " Renumbering changes the keys (`INC-...#3`) of items already exported to a tracker;"
+        " `aar actions pull` still finds each one by the title the tracker holds, so the"
+        " state comes back to the item it was exported from."
     )
     fixable = True
 

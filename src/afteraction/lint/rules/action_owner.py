@@ -19,7 +19,10 @@ class ActionOwner(Rule):
     rationale = (
         "An action item without an owner is a wish: nobody is asked about it at the next"
         " review, and it quietly never happens. Name one person or one team, not 'everyone'."
-        " The rule applies where the postmortem's format has a place for the owner."
+        " The rule applies where the postmortem's format has a place for the owner. An owner"
+        " written with the item counts: `Hypha: upgrade the hub`, `@alice rotate the keys`,"
+        " `[Risk Desk] ...`, `... (owner: bob)`, `... — @alice`; a label such as `Note:` or"
+        " `Root cause:` is not an owner."
     )
 
     def check(self, doc: LintDocument, ctx: RuleContext) -> Iterator[Finding]:
