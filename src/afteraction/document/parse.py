@@ -16,6 +16,7 @@ from functools import cache
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
+from afteraction.document.docdate import document_day
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
@@ -295,23 +296,6 @@ def _find_timeline(
         return
 
 
-def _document_day(raw: RawDocument, record: Incident, file: str | None) -> date | None:
-    """Return a date the document states outside its fields (front matter, title, file name)."""
-    for key in ("date", "start_time", "started", "incident_date"):
-        value = raw.front_matter.get(key)
-        if value is not None:
-            day = date_heading(str(value)[:10])
-            if isinstance(day, date):
-                return day
-    for text in (raw.title or "", record.title or "", file or ""):
-        found = re.search(r"(\d{4}-\d{2}-\d{2})", text)
-        if found:
-            day = date_heading(found[1])
-            if isinstance(day, date):
-                return day
-    return None
-
-
 def _reference_day(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
     """Return the day that times written without a date belong to."""
     started = ctx.partials.get("times.started")
@@ -366,9 +350,20 @@ def _written_day(day: Day) -> str:
 
 
 def _place_events(ctx: Context, ref: date | None) -> None:
-    previous = None
+    """Give each event its moment: its own day, else its heading's, else the document's.
+
+    Entries without a day of their own go forward: past midnight into the
+    next day (23:50, then 00:10 under the same day), and past noon when a
+    timeline that writes AM and PM elsewhere leaves them off (12:08, then 1:17).
+    An entry with a day and no time of day keeps just the day.
+    """
+    previous: datetime | None = None
+    previous_day: Day | None = None
     for pending in ctx.pending_events:
         day = place_day(pending.day, ref) if pending.day is not None else ref
+        if pending.clock is None and day is not None and pending.day is not None:
+            pending.event.date = day
+            continue
         if pending.clock is None or day is None:
             if pending.clock is not None or pending.day is not None:
                 written = " ".join(
@@ -384,15 +379,17 @@ def _place_events(ctx: Context, ref: date | None) -> None:
         if pending.zone is None:
             ctx.zoneless.add(pending.path)
         value = combine(day, pending.clock, pending.zone or ctx.zone)
-        if (
-            not ctx.strict
-            and pending.day is None
-            and previous is not None
-            and value < previous - timedelta(hours=12)
-        ):
-            value += timedelta(days=1)
+        if previous is not None and not pending.stated:
+            if pending.wraps and value < previous <= value + timedelta(hours=12):
+                value += timedelta(hours=12)
+            if (
+                not ctx.strict
+                and pending.day == previous_day
+                and value < previous - timedelta(hours=12)
+            ):
+                value += timedelta(days=1)
         pending.event.time = value
-        previous = value
+        previous, previous_day = value, pending.day
 
 
 def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
@@ -506,7 +503,7 @@ def read_document(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
         )
     _sections(raw, profile, record, ctx)
-    _finish(record, ctx, _document_day(raw, record, file))
+    _finish(record, ctx, document_day(raw, record, file, dayfirst=ctx.dayfirst))
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
         _read_front_matter(raw.front_matter, record)

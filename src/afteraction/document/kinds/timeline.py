@@ -109,28 +109,45 @@ class _Reading:
         self.zone: tzinfo | None = None
         self.day_block: Block | None = None
         self.day_used = False
+        self.headed = False
+        self.meridiem = False
         self.last: TimelineEvent | None = None
 
     def add(self, text: str, line: int, moment: Moment | None, **attrs: Any) -> TimelineEvent:
         """Record an event at ``moment``, its day and zone falling back to the headings'."""
         event = TimelineEvent(text=text, **attrs)
+        if moment is not None and moment.span:
+            event.extra = {"Range": moment.span, **event.extra}
         self.record.timeline.append(event)
+        stated = moment is not None and moment.when is not None
         if moment is not None and moment.when is not None:
-            self.day = moment.when
-        day = (moment.when if moment else None) or self.day
+            self.day, self.headed = moment.when, False
+        # An entry without a moment takes the day only from a day heading above it.
+        inherited = self.day if moment is not None or self.headed else None
+        day = (moment.when if moment else None) or inherited
         zone = (moment.zone if moment else None) or self.zone or self.ctx.section_zone
         clock = moment.clock if moment else None
+        self.meridiem = self.meridiem or bool(moment and moment.meridiem)
+        wraps = (
+            clock is not None
+            and moment is not None
+            and not moment.meridiem
+            and self.meridiem
+            and 1 <= clock.hour <= 12
+        )
         path = f"timeline[{len(self.record.timeline) - 1}]"
         self.ctx.locate(path, line)
-        self.ctx.pending_events.append(PendingTime(event, day, clock, zone, line, path))
+        self.ctx.pending_events.append(
+            PendingTime(event, day, clock, zone, line, path, stated=stated, wraps=wraps)
+        )
         self.day_used = True
         self.last = event
         return event
 
-    def set_day(self, block: Block, day: Day) -> None:
-        """Start a new day (a date heading or a date-only line)."""
+    def set_day(self, block: Block, day: Day, *, keep: bool = False) -> None:
+        """Start a new day (a date heading or a date-only line); ``keep`` keeps its text."""
         self.flush_day()
-        self.day, self.day_block, self.day_used = day, block, False
+        self.day, self.day_block, self.day_used, self.headed = day, block, keep, True
         zone = stated_zone(block.text)
         if zone:
             self.zone = resolve_zone(zone)
@@ -181,9 +198,12 @@ def _from_item(item: ListItem, spec: SectionSpec, reading: _Reading) -> bool:
     text = item.all_text()
     moment = leading_moment(text, dayfirst=reading.ctx.dayfirst)
     if moment is None or (moment.clock is None and moment.when is None):
-        return False
+        if not reading.headed or not text.strip():
+            return False
+        # An entry under a day heading or line, written without a time: that day.
+        moment = None
     values = match_item(spec.item, text) if spec.item else None
-    rest = _unbold(moment.rest)
+    rest = _unbold(moment.rest) if moment else text.strip()
     attrs: dict[str, object] = {}
     if values is not None:
         rest = values.pop("text", rest)
@@ -256,6 +276,13 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                 reading.add(moment.rest, block.line, moment)
                 after_heading = True
                 continue
+            if moment is not None and moment.when is not None:
+                # A day heading with a title ("### March 5, 2025: Testnet issue").
+                leftover.extend(reading.flush_day())
+                reading.set_day(block, moment.when, keep=True)
+                leftover.append(block)
+                after_heading = False
+                continue
         if block.kind == "paragraph" and _from_lines(block, reading):
             after_heading = False
             continue
@@ -271,4 +298,4 @@ def claims(heading: str, ctx: Context) -> bool:
     if date_heading(heading, dayfirst=ctx.dayfirst) is not None:
         return True
     moment = leading_moment(heading, dayfirst=ctx.dayfirst)
-    return moment is not None and moment.clock is not None
+    return moment is not None and (moment.clock is not None or moment.when is not None)
