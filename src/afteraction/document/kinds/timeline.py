@@ -61,9 +61,31 @@ GENERIC_COLUMNS = [
 ]
 
 
-def _attr_text(event: TimelineEvent, attr: str, ctx: Context) -> str:
+def _when_texts(events: list[TimelineEvent], ctx: Context) -> list[str]:
+    """Write each entry's time as the reader reads it back.
+
+    A clock alone is read on the last day written above it (else the
+    incident's date), so an entry on another day writes its date; with no
+    incident date every entry writes its date. An entry with only a day
+    writes just the day.
+    """
+    texts: list[str] = []
+    carried = ctx.ref_date
+    for event in events:
+        if event.time is not None:
+            texts.append(format_time(event.time, ctx.zone, carried))
+            carried = event.time.astimezone(ctx.zone).date() if carried else None
+        elif event.date is not None:
+            texts.append(event.date.isoformat())
+            carried = event.date if carried else None
+        else:
+            texts.append("")
+    return texts
+
+
+def _attr_text(event: TimelineEvent, attr: str, when: str) -> str:
     if attr == "time":
-        return format_time(event.time, ctx.zone, ctx.ref_date) if event.time else ""
+        return when
     if attr.startswith("extra."):
         return event.extra.get(attr[6:], "")
     value = getattr(event, attr)
@@ -74,6 +96,7 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     """Write the timeline as the profile's table or bullet list."""
     if not record.timeline:
         return spec.hint if ctx.hints and spec.hint else ""
+    whens = _when_texts(record.timeline, ctx)
     if spec.layout == "bullets":
         template = spec.item or "**{time}** - {text}"
         return "\n".join(
@@ -81,20 +104,20 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
             + fill_item(
                 template,
                 {
-                    a: _attr_text(e, a, ctx)
+                    a: _attr_text(e, a, when)
                     for a in ("time", "text", "actor", "source", "component")
                 },
             )
             + "".join(f" ({key}: {value})" for key, value in e.extra.items())
-            for e in record.timeline
+            for e, when in zip(record.timeline, whens, strict=True)
         )
     columns = written_columns(spec, GENERIC_COLUMNS, record.timeline, implied=["date"])
     shown = {c.attr[6:] for c in columns if c.attr.startswith("extra.")}
     extras = [h for h in extra_headers(e.extra for e in record.timeline) if h not in shown]
     headers = [c.header for c in columns] + extras
     rows = [
-        [_attr_text(e, c.attr, ctx) for c in columns] + [e.extra.get(h, "") for h in extras]
-        for e in record.timeline
+        [_attr_text(e, c.attr, when) for c in columns] + [e.extra.get(h, "") for h in extras]
+        for e, when in zip(record.timeline, whens, strict=True)
     ]
     return render_table(headers, rows)
 
