@@ -31,7 +31,7 @@ from afteraction.document.timetext import (
     place_day,
 )
 from afteraction.document.values import combine
-from afteraction.document.zones import resolve_zone, stated_zone
+from afteraction.document.zones import document_zone, resolve_zone, stated_zone
 from afteraction.model import Incident, Section, compute_metrics
 from afteraction.model.metrics import format_duration
 from afteraction.profiles.memo import per_profile
@@ -277,7 +277,11 @@ def _find_timeline(
     used: set[str],
     unnamed: dict[int, tuple[int, int]],
 ) -> None:
-    """Read an unnamed section made of time-led entries ("Context") as the timeline."""
+    """Read an unnamed section made of time-led entries ("Context") as the timeline.
+
+    The entries are bullets, or paragraphs that start with a clock
+    (``14:02 - Deploy starts``); at least three, and at least half of them.
+    """
     spec = next((s for s in profile.sections if s.kind == "timeline"), None)
     if spec is None or spec.key in used or record.timeline:
         return
@@ -286,14 +290,23 @@ def _find_timeline(
             continue
         heading_line, body_line = unnamed.get(id(section), (None, 1))
         blocks = split_blocks(section.body, body_line)
-        items = [i for b in blocks if b.kind == "list" for i in b.items]
-        led = [i for i in items if leading_moment(i.text, dayfirst=ctx.dayfirst)]
-        if len(led) < 3 or len(led) * 2 < len(items):
+        items = [i.text for b in blocks if b.kind == "list" for i in b.items]
+        paragraphs = [b.text for b in blocks if b.kind == "paragraph"]
+        led = [t for t in items if leading_moment(t, dayfirst=ctx.dayfirst)]
+        timed = [t for t in paragraphs if _clock_led(t, ctx)]
+        count, entries = len(led) + len(timed), len(items) + len(paragraphs)
+        if count < 3 or count * 2 < entries:
             continue
         ctx.locate(f"section.{spec.key}", heading_line)
         section.body = join_sources(KINDS["timeline"].parse(spec, blocks, record, ctx))
         section.key = spec.key
         return
+
+
+def _clock_led(text: str, ctx: Context) -> bool:
+    """Say whether a paragraph starts with a time of day (``14:02 - text``)."""
+    moment = leading_moment(text, dayfirst=ctx.dayfirst)
+    return moment is not None and moment.clock is not None
 
 
 def _reference_day(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
@@ -480,6 +493,10 @@ def read_document(
     raw = raw or read_markdown(text, file)
     ctx = Context.for_profile(profile, file=file, strict=strict, collect=collect)
     ctx.dayfirst = guess_dayfirst(text)
+    stated = document_zone(text)
+    if stated is not None:
+        # "All times are in PST" anywhere: the zone of every time that states none.
+        ctx.zone = resolve_zone(stated)
     if not strict:
         bullets_as_sections(raw, profile)
     record = Incident(profile=profile.name)

@@ -89,6 +89,19 @@ _PAREN = re.compile(
 )
 
 
+_ALL_TIMES = re.compile(
+    r"\ball\s+times\s+(?:are\s+)?(?:(?:in|are)\s+)?(?:the\s+)?" + _WORD, re.IGNORECASE
+)
+
+
+def document_zone(text: str) -> str | None:
+    """Find the first "All times ..." statement of a whole document ("All times are in PST")."""
+    for stated in _ALL_TIMES.finditer(text):
+        if _known(stated.group(1)):
+            return _spelled(stated.group(1))
+    return None
+
+
 def stated_zone(text: str) -> str | None:
     """Find a stated zone such as "All times in UTC", "Timeline (CET)" or "All times US/Pacific"."""
     for stated in _STATED.finditer(text):

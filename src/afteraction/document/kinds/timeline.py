@@ -136,8 +136,13 @@ class _Reading:
         self.meridiem = False
         self.last: TimelineEvent | None = None
 
-    def add(self, text: str, line: int, moment: Moment | None, **attrs: Any) -> TimelineEvent:
-        """Record an event at ``moment``, its day and zone falling back to the headings'."""
+    def add(
+        self, text: str, line: int, moment: Moment | None, *, inherit: bool = True, **attrs: Any
+    ) -> TimelineEvent:
+        """Record an event at ``moment``, its day and zone falling back to the headings'.
+
+        Without ``inherit`` (a time written but not readable) an entry takes no day.
+        """
         event = TimelineEvent(text=text, **attrs)
         if moment is not None and moment.span:
             event.extra = {"Range": moment.span, **event.extra}
@@ -146,7 +151,7 @@ class _Reading:
         if moment is not None and moment.when is not None:
             self.day, self.headed = moment.when, False
         # An entry without a moment takes the day only from a day heading above it.
-        inherited = self.day if moment is not None or self.headed else None
+        inherited = self.day if inherit and (moment is not None or self.headed) else None
         day = (moment.when if moment else None) or inherited
         zone = (moment.zone if moment else None) or self.zone or self.ctx.section_zone
         clock = moment.clock if moment else None
@@ -213,7 +218,14 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
             moment.zone = column_zone
         if moment is not None and moment.month_day and year:
             moment.day, moment.month_day = date(year, *moment.month_day), None
-        reading.add(values.pop("text", ""), block.line + 2 + index, moment, extra=extra, **values)
+        reading.add(
+            values.pop("text", ""),
+            block.line + 2 + index,
+            moment,
+            inherit="Time" not in extra,
+            extra=extra,
+            **values,
+        )
     return True
 
 
@@ -227,7 +239,7 @@ def _from_item(item: ListItem, spec: SectionSpec, reading: _Reading) -> bool:
         moment = None
     values = match_item(spec.item, text) if spec.item else None
     rest = _unbold(moment.rest) if moment else text.strip()
-    attrs: dict[str, object] = {}
+    attrs: dict[str, Any] = {}
     if values is not None:
         rest = values.pop("text", rest)
         attrs = {k: v for k, v in values.items() if k in ("actor", "source", "component")}
