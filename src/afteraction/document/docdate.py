@@ -29,6 +29,8 @@ _DATE_SECTION = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _FULL_DATE = re.compile(DATE, re.IGNORECASE)
+# A title or date line longer than this states no date past it.
+_LONGEST = 300
 _HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
@@ -61,9 +63,9 @@ def document_day(
 
 def _day_in(text: str, dayfirst: bool, *, anywhere: bool = False) -> date | None:
     """Return the full date ``text`` starts with (or holds, ``anywhere``), year included."""
-    candidates = [text.strip()]
+    candidates = [text.strip()[:_LONGEST]]
     if anywhere:
-        candidates = [m.group(0) for m in _FULL_DATE.finditer(text)]
+        candidates = [m.group(0) for m in _FULL_DATE.finditer(text[:_LONGEST])]
     for candidate in candidates:
         cleaned = re.sub(r"[*_]", "", candidate).strip()
         moment = leading_moment(cleaned, dayfirst=dayfirst)
