@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
@@ -21,16 +21,13 @@ from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
+from afteraction.document.placing import place_times
 from afteraction.document.render import FRONT_MATTER, PREAMBLE, UNTITLED
 from afteraction.document.templates import _pattern, parse_template
 from afteraction.document.timetext import (
-    Day,
-    date_heading,
     guess_dayfirst,
     leading_moment,
-    place_day,
 )
-from afteraction.document.values import combine
 from afteraction.document.zones import document_zone, resolve_zone, stated_zone
 from afteraction.model import Incident, Section, compute_metrics
 from afteraction.model.metrics import format_duration
@@ -309,108 +306,6 @@ def _clock_led(text: str, ctx: Context) -> bool:
     return moment is not None and moment.clock is not None
 
 
-def _reference_day(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
-    """Return the day that times written without a date belong to."""
-    started = ctx.partials.get("times.started")
-    if started and started.day:
-        return started.day
-    written = date_heading(record.fields.get("date", ""))
-    if isinstance(written, date):
-        return written
-    days = [p.day for p in ctx.partials.values() if p.day]
-    if days:
-        return days[0]
-    if day_hint:
-        return day_hint
-    timeline_days = [e.day for e in ctx.pending_events if isinstance(e.day, date)]
-    return timeline_days[0] if timeline_days else None
-
-
-def _place_key_times(record: Incident, ctx: Context, ref: date | None) -> None:
-    started = ctx.partials.get("times.started")
-    for path, part in ctx.partials.items():
-        day = part.day or ref
-        name = path.split(".")[1]
-        if part.clock is None or day is None:
-            if part.day is not None and name == "started":
-                record.fields["date"] = part.day.isoformat()
-            elif part.clock is not None:
-                ctx.fail(
-                    f"time {part.clock:%H:%M} has no date: write the incident date",
-                    part.line,
-                    path,
-                    code="time",
-                    value=f"{part.clock:%H:%M}",
-                )
-            continue
-        if part.zone is None:
-            ctx.zoneless.add(path)
-        value = combine(day, part.clock, part.zone or ctx.zone)
-        if (
-            path != "times.started"
-            and part.day is None
-            and started
-            and record.times.started
-            and not ctx.strict
-        ):
-            while value < record.times.started - timedelta(hours=12):
-                value += timedelta(days=1)
-        setattr(record.times, name, value)
-
-
-def _written_day(day: Day) -> str:
-    return day.isoformat() if isinstance(day, date) else date(2000, *day).strftime("%b %d")
-
-
-def _place_events(ctx: Context, ref: date | None) -> None:
-    """Give each event its moment: its own day, else its heading's, else the document's.
-
-    Entries without a day of their own go forward: past midnight into the
-    next day (23:50, then 00:10 under the same day), and past noon when a
-    timeline that writes AM and PM elsewhere leaves them off (12:08, then 1:17).
-    An entry with a day and no time of day keeps just the day.
-    """
-    previous: datetime | None = None
-    previous_day: Day | None = None
-    for pending in ctx.pending_events:
-        day = place_day(pending.day, ref) if pending.day is not None else ref
-        if pending.clock is None and day is not None and pending.day is not None:
-            pending.event.date = day
-            continue
-        if pending.clock is None or day is None:
-            if pending.clock is not None or pending.day is not None:
-                written = " ".join(
-                    part
-                    for part in (
-                        _written_day(pending.day) if pending.day is not None else "",
-                        f"{pending.clock:%H:%M}" if pending.clock is not None else "",
-                    )
-                    if part
-                )
-                pending.event.extra.setdefault("Time", written)
-            continue
-        if pending.zone is None:
-            ctx.zoneless.add(pending.path)
-        value = combine(day, pending.clock, pending.zone or ctx.zone)
-        if previous is not None and not pending.stated:
-            if pending.wraps and value < previous <= value + timedelta(hours=12):
-                value += timedelta(hours=12)
-            if (
-                not ctx.strict
-                and pending.day == previous_day
-                and value < previous - timedelta(hours=12)
-            ):
-                value += timedelta(days=1)
-        pending.event.time = value
-        previous, previous_day = value, pending.day
-
-
-def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
-    ref = _reference_day(record, ctx, day_hint)
-    _place_key_times(record, ctx, ref)
-    _place_events(ctx, ref)
-
-
 def _keep_stated_duration(record: Incident, ctx: Context) -> None:
     """Keep a written duration the key times do not give (``45m`` with no end time)."""
     if ctx.stated_duration:
@@ -520,7 +415,7 @@ def read_document(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
         )
     _sections(raw, profile, record, ctx)
-    _finish(record, ctx, document_day(raw, record, file, dayfirst=ctx.dayfirst))
+    place_times(record, ctx, document_day(raw, record, file, dayfirst=ctx.dayfirst))
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
         _read_front_matter(raw.front_matter, record)

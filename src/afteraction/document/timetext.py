@@ -134,11 +134,7 @@ def _fix_hhmm(text: str) -> str:
     """
     if _YEAR_LAST.search(text):
         return text
-    return re.sub(
-        r"(?<![\d:./-])(\d{2})(\d{2})(?![\d:])(?=(?: [A-Z]{2,5}| [+-]\d{2}:?\d{2})?$)",
-        r"\1:\2",
-        text,
-    )
+    return _HHMM_CLOCK.sub(r"\1:\2", text)
 
 
 def leading_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
