@@ -109,6 +109,36 @@ def test_stated_zones_are_read_as_written(text, hours):
     assert offset == timedelta(hours=hours)
 
 
+def test_offsets_past_the_real_ones_are_no_zone():
+    assert stated_zone("All times in UTC+99.") is None
+    assert stated_zone("All times are +99:00") is None
+    with pytest.raises(ValueError, match="unknown time zone"):
+        resolve_zone("UTC+15")
+    moment = leading_moment("10:05 +99:00 deploy")
+    assert moment is not None
+    assert (moment.zone, moment.rest) == (None, "+99:00 deploy")
+
+
+def test_a_document_with_an_impossible_offset_reads_without_error(registry):
+    record = generic(
+        registry,
+        """
+        # Outage
+
+        Date: 2024-03-05
+
+        ## Timeline
+
+        All times in UTC+99.
+
+        - 10:02 Deploy starts
+        - 10:05 +99:00 Alert fires
+        """,
+    )
+    assert times(record) == ["2024-03-05 10:02", "2024-03-05 10:05"]
+    assert record.timeline[1].text == "+99:00 Alert fires"
+
+
 @pytest.mark.parametrize(
     "line",
     [

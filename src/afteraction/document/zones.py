@@ -65,6 +65,8 @@ def resolve_zone(name: str) -> tzinfo:
     if match:
         sign = -1 if match.group(1) == "-" else 1
         delta = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
+        if delta > timedelta(hours=14) or int(match.group(3) or 0) > 59:
+            raise ValueError(f"unknown time zone '{name}' (offsets run from -12:00 to +14:00)")
         return timezone(sign * delta)
     try:
         return ZoneInfo(text)
@@ -73,7 +75,10 @@ def resolve_zone(name: str) -> tzinfo:
 
 
 # Offsets first: "UTC+14" is an offset, not "UTC" followed by a number.
-ZONE_WORD = r"(?:(?:UTC|GMT)\s?[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|UTC|GMT|Z|[A-Z]{2,4}T|IST)"
+ZONE_WORD = (
+    r"(?:(?:UTC|GMT)\s?[+-](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)|[+-]\d{2}:?\d{2}"
+    r"|UTC|GMT|Z|[A-Z]{2,4}T|IST)"
+)
 # An IANA name ("US/Pacific", "America/New_York"), checked against the zone database.
 _IANA = r"[A-Z][A-Za-z_]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
 _REGION_WORD = r"(?:[A-Z]{2,4}T/[A-Z]{2,4}T|PT|ET|Pacific|Eastern)"
@@ -120,13 +125,14 @@ def _spelled(word: str) -> str:
 
 
 def _known(word: str) -> bool:
+    """Say whether a stated word names a zone: an abbreviation, region, offset or IANA name."""
     upper = word.upper()
-    if upper in ABBREVIATIONS or upper in REGIONS or word[0] in "+-" or _OFFSET.match(upper):
+    if upper in ABBREVIATIONS or upper in REGIONS:
         return True
-    if "/" in word:
+    if word[0] in "+-" or _OFFSET.match(upper) or "/" in word:
         try:
-            ZoneInfo(word)
-        except (ZoneInfoNotFoundError, ValueError):
+            resolve_zone(word)
+        except ValueError:
             return False
         return True
     return False
