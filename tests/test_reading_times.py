@@ -190,6 +190,24 @@ def test_bare_times_take_the_date_the_document_states(registry, head, day):
     assert times(record) == [f"{day} 10:00", f"{day} 10:20"]
 
 
+def test_a_date_in_a_code_sample_is_not_the_documents(registry):
+    record = generic(
+        registry,
+        """
+        # Config rollout of 2024-03-05
+
+        ```yaml
+        date: 2019-01-01
+        ```
+
+        ## Timeline
+
+        - 10:00 Deploy starts
+        """,
+    )
+    assert times(record) == ["2024-03-05 10:00"]
+
+
 def test_bare_times_roll_over_midnight(registry):
     record = generic(
         registry,

@@ -16,6 +16,7 @@ from afteraction.document.markdown import RawDocument
 from afteraction.document.timetext import DATE, date_heading, leading_moment
 from afteraction.model import Incident
 
+_PROSE = ("paragraph", "list", "heading")
 _FRONT_KEYS = ("date", "start_time", "started", "incident_date")
 # "Date: ...", "**Date**: ...", "- **Date:** ...", "Incident date(s): ..." (one line).
 _DATE_LINE = re.compile(
@@ -44,8 +45,10 @@ def document_day(
             day = _day_in(str(value)[:10], dayfirst)
             if day is not None:
                 return day
+    # Only the document's own text: never a date in a code sample ("date: ..." in YAML).
+    written = "\n\n".join(b.source for b in raw.blocks if b.kind in _PROSE)
     for pattern in (_DATE_LINE, _DATE_SECTION):
-        for found in pattern.finditer(raw.source):
+        for found in pattern.finditer(written):
             day = _day_in(found["value"], dayfirst)
             if day is not None:
                 return day
@@ -53,10 +56,10 @@ def document_day(
         day = _day_in(text, dayfirst, anywhere=True)
         if day is not None:
             return day
-    for line in raw.source.splitlines():
-        written = date_heading(line.strip().lstrip("#").strip(), dayfirst=dayfirst)
-        if isinstance(written, date):
-            return written
+    for line in written.splitlines():
+        alone = date_heading(line.strip().lstrip("#").strip(), dayfirst=dayfirst)
+        if isinstance(alone, date):
+            return alone
     named = re.search(r"(\d{4}-\d{2}-\d{2})", file or "")
     return _day_in(named[1], dayfirst) if named else None
 
