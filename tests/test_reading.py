@@ -27,7 +27,7 @@ def utc(value: datetime | None) -> str | None:
     [
         ("**Feb 05, 2021:** Disclosure", date(2021, 2, 5), None, "Disclosure"),
         ("2022-02-02 1430: deploy", date(2022, 2, 2), time(14, 30), "deploy"),
-        ("17:00-18:00 heavy load", None, time(17, 0), "18:00 heavy load"),
+        ("17:00-18:00 heavy load", None, time(17, 0), "heavy load"),
         ("2023-06-06T10:23:00Z - user report", date(2023, 6, 6), time(10, 23), "user report"),
         ("**21:17 UTC: published**", None, time(21, 17), "published**"),
     ],

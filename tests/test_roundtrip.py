@@ -105,6 +105,17 @@ def table_rows(draw: st.DrawFn, spec: SectionSpec) -> list[object]:
     ]
 
 
+def timeline_event(draw: st.DrawFn, attrs: set[str], *, dated: bool) -> TimelineEvent:
+    """Draw an entry with a time (when the record has a date), with only a day, or with neither."""
+    kind = draw(st.sampled_from(["time", "day"] if dated else ["none", "day"]))
+    return TimelineEvent(
+        time=_minute(draw(st.integers(-60, 900))) if kind == "time" else None,
+        date=DAY + timedelta(days=draw(st.integers(-3, 3))) if kind == "day" else None,
+        text=draw(TEXT),
+        actor=draw(st.none() | NAME) if "actor" in attrs else None,
+    )
+
+
 def _minute(offset: int) -> datetime:
     return datetime(2026, 3, 14, 8, 0, tzinfo=UTC) + timedelta(minutes=offset)
 
@@ -177,12 +188,7 @@ def records(draw: st.DrawFn, profile: Profile) -> Incident:
         attrs = {c.attr for c in spec.columns}
         dated = record.times.started or "date" in record.fields or "times.started" not in paths
         record.timeline = [
-            TimelineEvent(
-                time=_minute(draw(st.integers(-60, 900))) if dated else None,
-                text=draw(TEXT),
-                actor=draw(st.none() | NAME) if "actor" in attrs else None,
-            )
-            for _ in range(draw(st.integers(0, 4)))
+            timeline_event(draw, attrs, dated=bool(dated)) for _ in range(draw(st.integers(0, 4)))
         ]
     if "whys" in binds:
         spec = next(s for s in profile.sections if s.bind == "whys")

@@ -65,7 +65,13 @@ def record_view(record: Incident, profile: Profile) -> Group:
             "Time", "Event", "Actor", title=f"Timeline ({len(record.timeline)} events)"
         )
         for event in record.timeline:
-            when = _when(event.time, profile) if event.time else event.extra.get("Time", "—")
+            when = (
+                _when(event.time, profile)
+                if event.time
+                else event.date.isoformat()
+                if event.date
+                else event.extra.get("Time", "—")
+            )
             timeline.add_row(Text(when), Text(event.text), Text(event.actor or ""))
         parts.append(timeline)
     if record.action_items:

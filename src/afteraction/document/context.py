@@ -26,7 +26,12 @@ class Partial:
 
 @dataclass
 class PendingTime:
-    """A timeline event whose time waits for the document's date to be known."""
+    """A timeline event whose time waits for the document's date to be known.
+
+    ``stated`` says the entry wrote its own day (not a heading's or the
+    document's); ``wraps`` says its clock may be a 12-hour one written without
+    AM or PM in a timeline that writes them elsewhere (12:08, then 1:17).
+    """
 
     event: TimelineEvent
     day: Day | None
@@ -34,6 +39,8 @@ class PendingTime:
     zone: tzinfo | None
     line: int
     path: str = ""
+    stated: bool = False
+    wraps: bool = False
 
 
 @dataclass(frozen=True)

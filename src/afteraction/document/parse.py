@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
+from afteraction.document.docdate import document_day
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.action_stated import (
     action_group,
@@ -25,17 +26,14 @@ from afteraction.document.kinds.action_stated import (
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
+from afteraction.document.placing import place_times
 from afteraction.document.render import FRONT_MATTER, PREAMBLE, UNTITLED
 from afteraction.document.templates import _pattern, parse_template
 from afteraction.document.timetext import (
-    Day,
-    date_heading,
     guess_dayfirst,
     leading_moment,
-    place_day,
 )
-from afteraction.document.values import combine
-from afteraction.document.zones import resolve_zone, stated_zone
+from afteraction.document.zones import document_zone, resolve_zone, stated_zone
 from afteraction.model import Incident, Section, compute_metrics
 from afteraction.model.metrics import format_duration
 from afteraction.profiles.memo import per_profile
@@ -319,7 +317,11 @@ def _find_timeline(
     used: set[str],
     unnamed: dict[int, tuple[int, int]],
 ) -> None:
-    """Read an unnamed section made of time-led entries ("Context") as the timeline."""
+    """Read an unnamed section made of time-led entries ("Context") as the timeline.
+
+    The entries are bullets, or paragraphs that start with a clock
+    (``14:02 - Deploy starts``); at least three, and at least half of them.
+    """
     spec = next((s for s in profile.sections if s.kind == "timeline"), None)
     if spec is None or spec.key in used or record.timeline:
         return
@@ -328,9 +330,12 @@ def _find_timeline(
             continue
         heading_line, body_line = unnamed.get(id(section), (None, 1))
         blocks = split_blocks(section.body, body_line)
-        items = [i for b in blocks if b.kind == "list" for i in b.items]
-        led = [i for i in items if leading_moment(i.text, dayfirst=ctx.dayfirst)]
-        if len(led) < 3 or len(led) * 2 < len(items):
+        items = [i.text for b in blocks if b.kind == "list" for i in b.items]
+        paragraphs = [b.text for b in blocks if b.kind == "paragraph"]
+        led = [t for t in items if leading_moment(t, dayfirst=ctx.dayfirst)]
+        timed = [t for t in paragraphs if _clock_led(t, ctx)]
+        count, entries = len(led) + len(timed), len(items) + len(paragraphs)
+        if count < 3 or count * 2 < entries:
             continue
         ctx.locate(f"section.{spec.key}", heading_line)
         section.body = join_sources(KINDS["timeline"].parse(spec, blocks, record, ctx))
@@ -338,110 +343,10 @@ def _find_timeline(
         return
 
 
-def _document_day(raw: RawDocument, record: Incident, file: str | None) -> date | None:
-    """Return a date the document states outside its fields (front matter, title, file name)."""
-    for key in ("date", "start_time", "started", "incident_date"):
-        value = raw.front_matter.get(key)
-        if value is not None:
-            day = date_heading(str(value)[:10])
-            if isinstance(day, date):
-                return day
-    for text in (raw.title or "", record.title or "", file or ""):
-        found = re.search(r"(\d{4}-\d{2}-\d{2})", text)
-        if found:
-            day = date_heading(found[1])
-            if isinstance(day, date):
-                return day
-    return None
-
-
-def _reference_day(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
-    """Return the day that times written without a date belong to."""
-    started = ctx.partials.get("times.started")
-    if started and started.day:
-        return started.day
-    written = date_heading(record.fields.get("date", ""))
-    if isinstance(written, date):
-        return written
-    days = [p.day for p in ctx.partials.values() if p.day]
-    if days:
-        return days[0]
-    if day_hint:
-        return day_hint
-    timeline_days = [e.day for e in ctx.pending_events if isinstance(e.day, date)]
-    return timeline_days[0] if timeline_days else None
-
-
-def _place_key_times(record: Incident, ctx: Context, ref: date | None) -> None:
-    started = ctx.partials.get("times.started")
-    for path, part in ctx.partials.items():
-        day = part.day or ref
-        name = path.split(".")[1]
-        if part.clock is None or day is None:
-            if part.day is not None and name == "started":
-                record.fields["date"] = part.day.isoformat()
-            elif part.clock is not None:
-                ctx.fail(
-                    f"time {part.clock:%H:%M} has no date: write the incident date",
-                    part.line,
-                    path,
-                    code="time",
-                    value=f"{part.clock:%H:%M}",
-                )
-            continue
-        if part.zone is None:
-            ctx.zoneless.add(path)
-        value = combine(day, part.clock, part.zone or ctx.zone)
-        if (
-            path != "times.started"
-            and part.day is None
-            and started
-            and record.times.started
-            and not ctx.strict
-        ):
-            while value < record.times.started - timedelta(hours=12):
-                value += timedelta(days=1)
-        setattr(record.times, name, value)
-
-
-def _written_day(day: Day) -> str:
-    return day.isoformat() if isinstance(day, date) else date(2000, *day).strftime("%b %d")
-
-
-def _place_events(ctx: Context, ref: date | None) -> None:
-    previous = None
-    for pending in ctx.pending_events:
-        day = place_day(pending.day, ref) if pending.day is not None else ref
-        if pending.clock is None or day is None:
-            if pending.clock is not None or pending.day is not None:
-                written = " ".join(
-                    part
-                    for part in (
-                        _written_day(pending.day) if pending.day is not None else "",
-                        f"{pending.clock:%H:%M}" if pending.clock is not None else "",
-                    )
-                    if part
-                )
-                pending.event.extra.setdefault("Time", written)
-            continue
-        if pending.zone is None:
-            ctx.zoneless.add(pending.path)
-        value = combine(day, pending.clock, pending.zone or ctx.zone)
-        if (
-            not ctx.strict
-            and pending.day is None
-            and previous is not None
-            and value < previous - timedelta(hours=12)
-        ):
-            value += timedelta(days=1)
-        pending.event.time = value
-        previous = value
-
-
-def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
-    ref = _reference_day(record, ctx, day_hint)
-    _place_key_times(record, ctx, ref)
-    _place_events(ctx, ref)
+def _clock_led(text: str, ctx: Context) -> bool:
+    """Say whether a paragraph starts with a time of day (``14:02 - text``)."""
+    moment = leading_moment(text, dayfirst=ctx.dayfirst)
+    return moment is not None and moment.clock is not None
 
 
 def _keep_stated_duration(record: Incident, ctx: Context) -> None:
@@ -526,6 +431,10 @@ def read_document(
     raw = raw or read_markdown(text, file)
     ctx = Context.for_profile(profile, file=file, strict=strict, collect=collect)
     ctx.dayfirst = guess_dayfirst(text)
+    stated = document_zone(text)
+    if stated is not None:
+        # "All times are in PST" anywhere: the zone of every time that states none.
+        ctx.zone = resolve_zone(stated)
     if not strict:
         bullets_as_sections(raw, profile)
     record = Incident(profile=profile.name)
@@ -549,7 +458,7 @@ def read_document(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
         )
     _sections(raw, profile, record, ctx)
-    _finish(record, ctx, _document_day(raw, record, file))
+    place_times(record, ctx, document_day(raw, record, file, dayfirst=ctx.dayfirst))
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
         _read_front_matter(raw.front_matter, record)

@@ -14,34 +14,65 @@ from datetime import date, time, tzinfo
 from afteraction.document.values import ValueFormatError, month_and_day, parse_date, parse_when
 from afteraction.document.zones import ZONE_WORD
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-DATE = (
-    r"(?:\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-    r"|\d{1,2}(?:st|nd|rd|th)?\s+"
-    + _MONTH
-    + r",?\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-\d{1,2}-\d{4}"
-    r"|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?)"
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?(?![A-Za-z])"
 )
-CLOCK = r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?)"
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?(?!\d)"
+# A year is 19xx or 20xx: "Feb 7 1506 UTC" is a day and a clock, not the year 1506.
+_YEAR = r"(?:19|20)\d{2}(?!\d)"
+DATE = (
+    r"(?:\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|"
+    + _MONTH
+    + r"\s+"
+    + _ORDINAL
+    + r",?\s+"
+    + _YEAR
+    + r"|"
+    + _ORDINAL
+    + r"\s+"
+    + _MONTH
+    + r",?\s+"
+    + _YEAR
+    + r"|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}\.\d{1,2}\.\d{4}"
+    r"|" + _MONTH + r"\s+" + _ORDINAL + r"|" + _ORDINAL + r"\s+" + _MONTH + ")"
+)
+_AMPM = r"\s?[AaPp]\.?[Mm]\.?(?![A-Za-z])"
+CLOCK = r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:" + _AMPM + r")?|\d{1,2}" + _AMPM + r")(?!\d)"
 _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?"
 # A bare offset needs a space before it: ``17:00-18:00`` is a range, not a zone.
 _ZONE = r"(?:\s*\(?(?![+-])" + ZONE_WORD + r"\)?|\s+\(?[+-](?:0\d|1[0-4]):?\d{2}\)?)?"
 _ISO = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+_BOLD = r"(?:\*\*|__)?"
+# A clock written ``HHMM`` after a date, before a separator or a zone ("Feb 7 1506 UTC").
+_HHMM = r"\d{4}(?=\s?(?:[:\-\u2013\u2014]\s|\*\*\s|[A-Z]{2,5}\b|\(?[+-]\d{2}))"
 _LEAD = re.compile(
-    r"^(?P<open>\*\*|__)?\s*(?P<when>"
+    r"^(?P<open>\*\*|__|\*(?!\*)|_(?!_))?(?P<bracket>\[)?~?\s?(?P<when>"
     + _WEEKDAY
     + r"(?:"
     + _ISO
     + "|"
     + DATE
-    + r"(?:,?\s*(?:at\s+)?(?:"
+    + r"(?:,?\s*(?:at\s+)?"
+    + _BOLD
+    + "(?:"
     + CLOCK
-    + r"|\d{4}(?=\s*[:\-\u2013\u2014]\s)))?|"
+    + "|"
+    + _HHMM
+    + ")"
+    + _BOLD
+    + r")?|"
     + CLOCK
-    + r"|\d{4}(?=\s*(?:[:\-\u2013\u2014]|\*\*)\s))"
+    + r"|\d{4}(?=\s?(?:[:\-\u2013\u2014]|\*\*)\s))"
     + _ZONE
     + r")"
-    r"\s*:?\s*(?P=open)?\s*(?:[-\u2013\u2014:|]\s*)?(?P<rest>.*)$",
+    r"(?(bracket)\]|)\s*:?(?P=open)?\s*(?:(?P<sep>[-\u2013\u2014:|]|to\b|until\b)\s*)?(?P<rest>.*)$",
+    re.DOTALL,
+)
+# The end of a range, after the start's separator: "-10:29 AM: text", "to **13:00** text".
+_RANGE_END = re.compile(
+    r"^(?P<open>\*\*|__)?(?P<end>" + CLOCK + r")(?P=open)?(?P<zone>" + _ZONE + r")"
+    r"(?![\d/.-])\s*:?\s*(?:[-\u2013\u2014:|]\s*)?(?P<rest>.*)$",
     re.DOTALL,
 )
 _DATE_ONLY = re.compile(
@@ -53,14 +84,18 @@ _DATE_ONLY = re.compile(
     re.IGNORECASE,
 )
 _YEAR_LAST = re.compile(
-    r"(?:"
-    + _MONTH
-    + r"\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+"
-    + _MONTH
-    + r")\s+\d{4}$",
+    r"(?:" + _MONTH + r"\s+" + _ORDINAL + r"|" + _ORDINAL + r"\s+" + _MONTH + r")\s+" + _YEAR + "$",
     re.IGNORECASE,
 )
-_HAS_MONTH = re.compile(r"\b" + _MONTH + r"(?!\w)|\b\d{1,2}/\d{1,2}\b(?!/)", re.IGNORECASE)
+_HAS_MONTH = re.compile(r"\b" + _MONTH + r"|\b\d{1,2}/\d{1,2}\b(?!/)", re.IGNORECASE)
+_MERIDIEM = re.compile(r"\d\s?([ap])\.?m\b", re.IGNORECASE)
+
+
+# The same moment restated in another zone: "13:14 EDT (17:14 UTC): text".
+_RESTATED = re.compile(r"^\(" + CLOCK + r"\s?" + ZONE_WORD + r"\)\s*:?\s*(?:[-\u2013\u2014:|]\s*)?")
+_HHMM_CLOCK = re.compile(
+    r"(?<![\d:./-])(\d{2})(\d{2})(?![\d:])(?=(?: [A-Z]{2,5}| [+-]\d{2}:?\d{2})?$)"
+)
 
 
 MonthDay = tuple[int, int]
@@ -70,7 +105,12 @@ Day = date | MonthDay
 
 @dataclass
 class Moment:
-    """A moment read from text: its date (if written), clock, zone and the rest of the line."""
+    """A moment read from text: its date (if written), clock, zone and the rest of the line.
+
+    ``span`` is a range as written (``10:07-10:29 AM``) when the line starts
+    with one; the moment is then its start. ``meridiem`` says whether the
+    clock was written with AM or PM.
+    """
 
     day: date | None
     clock: time | None
@@ -78,6 +118,8 @@ class Moment:
     rest: str
     raw: str
     month_day: MonthDay | None = None
+    span: str | None = None
+    meridiem: bool = False
 
     @property
     def when(self) -> Day | None:
@@ -86,23 +128,42 @@ class Moment:
 
 
 def _fix_hhmm(text: str) -> str:
-    """Turn ``2022-02-02 1430`` or ``1430`` into a clock with a colon (not ``Feb 05 2021``)."""
+    """Turn ``2022-02-02 1430`` or ``Feb 7 1506 UTC`` into a clock with a colon.
+
+    A year is left alone: ``Feb 05 2021`` is a date.
+    """
     if _YEAR_LAST.search(text):
         return text
-    return re.sub(r"(?<![\d:])(\d{2})(\d{2})(?![\d:])\s*$", r"\1:\2", text)
+    return _HHMM_CLOCK.sub(r"\1:\2", text)
 
 
 def leading_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
     """Return the moment ``text`` starts with, or None when it starts with none.
 
     A date written without its year (``Jan 14, 10:18 AM``) comes back as
-    ``month_day``; the reader places it in the incident's year.
+    ``month_day``; the reader places it in the incident's year. A range
+    (``10:07-10:29 AM``, ``**12:22** to **13:00**``) gives its start, taking
+    the end's AM or PM when the start has none.
     """
     match = _LEAD.match(text.strip())
     if not match:
         return None
     raw = match["when"].strip()
-    cleaned = _fix_hhmm(re.sub(r"\b(at)\b", " ", raw.replace(",", " ")).strip())
+    cleaned = _fix_hhmm(re.sub(r"\*\*|__|\bat\b", " ", raw.replace(",", " ")))
+    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    rest, span = _RESTATED.sub("", match["rest"].strip()), None
+    end = (
+        _RANGE_END.match(rest) if match["sep"] in ("-", "\u2013", "\u2014", "to", "until") else None
+    )
+    if end is not None and re.search(r"\d:\d{2}|\d\s?[ap]", cleaned, re.IGNORECASE):
+        span = text.strip()[match.start("when") : match.start("rest")] + end["end"] + end["zone"]
+        span = re.sub(r"\*\*|__", "", span).strip()
+        marker = _MERIDIEM.search(end["end"])
+        if marker and not _MERIDIEM.search(cleaned):
+            cleaned = _with_meridiem(cleaned, end["end"], marker[1])
+        if end["zone"].strip() and not re.search(r"[A-Z]{2}|[+-]\d", cleaned):
+            cleaned = f"{cleaned} {end['zone'].strip(' ()')}"
+        rest = end["rest"].strip()
     try:
         day, clock, zone = parse_when(cleaned, dayfirst=dayfirst)
     except ValueFormatError:
@@ -114,7 +175,28 @@ def leading_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
     month_day = None
     if day is None and _HAS_MONTH.search(cleaned):
         month_day = month_and_day(cleaned, dayfirst=dayfirst)
-    return Moment(day, clock if has_clock else None, zone, match["rest"].strip(), raw, month_day)
+    return Moment(
+        day,
+        clock if has_clock else None,
+        zone,
+        rest,
+        raw,
+        month_day,
+        span,
+        bool(_MERIDIEM.search(cleaned)),
+    )
+
+
+def _with_meridiem(start: str, end: str, marker: str) -> str:
+    """Give a range's start the end's AM or PM, or the other one when that puts it after the end."""
+    same = f"{start} {marker}m"
+    try:
+        first, last = parse_when(same)[1], parse_when(end)[1]
+    except ValueFormatError:
+        return start
+    if first <= last:
+        return same
+    return f"{start} {'p' if marker.lower() == 'a' else 'a'}m"
 
 
 def date_heading(text: str, *, dayfirst: bool = False) -> Day | None:

@@ -16,7 +16,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CLOCK = re.compile(
     r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?$"
 )
-_ZONE_TAIL = re.compile(r"\s*\(?\b(?P<zone>[A-Z]{2,5}|UTC[+-]\d{1,2}(?::?\d{2})?)\)?\s*$")
+_ZONE_TAIL = re.compile(r"\s*\(?\b(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[A-Z]{2,5})\)?\s*$")
 _MONEY = re.compile(
     r"^(?P<pre>[A-Z]{3}\s*|[$€£¥])?\s*(?P<num>-?[\d,]*\.?\d+)\s*(?P<mult>[kKmM](?:illion)?)?\s*(?P<post>[A-Z]{3})?$"
 )
@@ -74,12 +74,20 @@ def parse_date(text: str, *, dayfirst: bool = False) -> date:
 def split_zone(text: str) -> tuple[str, tzinfo | None]:
     """Strip a trailing zone word (``UTC``, ``CET``, ``+02:00``) and return it."""
     match = _ZONE_TAIL.search(text)
-    if match and (match["zone"] in ABBREVIATIONS or match["zone"].startswith("UTC")):
-        return text[: match.start()].strip(), resolve_zone(match["zone"])
+    if match and (match["zone"] in ABBREVIATIONS or match["zone"][:3] in ("UTC", "GMT")):
+        return text[: match.start()].strip(), _zone(match["zone"], text)
     offset = re.search(r"(Z|[+-]\d{2}:?\d{2})$", text)
     if offset and re.search(r"\d[T ]?\d{1,2}:\d{2}", text):
-        return text[: offset.start()].strip(), resolve_zone(offset[1].replace("Z", "UTC"))
+        return text[: offset.start()].strip(), _zone(offset[1].replace("Z", "UTC"), text)
     return text, None
+
+
+def _zone(name: str, text: str) -> tzinfo:
+    """Return the zone a time names, or fail on the time when there is no such zone."""
+    try:
+        return resolve_zone(name)
+    except ValueError as exc:
+        raise ValueFormatError(f"'{text}': {exc}") from None
 
 
 def parse_clock(text: str) -> time:

@@ -49,7 +49,7 @@ REGIONS: dict[str, str] = {
     "CET/CEST": "Europe/Paris",
     "GMT/BST": "Europe/London",
 }
-_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$")
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s?([+-])(\d{1,2})(?::?(\d{2}))?$")
 
 
 def resolve_zone(name: str) -> tzinfo:
@@ -65,6 +65,8 @@ def resolve_zone(name: str) -> tzinfo:
     if match:
         sign = -1 if match.group(1) == "-" else 1
         delta = timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
+        if delta > timedelta(hours=14) or int(match.group(3) or 0) > 59:
+            raise ValueError(f"unknown time zone '{name}' (offsets run from -12:00 to +14:00)")
         return timezone(sign * delta)
     try:
         return ZoneInfo(text)
@@ -72,42 +74,65 @@ def resolve_zone(name: str) -> tzinfo:
         raise ValueError(f"unknown time zone '{name}'") from None
 
 
-ZONE_WORD = r"(?:UTC|GMT|Z|[A-Z]{2,4}T|IST|UTC[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2})"
-_REGION_WORD = r"(?:[A-Z]{2,4}T/[A-Z]{2,4}T|PT|ET)"
+# Offsets first: "UTC+14" is an offset, not "UTC" followed by a number.
+ZONE_WORD = (
+    r"(?:(?:UTC|GMT)\s?[+-](?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d)|[+-]\d{2}:?\d{2}"
+    r"|UTC|GMT|Z|[A-Z]{2,4}T|IST)"
+)
+# An IANA name ("US/Pacific", "America/New_York"), checked against the zone database.
+_IANA = r"[A-Z][A-Za-z_]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?"
+_REGION_WORD = r"(?:[A-Z]{2,4}T/[A-Z]{2,4}T|PT|ET|Pacific|Eastern)"
+# A zone word ends where letters, digits and offsets end ("_All times in EEST_", "UTC+14.").
+_END = r"(?![A-Za-z0-9+:/])"
+_WORD = "(" + _IANA + "|" + ZONE_WORD + "|" + _REGION_WORD + ")" + _END
 _STATED = re.compile(
-    r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:(?:in|are)\s+)?(?:the\s+)?("
-    + _REGION_WORD
-    + "|"
-    + ZONE_WORD
-    + r")\b",
+    r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:(?:in|are)\s+)?(?:the\s+)?" + _WORD,
     re.IGNORECASE,
 )
 _PAREN = re.compile(
-    r"\((?:all times\s+(?:in\s+)?)?("
-    + _REGION_WORD
-    + "|"
-    + ZONE_WORD
-    + r")\)|\bin\s+("
-    + _REGION_WORD
-    + "|"
-    + ZONE_WORD
-    + r")\b"
+    r"\((?:all times\s+(?:in\s+)?)?" + _WORD + r"\)|\bin\s+\[?" + _WORD.replace("(", "(?P<w>", 1)
 )
 
 
-def stated_zone(text: str) -> str | None:
-    """Find a stated zone such as "All times in UTC" or "Timeline (CET)" in ``text``."""
-    for stated in _STATED.finditer(text):
+_ALL_TIMES = re.compile(
+    r"\ball\s+times\s+(?:are\s+)?(?:(?:in|are)\s+)?(?:the\s+)?" + _WORD, re.IGNORECASE
+)
+
+
+def document_zone(text: str) -> str | None:
+    """Find the first "All times ..." statement of a whole document ("All times are in PST")."""
+    for stated in _ALL_TIMES.finditer(text):
         if _known(stated.group(1)):
-            return stated.group(1).upper()
-    match = _PAREN.search(text)
-    if match:
-        word = match.group(1) or match.group(2)
-        if word and _known(word):
-            return word.upper()
+            return _spelled(stated.group(1))
     return None
 
 
+def stated_zone(text: str) -> str | None:
+    """Find a stated zone such as "All times in UTC", "Timeline (CET)" or "All times US/Pacific"."""
+    for stated in _STATED.finditer(text):
+        if _known(stated.group(1)):
+            return _spelled(stated.group(1))
+    for match in _PAREN.finditer(text):
+        word = match.group(1) or match.group("w")
+        if word and _known(word):
+            return _spelled(word)
+    return None
+
+
+def _spelled(word: str) -> str:
+    """Return a stated zone as :func:`resolve_zone` reads it (IANA names keep their case)."""
+    return word if "/" in word and word.upper() not in REGIONS else word.upper()
+
+
 def _known(word: str) -> bool:
+    """Say whether a stated word names a zone: an abbreviation, region, offset or IANA name."""
     upper = word.upper()
-    return upper in ABBREVIATIONS or upper in REGIONS or word[0] in "+-" or upper.startswith("UTC")
+    if upper in ABBREVIATIONS or upper in REGIONS:
+        return True
+    if word[0] in "+-" or _OFFSET.match(upper) or "/" in word:
+        try:
+            resolve_zone(word)
+        except ValueError:
+            return False
+        return True
+    return False

@@ -60,9 +60,16 @@ class Impact(_Model):
 
 
 class TimelineEvent(_Model):
-    """One moment of the incident. ``extra`` keeps columns the record has no name for."""
+    """One moment of the incident. ``extra`` keeps columns the record has no name for.
+
+    ``time`` is the moment in UTC. ``date`` is set only when the entry was
+    written with a day and no time of day ("2021-08-22: patch released"); such
+    an entry has no ``time``, and the day is kept as written (no midnight is
+    invented).
+    """
 
     time: UtcDatetime | None = None
+    date: Date | None = None
     text: str
     actor: str | None = None
     source: str | None = None

@@ -129,9 +129,12 @@ def _check(applied: Applied, file: str, profile: Profile, before: Incident, coun
 
 def _identity(event: TimelineEvent, ctx: Context) -> tuple[str, str]:
     """Return what makes two timeline entries the same: the minute and the words."""
-    when = ctx.local(event.time).strftime("%Y-%m-%d %H:%M") if event.time else ""
+    if event.time is not None:
+        when = ctx.local(event.time).strftime("%Y-%m-%d %H:%M")
+    else:
+        when = event.date.isoformat() if event.date is not None else ""
     words = " ".join(_NOTED.sub("", event.text).split()).casefold()
-    return when if ctx.ref_date is None else when[11:], words
+    return when if ctx.ref_date is None or event.time is None else when[11:], words
 
 
 def _merged(written: list[TimelineEvent], fresh: list[TimelineEvent]) -> list[TimelineEvent]:

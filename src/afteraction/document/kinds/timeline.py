@@ -61,9 +61,31 @@ GENERIC_COLUMNS = [
 ]
 
 
-def _attr_text(event: TimelineEvent, attr: str, ctx: Context) -> str:
+def _when_texts(events: list[TimelineEvent], ctx: Context) -> list[str]:
+    """Write each entry's time as the reader reads it back.
+
+    A clock alone is read on the last day written above it (else the
+    incident's date), so an entry on another day writes its date; with no
+    incident date every entry writes its date. An entry with only a day
+    writes just the day.
+    """
+    texts: list[str] = []
+    carried = ctx.ref_date
+    for event in events:
+        if event.time is not None:
+            texts.append(format_time(event.time, ctx.zone, carried))
+            carried = event.time.astimezone(ctx.zone).date() if carried else None
+        elif event.date is not None:
+            texts.append(event.date.isoformat())
+            carried = event.date if carried else None
+        else:
+            texts.append("")
+    return texts
+
+
+def _attr_text(event: TimelineEvent, attr: str, when: str) -> str:
     if attr == "time":
-        return format_time(event.time, ctx.zone, ctx.ref_date) if event.time else ""
+        return when
     if attr.startswith("extra."):
         return event.extra.get(attr[6:], "")
     value = getattr(event, attr)
@@ -74,6 +96,7 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     """Write the timeline as the profile's table or bullet list."""
     if not record.timeline:
         return spec.hint if ctx.hints and spec.hint else ""
+    whens = _when_texts(record.timeline, ctx)
     if spec.layout == "bullets":
         template = spec.item or "**{time}** - {text}"
         return "\n".join(
@@ -81,20 +104,20 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
             + fill_item(
                 template,
                 {
-                    a: _attr_text(e, a, ctx)
+                    a: _attr_text(e, a, when)
                     for a in ("time", "text", "actor", "source", "component")
                 },
             )
             + "".join(f" ({key}: {value})" for key, value in e.extra.items())
-            for e in record.timeline
+            for e, when in zip(record.timeline, whens, strict=True)
         )
     columns = written_columns(spec, GENERIC_COLUMNS, record.timeline, implied=["date"])
     shown = {c.attr[6:] for c in columns if c.attr.startswith("extra.")}
     extras = [h for h in extra_headers(e.extra for e in record.timeline) if h not in shown]
     headers = [c.header for c in columns] + extras
     rows = [
-        [_attr_text(e, c.attr, ctx) for c in columns] + [e.extra.get(h, "") for h in extras]
-        for e in record.timeline
+        [_attr_text(e, c.attr, when) for c in columns] + [e.extra.get(h, "") for h in extras]
+        for e, when in zip(record.timeline, whens, strict=True)
     ]
     return render_table(headers, rows)
 
@@ -109,28 +132,50 @@ class _Reading:
         self.zone: tzinfo | None = None
         self.day_block: Block | None = None
         self.day_used = False
+        self.headed = False
+        self.meridiem = False
         self.last: TimelineEvent | None = None
 
-    def add(self, text: str, line: int, moment: Moment | None, **attrs: Any) -> TimelineEvent:
-        """Record an event at ``moment``, its day and zone falling back to the headings'."""
+    def add(
+        self, text: str, line: int, moment: Moment | None, *, inherit: bool = True, **attrs: Any
+    ) -> TimelineEvent:
+        """Record an event at ``moment``, its day and zone falling back to the headings'.
+
+        Without ``inherit`` (a time written but not readable) an entry takes no day.
+        """
         event = TimelineEvent(text=text, **attrs)
+        if moment is not None and moment.span:
+            event.extra = {"Range": moment.span, **event.extra}
         self.record.timeline.append(event)
+        stated = moment is not None and moment.when is not None
         if moment is not None and moment.when is not None:
-            self.day = moment.when
-        day = (moment.when if moment else None) or self.day
+            self.day, self.headed = moment.when, False
+        # An entry without a moment takes the day only from a day heading above it.
+        inherited = self.day if inherit and (moment is not None or self.headed) else None
+        day = (moment.when if moment else None) or inherited
         zone = (moment.zone if moment else None) or self.zone or self.ctx.section_zone
         clock = moment.clock if moment else None
+        self.meridiem = self.meridiem or bool(moment and moment.meridiem)
+        wraps = (
+            clock is not None
+            and moment is not None
+            and not moment.meridiem
+            and self.meridiem
+            and 1 <= clock.hour <= 12
+        )
         path = f"timeline[{len(self.record.timeline) - 1}]"
         self.ctx.locate(path, line)
-        self.ctx.pending_events.append(PendingTime(event, day, clock, zone, line, path))
+        self.ctx.pending_events.append(
+            PendingTime(event, day, clock, zone, line, path, stated=stated, wraps=wraps)
+        )
         self.day_used = True
         self.last = event
         return event
 
-    def set_day(self, block: Block, day: Day) -> None:
-        """Start a new day (a date heading or a date-only line)."""
+    def set_day(self, block: Block, day: Day, *, keep: bool = False) -> None:
+        """Start a new day (a date heading or a date-only line); ``keep`` keeps its text."""
         self.flush_day()
-        self.day, self.day_block, self.day_used = day, block, False
+        self.day, self.day_block, self.day_used, self.headed = day, block, keep, True
         zone = stated_zone(block.text)
         if zone:
             self.zone = resolve_zone(zone)
@@ -173,7 +218,14 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
             moment.zone = column_zone
         if moment is not None and moment.month_day and year:
             moment.day, moment.month_day = date(year, *moment.month_day), None
-        reading.add(values.pop("text", ""), block.line + 2 + index, moment, extra=extra, **values)
+        reading.add(
+            values.pop("text", ""),
+            block.line + 2 + index,
+            moment,
+            inherit="Time" not in extra,
+            extra=extra,
+            **values,
+        )
     return True
 
 
@@ -181,10 +233,13 @@ def _from_item(item: ListItem, spec: SectionSpec, reading: _Reading) -> bool:
     text = item.all_text()
     moment = leading_moment(text, dayfirst=reading.ctx.dayfirst)
     if moment is None or (moment.clock is None and moment.when is None):
-        return False
+        if not reading.headed or not text.strip():
+            return False
+        # An entry under a day heading or line, written without a time: that day.
+        moment = None
     values = match_item(spec.item, text) if spec.item else None
-    rest = _unbold(moment.rest)
-    attrs: dict[str, object] = {}
+    rest = _unbold(moment.rest) if moment else text.strip()
+    attrs: dict[str, Any] = {}
     if values is not None:
         rest = values.pop("text", rest)
         attrs = {k: v for k, v in values.items() if k in ("actor", "source", "component")}
@@ -256,6 +311,13 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                 reading.add(moment.rest, block.line, moment)
                 after_heading = True
                 continue
+            if moment is not None and moment.when is not None:
+                # A day heading with a title ("### March 5, 2025: Testnet issue").
+                leftover.extend(reading.flush_day())
+                reading.set_day(block, moment.when, keep=True)
+                leftover.append(block)
+                after_heading = False
+                continue
         if block.kind == "paragraph" and _from_lines(block, reading):
             after_heading = False
             continue
@@ -271,4 +333,4 @@ def claims(heading: str, ctx: Context) -> bool:
     if date_heading(heading, dayfirst=ctx.dayfirst) is not None:
         return True
     moment = leading_moment(heading, dayfirst=ctx.dayfirst)
-    return moment is not None and moment.clock is not None
+    return moment is not None and (moment.clock is not None or moment.when is not None)

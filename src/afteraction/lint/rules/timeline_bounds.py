@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, tzinfo
 
+from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
@@ -15,6 +17,7 @@ from afteraction.lint.rules.common import (
     to_minute,
     written_time,
 )
+from afteraction.model import TimelineEvent
 
 BEFORE_WORDS = [
     "deploy", "deployed", "deployment", "release", "released", "merged", "change", "changed",
@@ -52,11 +55,12 @@ class TimelineBounds(Rule):
         start, end = times.started, times.resolved
         if start is None and end is None:
             return
+        zone = resolve_zone(doc.profile.zone)
         for index, event in enumerate(doc.record.timeline):
-            if event.time is None:
+            if event.time is None and event.date is None:
                 continue
-            at = to_minute(event.time)
-            if start is not None and at < to_minute(start):
+            before, after = _outside(event, start, end, zone)
+            if before and start is not None:
                 if mentions(entry_words(event), self.settings["before_words"]):
                     continue
                 yield self._report(
@@ -66,7 +70,7 @@ class TimelineBounds(Rule):
                     " or the impact start; if it happened before impact, say what it was"
                     " (e.g. 'config v412 deployed')",
                 )
-            elif end is not None and at > to_minute(end):
+            elif after and end is not None:
                 if mentions(entry_words(event), self.settings["after_words"]):
                     continue
                 yield self._report(
@@ -78,11 +82,15 @@ class TimelineBounds(Rule):
                 )
 
     def _report(self, doc: LintDocument, index: int, problem: str) -> Finding:
+        """Return the finding for entry ``index``, quoting its time as written."""
         written = written_time(doc, index)
         event = doc.record.timeline[index]
-        when = (
-            shown_time(written) if written else profile_time(doc, event.time) if event.time else "?"
-        )
+        if written:
+            when = shown_time(written)
+        elif event.time is not None:
+            when = profile_time(doc, event.time)
+        else:
+            when = event.date.isoformat() if event.date is not None else "?"
         text = " ".join(event.text.split())
         quoted = f" ('{text[:39].rstrip()}…')" if len(text) > 40 else f" ('{text}')" if text else ""
         return self.finding(
@@ -91,3 +99,20 @@ class TimelineBounds(Rule):
             f"timeline entry {when}{quoted} {problem}",
             needle=written,
         )
+
+
+def _outside(
+    event: TimelineEvent, start: datetime | None, end: datetime | None, zone: tzinfo
+) -> tuple[bool, bool]:
+    """Say whether an entry is before the start and after the end (an entry with a day, by day)."""
+    if event.time is not None:
+        at = to_minute(event.time)
+        return (
+            start is not None and at < to_minute(start),
+            end is not None and at > to_minute(end),
+        )
+    day = event.date
+    return (
+        day is not None and start is not None and day < start.astimezone(zone).date(),
+        day is not None and end is not None and day > end.astimezone(zone).date(),
+    )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, time
 from itertools import pairwise
 
+from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.rule import Rule, RuleContext
@@ -38,8 +39,8 @@ class TimelineOrder(Rule):
     def check(self, doc: LintDocument, ctx: RuleContext) -> Iterator[Finding]:
         """Report each entry that is earlier than the entry written before it."""
         del ctx
-        timed = [(i, e.time) for i, e in enumerate(doc.record.timeline) if e.time is not None]
-        backwards = [(prev, cur) for prev, cur in pairwise(timed) if cur[1] < prev[1]]
+        placed = [(i, key) for i, key in enumerate(_keys(doc)) if key is not None]
+        backwards = [(prev, cur) for prev, cur in pairwise(placed) if _earlier(cur[1], prev[1])]
         if not backwards:
             return
         edits = _sorting_edits(doc)
@@ -61,9 +62,38 @@ class TimelineOrder(Rule):
             )
 
 
+# Where an entry falls: its day in the profile's zone, and its moment when it has a time.
+_Key = tuple[date, datetime | None]
+
+
+def _keys(doc: LintDocument) -> list[_Key | None]:
+    """Return each entry's day and moment (None for an entry with neither)."""
+    zone = resolve_zone(doc.profile.zone)
+    keys: list[_Key | None] = []
+    for event in doc.record.timeline:
+        if event.time is not None:
+            keys.append((event.time.astimezone(zone).date(), event.time))
+        else:
+            keys.append((event.date, None) if event.date is not None else None)
+    return keys
+
+
+def _earlier(current: _Key, previous: _Key) -> bool:
+    """Say whether an entry happened before the one written above it.
+
+    An entry with only a day is compared by day: it is out of place only
+    when its day is before the other entry's.
+    """
+    if current[1] is not None and previous[1] is not None:
+        return current[1] < previous[1]
+    return current[0] < previous[0]
+
+
 def _clock(doc: LintDocument, index: int) -> str:
-    time = doc.record.timeline[index].time
-    return f"{time:%Y-%m-%d %H:%M} UTC" if time else "?"
+    event = doc.record.timeline[index]
+    if event.time is not None:
+        return f"{event.time:%Y-%m-%d %H:%M} UTC"
+    return event.date.isoformat() if event.date is not None else "?"
 
 
 def _quote(doc: LintDocument, index: int, width: int = 40) -> str:
@@ -77,14 +107,17 @@ def _sorting_edits(doc: LintDocument) -> list[Edit]:
     """Return the edits that sort the timeline, or none when it is not one entry per line.
 
     Only a timeline written as consecutive lines of one table or one list is
-    sorted (every entry one line, every time known); each line that moves is
+    sorted (every entry one line, every day known); each line that moves is
     rewritten, a list line keeping its own marker (numbering stays in place).
+    An entry with only a day goes before the timed entries of that day.
     """
     events = doc.record.timeline
     lines = [doc.line_of(f"timeline[{i}]") for i in range(len(events))]
-    times: list[datetime] = [e.time for e in events if e.time is not None]
-    if len(times) != len(events) or None in lines:
+    keys = [k for k in _keys(doc) if k is not None]
+    if len(keys) != len(events) or None in lines:
         return []
+    zone = resolve_zone(doc.profile.zone)
+    times = [(day, moment.astimezone(zone).time() if moment else time.min) for day, moment in keys]
     at = [line for line in lines if line is not None]
     if any(b != a + 1 for a, b in pairwise(at)) or not _one_block(doc, at):
         return []
