@@ -31,7 +31,7 @@ _NOT_PERSON = re.compile(
 )
 _HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9](?:[\w-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9][\w-]*)*)")
 _HONORIFIC = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof)\.?\s+", re.IGNORECASE)
-_SPLIT_NAMES = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*")
+_SPLIT_NAMES = re.compile(r"[,;/&+]|\band\b")
 _NAME_PART = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-])+")
 
 # After the name: the person as the subject of a failure.
@@ -79,7 +79,7 @@ _GROUP = re.compile(
 _NAME_EDGE = re.compile(r"[\w@./-]")
 _NAME_END = re.compile(r"[\w@-]")
 # After a name: the person is the subject of a failure, or a possessive ("Sam's mistake").
-_AFTER_NAME = re.compile(rf"(?:\s*,\s*who)?\s+{_ADVERB}{_FAILURE}|{_POSSESSIVE}")
+_AFTER_NAME = re.compile(rf"(?:\s{{0,3}},\s{{1,3}}who)?\s{{1,3}}{_ADVERB}{_FAILURE}|{_POSSESSIVE}")
 # Just before a name: the person as the agent of blame ("caused by Sam").
 _BEFORE_NAME = re.compile(rf"(?<![\w-]){_AGENT}$")
 # A person by pronoun: "he didn't check", "she forgot to run", "because of him".
@@ -106,7 +106,7 @@ def _people(values: Iterable[str]) -> set[str]:
         for piece in _SPLIT_NAMES.split(value or ""):
             if is_placeholder(piece) or "<" in piece or "[" in piece:
                 continue
-            name = _strip_name(re.sub(r"\(.*?\)", "", piece))
+            name = _strip_name(re.sub(r"\([^()]*\)", "", piece))
             if (
                 not name
                 or len(name) < 2

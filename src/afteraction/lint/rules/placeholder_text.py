@@ -14,20 +14,24 @@ from __future__ import annotations
 
 import re
 
+from afteraction.lint.rules.common import blank_comments
+
 # A bracket with what it holds (at most 160 characters, no bracket or line break inside).
 _BRACKET = re.compile(r"\$?\[([^\[\]\n]{1,160})\]")
 # A reference definition: ``[label]: https://...`` at the start of a line.
 _DEFINITION = re.compile(r"^ {0,3}\[([^\[\]\n]{1,160})\]:")
 _BRACE = re.compile(r"\{[A-Za-z][^{}\n]{0,80}\}")
 _ANGLE = re.compile(r"<([A-Za-z][\w -]{1,60})>")
-_OTHER = re.compile(
-    r"(?<!\\)_{3,}"  # ___
-    r"|\bYYYY(?:[-/]?MM(?:[-/]?DD)?)?\b|\bDD/MM/YYYY\b|\bMM/DD/YYYY\b"
-    r"|\bHH:MM(?::SS)?\b"
-    r"|\b[XYN] (?:hours?|minutes?|mins?|days?|seconds?|weeks?)\b"  # X hours Y minutes
-    r"|\*\((?:[^()\n]|\([^()\n]*\))*\)\*"  # *(describe or "None")*
-    r"|\bTB[AD]\b|\b[Ll]orem ipsum\b"
-)
+# Other prompts, each with a part it cannot go without (a quick test before the pattern).
+_OTHER = [
+    ("___", re.compile(r"(?<!\\)_{3,}")),
+    ("YYYY", re.compile(r"\bYYYY(?:[-/]?MM(?:[-/]?DD)?)?\b|\b(?:DD/MM|MM/DD)/YYYY\b")),
+    ("HH:MM", re.compile(r"\bHH:MM(?::SS)?\b")),
+    (" ", re.compile(r"\b[XYN] (?:hours?|minutes?|mins?|days?|seconds?|weeks?)\b")),  # X hours
+    ("*(", re.compile(r"\*\((?:[^()\n]|\([^()\n]*\))*\)\*")),  # *(describe or "None")*
+    ("TB", re.compile(r"\bTB[AD]\b")),
+    ("orem ipsum", re.compile(r"\b[Ll]orem ipsum\b")),
+]
 # YES / NO, PASS/FAIL: a choice offered, checked against the profile's words.
 _CHOICE = re.compile(r"\b[A-Za-z]+(?:\s?/\s?[A-Za-z]+)+\b")
 # What a choice offered as a value follows: the start, a label's colon, a cell, a bracket.
@@ -80,18 +84,20 @@ def find_placeholders(line: str, words: frozenset[str], labels: frozenset[str]) 
     """
     text = blank_markup(line)
     found: list[tuple[int, str]] = []
-    for match in _BRACKET.finditer(text):
+    for match in _BRACKET.finditer(text) if "[" in text else ():
         if _is_prompt_bracket(text, match, words, labels):
             found.append((match.start(), match[0]))
-    for match in _BRACE.finditer(text):
+    for match in _BRACE.finditer(text) if "{" in text else ():
         if "=" not in match[0] and '":' not in match[0]:  # not a label set, not JSON
             found.append((match.start(), match[0]))
-    for match in _ANGLE.finditer(text):
+    for match in _ANGLE.finditer(text) if "<" in text else ():
         inner = match[1]
         if inner.split()[0].lower() not in _HTML or inner.isupper():
             found.append((match.start(), match[0]))
-    found += [(m.start(), m[0]) for m in _OTHER.finditer(text)]
-    for match in _CHOICE.finditer(text):
+    for probe, pattern in _OTHER:
+        if probe in text:
+            found += [(m.start(), m[0]) for m in pattern.finditer(text)]
+    for match in _CHOICE.finditer(text) if "/" in text else ():
         if _offers_choice(text, match, words):
             found.append((match.start(), match[0]))
     return _without_leading_tag(text, _outermost(found))
@@ -176,22 +182,7 @@ def _without_leading_tag(text: str, found: list[tuple[int, str]]) -> list[str]:
 
 def blank_markup(line: str) -> str:
     """Return ``line`` with HTML comments and code spans blanked out, columns kept."""
-    return _blank_code_spans(_blank_comments(line))
-
-
-def _blank_comments(line: str) -> str:
-    if "<!--" not in line:
-        return line
-    parts: list[str] = []
-    at = 0
-    while (start := line.find("<!--", at)) >= 0:
-        end = line.find("-->", start + 4)
-        if end < 0:
-            break
-        parts += [line[at:start], " " * (end + 3 - start)]
-        at = end + 3
-    parts.append(line[at:])
-    return "".join(parts)
+    return _blank_code_spans(blank_comments(line))
 
 
 _TICKS = re.compile(r"`+")
