@@ -60,9 +60,13 @@ class Placeholder(Rule):
     rationale = (
         "A postmortem that still says `[Owner]`, `{DATE}`, `HH:MM`, `$[amount]`, `X hours`,"
         " `___`, `*(describe ...)*` or `YES / NO` is not finished, and readers cannot tell a"
-        " blank from a fact. Every placeholder style of the built-in templates is caught, as"
-        " are template checklists where no box was ticked. Fill the value in, or delete the"
-        " line if it does not apply."
+        " blank from a fact. Every placeholder style of the built-in templates is caught"
+        " (also `<owner>`, `TBD` and filler text), as are template checklists where no box"
+        " was ticked. Brackets that are Markdown or data are not prompts: links and"
+        " reference links, chat timestamps such as `[1:26 PM]`, `[3 hours ago]`,"
+        " identifiers such as `[CVE-2019-15226]`, a choice already made (`[High]`), a list"
+        " of names, and a tag opening a line (`[Action Item] launches ...`). Fill the value"
+        " in, or delete the line if it does not apply."
     )
     options = {"ignore": ["[sic]", "[...]", "[…]", "[redacted]", "[REDACTED]"]}
 
