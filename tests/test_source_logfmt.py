@@ -12,6 +12,7 @@ from afteraction.errors import ParseError, UsageError
 from afteraction.timeline.event import Event, Kind, Level
 from afteraction.timeline.loglines import KEPT_CONTINUATION
 from afteraction.timeline.problems import Problems
+from afteraction.timeline.sources.jsonl import JsonLines
 from afteraction.timeline.sources.logfmt import Logfmt, parse_logfmt
 from afteraction.timeline.spec import SourceSpec
 from tests.conftest import shared_folder
@@ -199,3 +200,45 @@ def test_gzip_input(tmp_path: Path):
     path.write_bytes(gzip.compress(b"ts=2026-11-03T14:02:11Z msg=zipped\n"))
     events, _ = read(path)
     assert events[0].text == "zipped"
+
+
+# -- logs that mix logfmt and JSON lines
+
+
+def test_a_json_line_in_a_logfmt_log_is_an_event_of_its_own(tmp_path):
+    path = write(
+        tmp_path,
+        'time="2026-11-03T14:02:00Z" level=error msg="orders rejected"\n'
+        "  at gateway.check (limits.go:42)\n"
+        '{"time":"2026-11-03T14:05:00Z","level":"info","msg":"limits reloaded","service":"gw"}\n'
+        '{"level":"warn","msg":"no time here"}\n'
+        'time="2026-11-03T14:09:00Z" level=info msg="alert fired"\n',
+    )
+    events, problems = read(path)
+    assert [(e.time.minute, e.text) for e in events] == [
+        (2, "orders rejected\n  at gateway.check (limits.go:42)"),
+        (5, "limits reloaded"),
+        (9, "alert fired"),
+    ]
+    assert events[1].level is Level.INFO
+    assert problems.count == 1  # the JSON object without a time is a record, not a continuation
+    assert [p.line for p in problems.first] == [4]
+
+
+def test_the_mixed_log_reads_the_same_from_either_side(tmp_path):
+    path = write(
+        tmp_path,
+        '{"time":"2026-11-03T14:02:00Z","level":"error","msg":"orders rejected"}\n'
+        'time="2026-11-03T14:05:00Z" level=info msg="limits reloaded"\n'
+        "plain words with no pairs\n",
+    )
+    problems = Problems(str(path))
+    events = list(JsonLines(SourceSpec("jsonl", path, {}), problems).events())
+    assert [e.text for e in events] == ["orders rejected", "limits reloaded"]
+    assert problems.count == 1
+
+
+def test_a_log_of_nothing_but_the_other_format_is_refused(tmp_path):
+    path = write(tmp_path, 'time="2026-11-03T14:05:00Z" level=info msg="limits reloaded"\n')
+    with pytest.raises(UsageError, match="not a JSON-lines log: every record in it is logfmt"):
+        list(JsonLines(SourceSpec("jsonl", path, {}), Problems(str(path))).events())

@@ -26,6 +26,7 @@ from afteraction.settings import load_settings
 from afteraction.timeline.build import DEFAULT_LIMIT, BuildOptions, Timeline
 from afteraction.timeline.build import Progress as ReadProgress
 from afteraction.timeline.event import Level
+from afteraction.timeline.far import FAR_DAYS, incident_span
 from afteraction.timeline.output import key_times_data, timeline_data, timeline_markdown
 from afteraction.timeline.source import COMMON_OPTIONS
 from afteraction.timeline.window import Window
@@ -82,6 +83,14 @@ ProfileOpt = Annotated[
     str | None, typer.Option("--profile", "-p", help="Profile whose zone and timeline to use.")
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON with stable names.")]
+FarOpt = Annotated[
+    int,
+    typer.Option(
+        "--far-days",
+        help="Leave out events more days than this from the incident (its key times, else its"
+        " timeline, else the middle half of the events); 0 keeps them all.",
+    ),
+]
 
 
 def _profile(name: str | None) -> Profile | None:
@@ -108,11 +117,14 @@ def _options(
     limit: int,
     strict: bool,
     key_moments: bool = False,
+    far_days: int = FAR_DAYS,
 ) -> BuildOptions:
     if window and around:
         raise UsageError("give --window or --around, not both", field="--around")
     if limit < 0:
         raise UsageError("must be 0 (no cap) or more", field="--limit")
+    if far_days < 0:
+        raise UsageError("must be 0 (keep every event) or more", field="--far-days")
     span = Window()
     if window:
         span = Window.parse(window, zone)
@@ -125,6 +137,7 @@ def _options(
         limit=limit or None,
         strict=strict,
         key_moments=key_moments,
+        far_days=far_days,
     )
 
 
@@ -186,6 +199,7 @@ def build(
     limit: LimitOpt = DEFAULT_LIMIT,
     key_moments: MomentsOpt = False,
     strict: StrictOpt = False,
+    far_days: FarOpt = FAR_DAYS,
     zone_name: ZoneOpt = None,
     profile_name: ProfileOpt = None,
     as_json: JsonFlag = False,
@@ -207,7 +221,7 @@ def build(
         raise UsageError("give one of --json, --md and --raw", field="--raw")
     profile = _profile(profile_name)
     zone, label = _zone(zone_name, profile)
-    options = _options(zone, window, around, min_level, grep, limit, strict, key_moments)
+    options = _options(zone, window, around, min_level, grep, limit, strict, key_moments, far_days)
     if raw:
         _write_raw(froms or [], options.window, output)
         return
@@ -264,16 +278,23 @@ def add(
     limit: LimitOpt = DEFAULT_LIMIT,
     key_moments: MomentsOpt = False,
     strict: StrictOpt = False,
+    far_days: FarOpt = FAR_DAYS,
 ) -> None:
     """Merge the sources into a postmortem's timeline and fill the key times it lacks.
 
     Runs again add nothing twice; events written by hand are kept; nothing
     else in the file changes. Without --window or --around, the window is the
-    postmortem's own key times, an hour either side.
+    postmortem's own key times, an hour either side. Events more than
+    --far-days from the incident (its key times, else its timeline) are left
+    out, and the first few named.
     """
     loaded = service.load(postmortem, _registry())
     zone, _ = _zone(None, loaded.profile)
-    options = _options(zone, window, around, min_level, grep, limit, strict, key_moments)
+    options = _options(zone, window, around, min_level, grep, limit, strict, key_moments, far_days)
+    record = loaded.record
+    options = replace(
+        options, incident=incident_span(record.times, (e.time for e in record.timeline))
+    )
     if not (window or around):
         span = service.incident_window(loaded.record.times)
         if span is not None:
@@ -302,6 +323,7 @@ def keytimes(
     around: AroundOpt = None,
     min_level: LevelOpt = None,
     strict: StrictOpt = False,
+    far_days: FarOpt = FAR_DAYS,
     zone_name: ZoneOpt = None,
     profile_name: ProfileOpt = None,
     as_json: JsonFlag = False,
@@ -313,7 +335,9 @@ def keytimes(
         loaded = service.load(postmortem, _registry(), profile_name)
         stated, profile = loaded.record.times, loaded.profile
     zone, label = _zone(zone_name, profile)
-    options = _options(zone, window, around, min_level, None, 0, strict)
+    options = _options(zone, window, around, min_level, None, 0, strict, far_days=far_days)
+    if stated is not None:
+        options = replace(options, incident=incident_span(stated, ()))
     timeline = _build(froms, options)
     _report(timeline)
     report = service.key_times(timeline, stated)

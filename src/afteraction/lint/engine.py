@@ -24,7 +24,7 @@ from afteraction.lint.suppress import Suppressions, read_suppressions
 from afteraction.profiles import ProfileRegistry
 
 MAX_FIX_PASSES = 10
-_LINK = re.compile(r"\[[^\]]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(r"\[[^\[\]]*\]\((?P<target>[^()\s]+)(?:\s\"[^\"]*\")?\)")
 
 
 @dataclass

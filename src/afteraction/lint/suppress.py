@@ -10,15 +10,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from afteraction.lint.finding import Finding
 from afteraction.lint.registry import RuleRegistry
 
-_COMMENT = re.compile(
-    r"<!--\s*aar:\s*(?P<verb>disable-next-line|disable-line|disable-file|disable|enable)"
-    r"(?:\s*=\s*(?P<rules>[\w\s,-]*?))?\s*-->",
+# What an HTML comment says to turn rules off; the comments are found by scanning.
+_DIRECTIVE = re.compile(
+    r"\s*aar:\s*(?P<verb>disable-next-line|disable-line|disable-file|disable|enable)"
+    r"(?:\s*=(?P<rules>[\w\s,-]*)|\s*)",
     re.IGNORECASE,
 )
 ALL = "*"
@@ -69,8 +71,8 @@ def read_suppressions(text: str, registry: RuleRegistry) -> Suppressions:
     open_ranges: dict[str, int] = {}
     lines = text.split("\n")
     for number, line in enumerate(lines, 1):
-        for match in _COMMENT.finditer(line):
-            words = [w for w in re.split(r"[\s,]+", match["rules"] or "") if w]
+        for match in _directives(line):
+            words = {w for w in re.split(r"[\s,]+", match["rules"] or "") if w}
             names = {_id(w, registry) for w in words} or {ALL}
             verb = match["verb"].lower()
             if verb == "disable-file":
@@ -89,6 +91,19 @@ def read_suppressions(text: str, registry: RuleRegistry) -> Suppressions:
     for name, first in open_ranges.items():
         found.ranges.append((first, len(lines), {name}))
     return found
+
+
+def _directives(line: str) -> Iterator[re.Match[str]]:
+    """Yield the suppression directive of each ``<!-- ... -->`` comment on ``line``."""
+    at = line.find("<!--")
+    while at >= 0:
+        end = line.find("-->", at + 4)
+        if end < 0:
+            return
+        match = _DIRECTIVE.fullmatch(line, at + 4, end)
+        if match is not None:
+            yield match
+        at = line.find("<!--", end + 3)
 
 
 def _id(word: str, registry: RuleRegistry) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from afteraction.errors import AfteractionError, UsageError
 from afteraction.timeline.detect import detect
 from afteraction.timeline.event import Event, Kind, Level
+from afteraction.timeline.far import FAR_DAYS, SHOWN, Span, split_far
 from afteraction.timeline.problems import Problems
 from afteraction.timeline.registry import SourceRegistry
 from afteraction.timeline.scan import (
@@ -57,6 +58,8 @@ class BuildOptions:
     as the same event. ``limit`` caps the log events (None: no cap).
     ``key_moments`` keeps, of the chat, only the messages people singled
     out (pinned or reacted to, as the source's ``moments=`` says).
+    ``far_days`` leaves out events more days than that from ``incident``
+    (None: from the bulk of the events; 0: keep them all), see ``far``.
     """
 
     window: Window = field(default_factory=Window)
@@ -67,6 +70,8 @@ class BuildOptions:
     collapse: timedelta | None = timedelta(minutes=1)
     dedupe: timedelta = timedelta(minutes=2)
     strict: bool = False
+    far_days: int = FAR_DAYS
+    incident: Span | None = None
 
 
 @dataclass
@@ -87,6 +92,10 @@ class Timeline:
     sources: list[SourceReport]
     left_out: Counter[str] = field(default_factory=Counter)
     limit: int | None = None
+    # The first events left out as far from the incident, the span measured from, the days.
+    far: list[Event] = field(default_factory=list)
+    span: Span | None = None
+    far_days: int = FAR_DAYS
 
     def notes(self) -> list[str]:
         """Return one line per reason events were left out or folded, for the reader."""
@@ -100,11 +109,30 @@ class Timeline:
             "limit": "{n} log events over the limit of {limit} (lowest levels first; raise"
             " --limit or narrow the window)",
         }
-        return [
+        notes = [
             text.format(n=f"{self.left_out[reason]:,}", limit=self.limit)
             for reason, text in said.items()
             if self.left_out[reason]
         ]
+        if self.left_out["far"] and self.span is not None:
+            notes.append(self._far_note())
+        return notes
+
+    def _far_note(self) -> str:
+        assert self.span is not None
+        count = self.left_out["far"]
+        span = f"{iso_minute(self.span.start)} to {iso_minute(self.span.end)} UTC"
+        named = ", ".join(f"{e.origin or e.source} at {iso_minute(e.time)}" for e in self.far)
+        more = f" and {count - len(self.far):,} more" if count > len(self.far) else ""
+        return (
+            f"{count:,} more than {self.far_days} days from the incident ({span}, from its"
+            f" {self.span.basis}): {named}{more} (--far-days 0 keeps them)"
+        )
+
+
+def iso_minute(moment: datetime) -> str:
+    """Return a UTC time to the minute, as notes show it."""
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def build_timeline(
@@ -180,7 +208,10 @@ def _build(
             kept.add(event, order)
         progress.done = done + sizes[order]
     events = _deduplicated(kept.ordered(), options.dedupe, left_out)
-    return Timeline(events, reports, left_out, options.limit)
+    events, far, span = split_far(events, options.incident, options.far_days)
+    if far:
+        left_out["far"] = len(far)
+    return Timeline(events, reports, left_out, options.limit, far[:SHOWN], span, options.far_days)
 
 
 AUTO = "auto"

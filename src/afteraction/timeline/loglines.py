@@ -41,10 +41,18 @@ class BadLines:
             if self.seen >= FIRST_LINES:
                 raise self._other_kind(f"none of its first {self.seen} lines")
 
-    def end(self) -> None:
-        """Fail for a file none of whose lines made an event, at the end of a short file."""
+    def end(self, other: str | None = None) -> None:
+        """Fail for a file none of whose lines made an event, at the end of a short file.
+
+        ``other`` names the other format of the records read from a log that
+        mixes two (``JSON``): a file of nothing but those is not this log.
+        """
         if not self.found and self.first is not None:
             raise self._other_kind("none of its lines")
+        if not self.found and other is not None:
+            raise UsageError(
+                f"not {self.expected}: every record in it is {other}", file=self.problems.file
+            )
 
     def _other_kind(self, lines: str) -> UsageError:
         assert self.first is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,10 +10,9 @@ from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.rule import Rule, RuleContext
 from afteraction.lint.rules.common import span_of
 
-_MARKUP = re.compile(r"^[*_`]+|[*_`]+$")
-
-# An ID is a prefix ("", "AI-", "#") and a number ending it.
-_NUMBERED = re.compile(r"(?P<prefix>.*?)(?P<number>\d+)")
+# Bold, italic and code markup around an ID.
+_MARKUP = "*_`"
+_DIGITS = "0123456789"
 
 
 @dataclass(frozen=True)
@@ -56,13 +54,14 @@ class ActionNumbering(Rule):
         del ctx
         groups: dict[str, list[_Numbered]] = {}
         for index, item in enumerate(doc.record.action_items):
-            written = _MARKUP.sub("", (item.id or "").strip())
+            written = (item.id or "").strip().strip(_MARKUP)
             line = doc.parsed.lines.get(f"action_items[{index}]")
-            match = _NUMBERED.fullmatch(written)
-            if match is None or line is None:
+            # An ID is a prefix ("", "AI-", "#") and a number ending it.
+            prefix = written.rstrip(_DIGITS)
+            if prefix == written or line is None:
                 continue
-            groups.setdefault(match["prefix"], []).append(
-                _Numbered(line, written, match["prefix"], match["number"])
+            groups.setdefault(prefix, []).append(
+                _Numbered(line, written, prefix, written[len(prefix) :])
             )
         for prefix, members in groups.items():
             yield from self._check_group(doc, prefix, sorted(members, key=lambda m: m.line))
@@ -109,7 +108,7 @@ def _id_span(doc: LintDocument, line: int, written: str) -> tuple[int, int] | No
     if not text.lstrip().startswith("|"):
         return span_of(doc, line, written)
     for start, end in cell_spans(text):
-        bare = _MARKUP.sub("", text[start:end])
+        bare = text[start:end].strip(_MARKUP)
         if bare == written:
             at = text.index(written, start, end)
             return at, at + len(written)

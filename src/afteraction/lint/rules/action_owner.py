@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
 from afteraction.lint.rules.common import action_section, holds
+
+# An item that opens with its owner: "Nóva to send the list", "@sam will add an alert".
+_OWNER_FIRST = re.compile(
+    r"^\W{0,4}(?:@[\w.-]{1,40}|[A-Z][^\W\d_]{1,30}(?: [A-Z][^\W\d_]{1,30})?)"
+    r" (?:to|will) [a-z]"
+)
 
 
 class ActionOwner(Rule):
@@ -22,14 +29,17 @@ class ActionOwner(Rule):
         " The rule applies where the postmortem's format has a place for the owner. An owner"
         " written with the item counts: `Hypha: upgrade the hub`, `@alice rotate the keys`,"
         " `[Risk Desk] ...`, `... (owner: bob)`, `... — @alice`; a label such as `Note:` or"
-        " `Root cause:` is not an owner."
+        " `Root cause:` is not an owner; nor is an item that opens with its owner"
+        " ('Nóva to send the list') missing one."
     )
 
     def check(self, doc: LintDocument, ctx: RuleContext) -> Iterator[Finding]:
         """Report each action item with no owner."""
         del ctx
         for index, item in enumerate(doc.record.action_items):
-            if not item.owner and holds(action_section(doc, index), "owner"):
+            if item.owner or _OWNER_FIRST.match(item.title):
+                continue
+            if holds(action_section(doc, index), "owner"):
                 line = doc.line_of(f"action_items[{index}]")
                 yield self.finding(
                     doc,

@@ -31,7 +31,7 @@ _NOT_PERSON = re.compile(
 )
 _HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9](?:[\w-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9][\w-]*)*)")
 _HONORIFIC = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof)\.?\s+", re.IGNORECASE)
-_SPLIT_NAMES = re.compile(r"\s*(?:[,;/&+]|\band\b)\s*")
+_SPLIT_NAMES = re.compile(r"[,;/&+]|\band\b")
 _NAME_PART = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-])+")
 
 # After the name: the person as the subject of a failure.
@@ -79,9 +79,14 @@ _GROUP = re.compile(
 _NAME_EDGE = re.compile(r"[\w@./-]")
 _NAME_END = re.compile(r"[\w@-]")
 # After a name: the person is the subject of a failure, or a possessive ("Sam's mistake").
-_AFTER_NAME = re.compile(rf"(?:\s*,\s*who)?\s+{_ADVERB}{_FAILURE}|{_POSSESSIVE}")
+_AFTER_NAME = re.compile(rf"(?:\s{{0,3}},\s{{1,3}}who)?\s{{1,3}}{_ADVERB}{_FAILURE}|{_POSSESSIVE}")
 # Just before a name: the person as the agent of blame ("caused by Sam").
 _BEFORE_NAME = re.compile(rf"(?<![\w-]){_AGENT}$")
+# A person by pronoun: "he didn't check", "she forgot to run", "because of him".
+_PRONOUN = re.compile(
+    rf"(?<![\w'\u2019-])(?:(?P<subject>(?i:he|she))\s+{_ADVERB}{_FAILURE}"
+    rf"|{_AGENT}(?P<object>(?i:him\b|her(?=\s*[.,;:!?)]|\s*$))))"
+)
 # A front-matter line: ``key: value`` (YAML) or ``key = value`` (TOML), or a list item.
 _FRONT_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*[:=]\s*(.*)$")
 _FRONT_ITEM = re.compile(r"^\s+-\s+(.*)$|^-\s+(.*)$")
@@ -101,7 +106,7 @@ def _people(values: Iterable[str]) -> set[str]:
         for piece in _SPLIT_NAMES.split(value or ""):
             if is_placeholder(piece) or "<" in piece or "[" in piece:
                 continue
-            name = _strip_name(re.sub(r"\(.*?\)", "", piece))
+            name = _strip_name(re.sub(r"\([^()]*\)", "", piece))
             if (
                 not name
                 or len(name) < 2
@@ -191,6 +196,24 @@ def _mentions(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _blamed(plain: str, people: Iterable[str]) -> Iterator[tuple[int, int, int, int]]:
+    """Yield each blaming phrase in ``plain``: its span, and the span of the person in it.
+
+    The person is one the document names, or "he" / "she" / "him" / "her".
+    """
+    for start, end in _mentions(plain, people):
+        after = _AFTER_NAME.match(plain, end)
+        if after is not None:
+            yield start, after.end(), start, end
+            continue
+        before = _BEFORE_NAME.search(plain[max(0, start - 40) : start])
+        if before is not None and not _GROUP.match(plain, end):
+            yield start - len(before.group(0)), end, start, end
+    for match in _PRONOUN.finditer(plain):
+        who = "subject" if match["subject"] else "object"
+        yield match.start(), match.end(), match.start(who), match.end(who)
+
+
 def _sentence(text: str, start: int, end: int, limit: int = 90) -> str:
     """Return the sentence of ``text`` around ``start:end``, shortened to about ``limit``."""
     stops = [m.end() for m in re.finditer(r"[.!?;](?:\s|$)", text[:start])]
@@ -216,28 +239,20 @@ class BlamePerson(Rule):
         " timeline actors, signers, authors and reviewers, @handles, and the `names` you"
         " add) and reports sentences in the root cause, the whys, the contributing factors"
         " and the summary where one of them broke, forgot or caused something, or where"
-        " the incident is 'caused by' or 'due to' them."
+        " the incident is 'caused by' or 'due to' them; a person written as 'he' or 'she'"
+        " ('he didn't check the config') is reported the same way."
     )
     options: ClassVar[Mapping[str, Any]] = {"names": []}
 
     def check(self, doc: LintDocument, ctx: RuleContext) -> Iterator[Finding]:
-        """Report each sentence that makes a known person the cause."""
+        """Report each sentence that makes a known person, or a he or she, the cause."""
         del ctx
         passages = cause_passages(doc, summary=True)
         people = document_people(doc, [str(n) for n in self.settings["names"]]) if passages else ()
         seen: set[tuple[int, int]] = set()
         for passage in passages:
             for text_line in passage.text.splitlines():
-                plain = mask_markup(text_line)
-                for start, end in _mentions(plain, people):
-                    after = _AFTER_NAME.match(plain, end)
-                    if after is not None:
-                        first, last = start, after.end()
-                    else:
-                        before = _BEFORE_NAME.search(plain[max(0, start - 40) : start])
-                        if before is None or _GROUP.match(plain, end):
-                            continue
-                        first, last = start - len(before.group(0)), end
+                for first, last, start, end in _blamed(mask_markup(text_line), people):
                     who = text_line[start:end]
                     line = locate(doc, [text_line, text_line[first:last]], passage.line)
                     if line is None:

@@ -133,17 +133,32 @@ def locate(doc: LintDocument, fragments: list[str], near: int | None) -> int | N
     return None
 
 
+# Each part stops at the character that would start another, so the search stays linear.
 _MASKED = re.compile(
     r"`[^`\n]*`"  # inline code
-    r"|\]\([^)\s]*\)"  # a link's target
-    r"|<https?://[^>\s]*>|https?://\S+"  # bare addresses
-    r"|<!--.*?-->|<[A-Za-z/][^>\n]*>"  # HTML comments and tags
+    r"|\]\([^()\[\]\s]*\)"  # a link's target
+    r"|<https?://[^<>\s]*>|https?://\S+"  # bare addresses
+    r"|<[A-Za-z/][^<>\n]*>"  # HTML tags
 )
 
 
 def mask_markup(text: str) -> str:
-    """Blank out inline code, link targets, addresses and HTML tags, keeping every column."""
-    return _MASKED.sub(lambda m: " " * len(m.group(0)), text)
+    """Blank out inline code, link targets, addresses, comments and tags, keeping every column."""
+    return _MASKED.sub(lambda m: " " * len(m.group(0)), blank_comments(text))
+
+
+def blank_comments(text: str) -> str:
+    """Blank out ``<!-- ... -->`` comments, keeping every column (found by scanning)."""
+    parts: list[str] = []
+    at = 0
+    while (start := text.find("<!--", at)) >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            break
+        parts += [text[at:start], " " * (end + 3 - start)]
+        at = end + 3
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def item_label(item: ActionItem, width: int = 60) -> str:

@@ -8,27 +8,12 @@ from collections.abc import Iterator
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
+from afteraction.lint.rules.placeholder_text import find_placeholders, reference_labels
 from afteraction.profiles import Profile
 from afteraction.profiles.memo import per_profile
 
-_PATTERNS = [
-    # [Name], $[amount], [Due date]: words, not a link, image, checkbox, footnote, reference
-    # or citation ("[1]", "[[1]](#refs)").
-    r"(?<![\[\]!\\])\$?\[(?![ xX]\]|\^|\d+\])[^\[\]\n]{0,80}[A-Za-z][^\[\]\n]{0,80}\](?![(\[:\]])",
-    r"\{[A-Za-z][^{}\n]{0,80}\}",  # {DATE}, {What was the factor}
-    r"(?<!\\)_{3,}",  # ___
-    r"\bYYYY(?:[-/]?MM(?:[-/]?DD)?)?\b|\bDD/MM/YYYY\b|\bMM/DD/YYYY\b",
-    r"\bHH:MM(?::SS)?\b",
-    r"\b[XYN] (?:hours?|minutes?|mins?|days?|seconds?|weeks?)\b",  # X hours Y minutes
-    r"\*\((?:[^()\n]|\([^()\n]*\))*\)\*",  # *(describe or "None")*
-    r"<[A-Z][A-Z_]{2,}>",  # <INCIDENT_ID>
-    r"\b[A-Za-z]+(?:\s?/\s?[A-Za-z]+)+\b",  # YES / NO, PASS/FAIL: checked against the choices
-]
-_FOUND = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
-_CHOICE = re.compile(r"^[A-Za-z]+(?:\s?/\s?[A-Za-z]+)+$")
-_CODE_SPAN = re.compile(r"(`+)[^`\n]*?\1")
-_COMMENT = re.compile(r"<!--.*?-->")
-_TAG = re.compile(r"^#+\s+\[[^\]]+\]\s+\S")  # "# [Postmortem] Site down": a tag, not a prompt
+# Something every placeholder has, to skip the many lines that have none quickly.
+_MAYBE = re.compile(r"[\[{_<*/]|YYYY|DD/|HH:MM|TB[AD]|orem ipsum|\b[XYN] [a-z]")
 _EMPTY_BOX = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[ \]\s*$")
 _BOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<label>.*?)\s*$")
 # Words of a choice list a template offers ("YES / NO", "HIGH/MEDIUM/LOW").
@@ -75,9 +60,13 @@ class Placeholder(Rule):
     rationale = (
         "A postmortem that still says `[Owner]`, `{DATE}`, `HH:MM`, `$[amount]`, `X hours`,"
         " `___`, `*(describe ...)*` or `YES / NO` is not finished, and readers cannot tell a"
-        " blank from a fact. Every placeholder style of the built-in templates is caught, as"
-        " are template checklists where no box was ticked. Fill the value in, or delete the"
-        " line if it does not apply."
+        " blank from a fact. Every placeholder style of the built-in templates is caught"
+        " (also `<owner>`, `TBD` and filler text), as are template checklists where no box"
+        " was ticked. Brackets that are Markdown or data are not prompts: links and"
+        " reference links, chat timestamps such as `[1:26 PM]`, `[3 hours ago]`,"
+        " identifiers such as `[CVE-2019-15226]`, a choice already made (`[High]`), a list"
+        " of names, and a tag opening a line (`[Action Item] launches ...`). Fill the value"
+        " in, or delete the line if it does not apply."
     )
     options = {"ignore": ["[sic]", "[...]", "[…]", "[redacted]", "[REDACTED]"]}
 
@@ -86,12 +75,11 @@ class Placeholder(Rule):
         del ctx
         words = _choice_words(doc.profile)
         ignored = set(self.settings["ignore"])
+        labels = reference_labels(doc.lines)
         for number, line in enumerate(doc.lines, 1):
-            if number in doc.code_lines:
+            if number in doc.code_lines or not _MAYBE.search(line):
                 continue
-            found = [p for p in _placeholders(line, words) if p not in ignored]
-            if found and _TAG.match(line) and found[0] == line.split(None, 2)[1]:
-                del found[0]
+            found = [p for p in find_placeholders(line, words, labels) if p not in ignored]
             if _EMPTY_BOX.match(line):
                 found.insert(0, "[ ]")
             if found:
@@ -122,23 +110,3 @@ class Placeholder(Rule):
                     written[0][0],
                     f"no box ticked in the template's checklist ({choices}): tick what applies",
                 )
-
-
-# Something every placeholder has, to skip the many lines that have none quickly.
-_MAYBE = re.compile(r"[\[{_<*/]|YYYY|DD/|HH:MM|\b[XYN] [a-z]")
-
-
-def _placeholders(line: str, words: frozenset[str]) -> list[str]:
-    if not _MAYBE.search(line):
-        return []
-    text = _COMMENT.sub(lambda m: " " * len(m[0]), line) if "<!--" in line else line
-    text = _CODE_SPAN.sub(lambda m: " " * len(m[0]), text) if "`" in text else text
-    found = []
-    for match in _FOUND.finditer(text):
-        value = match[0]
-        if _CHOICE.match(value):
-            parts = [p.strip().lower() for p in value.split("/")]
-            if not all(p in words for p in parts) or len(set(parts)) < 2:
-                continue
-        found.append(value)
-    return found

@@ -14,6 +14,8 @@ from afteraction.lint.rules.common import section_at, shown_time, written_time
 from afteraction.profiles import Profile
 
 _INDEX = re.compile(r"^timeline\[(\d+)\]$")
+# Emphasis around a statement ("_All times in EEST_") is markup, not part of its words.
+_EMPHASIS = re.compile(r"[*_]+")
 
 
 class TimeZone(Rule):
@@ -37,8 +39,8 @@ class TimeZone(Rule):
         del ctx
         if not doc.parsed.zoneless or _format_states_zone(doc):
             return
-        if stated_zone(doc.text) is not None:
-            return  # the document says it once, somewhere ("All times are in CET")
+        if stated_zone(_EMPHASIS.sub(" ", doc.text)) is not None:
+            return  # the document says it once, somewhere ("_All times are in CET_")
         groups: dict[int | None, list[tuple[int, str]]] = {}
         for path in doc.parsed.zoneless:
             line = doc.line_of(path)

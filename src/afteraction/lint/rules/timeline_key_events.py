@@ -19,7 +19,7 @@ from afteraction.model import TimelineEvent
 
 DETECT_WORDS = [
     "alert", "alerted", "page", "paged", "detected", "noticed", "reported", "fired",
-    "observed", "spotted", "warning", "warned", "became aware", "aware of",
+    "observed", "spotted", "warning", "warned", "became aware", "aware of", "declared",
 ]  # fmt: skip
 RESOLVE_WORDS = [
     "resolved", "recovered", "restored", "fixed", "mitigated", "rolled back", "back to normal",

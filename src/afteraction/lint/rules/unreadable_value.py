@@ -22,7 +22,7 @@ _ADVICE = {
     "form": "write it in that form",
 }
 _NEITHER = re.compile(r"is neither (?P<yes>.+) nor (?P<no>.+)$")
-_EXPECTED = re.compile(r"\s*\(expected (?P<shape>[^)]*)\)")
+_EXPECTED = re.compile(r"\(expected (?P<shape>[^)]*)\)")
 _MOMENTS = {
     "started": "start",
     "detected": "detection",
@@ -113,7 +113,7 @@ def _message(problem: Problem) -> str:
     advice = _ADVICE.get(problem.code)
     expected = _EXPECTED.search(text)
     if expected is not None:
-        text = text[: expected.start()] + text[expected.end() :]
+        text = text[: expected.start()].rstrip() + text[expected.end() :]
         shape = expected["shape"]
         advice = (
             f"write it like {shape[5:]}" if shape.startswith("e.g. ") else f"write it as {shape}"

@@ -11,6 +11,7 @@ from afteraction.timeline.inputs import decode
 from afteraction.timeline.logfields import FIELD_OPTIONS, Fields
 from afteraction.timeline.loglines import BadLines
 from afteraction.timeline.source import Source
+from afteraction.timeline.sources.logfmt import parse_logfmt
 
 
 class JsonLines(Source):
@@ -18,7 +19,8 @@ class JsonLines(Source):
 
     Fields are found where common loggers put them (see ``logfields``) or
     where the options say. An object without a time, or with a bad one, is
-    a malformed line; so is a line that is not a JSON object.
+    a malformed line; so is a line that is not a JSON object, unless it is a
+    logfmt record (``key=value`` pairs), read with the same field mapping.
     """
 
     name = "jsonl"
@@ -27,23 +29,31 @@ class JsonLines(Source):
     streaming = True
 
     def events(self) -> Iterator[Event]:
-        """Yield a log event per JSON object, in file order."""
+        """Yield a log event per JSON object (or logfmt line), in file order."""
         fields = Fields(self.spec.options, self.zone)
         bad = BadLines(self.problems, "a JSON-lines log")
+        mixed: str | None = None  # "logfmt" once a logfmt line has made an event
         for number, line in self.lines():
+            logfmt = False
             try:
                 record = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
-                if line.strip():
-                    bad.add(f"not JSON: {exc}", number)
-                continue
+                record = parse_logfmt(decode(line))  # a log that mixes JSON and logfmt lines
+                if not record:
+                    if line.strip():
+                        bad.add(f"not JSON: {exc}", number)
+                    continue
+                logfmt = True
             read = self._event(fields, record, line, number)
             if isinstance(read, str):
                 bad.add(read, number)
                 continue
-            bad.found = True
+            if logfmt:
+                mixed = "logfmt"
+            else:
+                bad.found = True
             yield read
-        bad.end()
+        bad.end(mixed)
 
     def _event(self, fields: Fields, record: object, line: bytes, number: int) -> Event | str:
         """Return the event a parsed line holds, or what is wrong with it."""

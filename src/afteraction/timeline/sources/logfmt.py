@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
+
+import orjson
 
 from afteraction.timeline.event import Event, Kind
 from afteraction.timeline.inputs import decode
@@ -30,6 +33,18 @@ def parse_logfmt(line: str) -> dict[str, str]:
     }
 
 
+def json_object(line: str) -> dict[str, Any] | None:
+    """Return the JSON object a line holds, or None when it is not one."""
+    text = line.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return value if type(value) is dict else None
+
+
 def _unescape(match: re.Match[str]) -> str:
     return _ESCAPED.get(match[1], match[1])
 
@@ -41,6 +56,8 @@ class Logfmt(Source):
     trace, a wrapped message) and is added to its text, unless it is a
     record of its own (it has a level or message field) or no event came
     before it: then it is a malformed line, as is one whose time is bad.
+    A JSON object on a line of its own (a log that mixes the two) is read
+    as a record with the same field mapping, never as a continuation.
     """
 
     name = "logfmt"
@@ -53,21 +70,27 @@ class Logfmt(Source):
         fields = Fields(self.spec.options, self.zone)
         bad = BadLines(self.problems, "a logfmt log")
         pending = Pending()
+        mixed: str | None = None  # "JSON" once a JSON line has made an event
         for number, raw in self.lines():
             line = decode(raw)
             if not line or line.isspace():
                 continue
-            record = parse_logfmt(line)
+            json = json_object(line)
+            record = parse_logfmt(line) if json is None else json
             try:
                 read = fields.read(record)
             except ValueError as exc:
                 bad.add(str(exc), number)
                 continue
             if read.time is None:
-                if fields.has_level_or_message(record) or not pending.extend(line):
+                own = json is not None or fields.has_level_or_message(record)
+                if own or not pending.extend(line):
                     bad.add(f"no time field ({fields.time_names()})", number)
                 continue
-            bad.found = True
+            if json is None:
+                bad.found = True
+            else:
+                mixed = "JSON"
             done = pending.replace(
                 Event(
                     time=read.time,
@@ -85,4 +108,4 @@ class Logfmt(Source):
         last = pending.finish()
         if last is not None:
             yield last
-        bad.end()
+        bad.end(mixed)
