@@ -12,6 +12,7 @@ import csv
 import json
 import signal
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -23,12 +24,17 @@ from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
 from afteraction.document.recognize import choose_profile
 from afteraction.document.render import render_markdown
+from afteraction.errors import UsageError
+from afteraction.followup.pull import read_export
 from afteraction.model import Incident
 from afteraction.profiles import ProfileRegistry
+from afteraction.timeline.apply import without_notes
 from afteraction.timeline.event import Event
 from afteraction.timeline.problems import Problems
 from afteraction.timeline.registry import SourceRegistry
+from afteraction.timeline.sources.grafana import query_values
 from afteraction.timeline.spec import SourceSpec
+from afteraction.timeline.window import Window
 from tests.conftest import BUILTIN, shared_folder
 
 SIZE = 1 << 20
@@ -258,3 +264,33 @@ def test_a_logfmt_line_with_a_megabyte_value_is_one_event(unit, tmp_path):
     events, _ = source_events("logfmt", path)
     assert [e.time.minute for e in events] == [0, 2]
     assert events[1].text.endswith("recovered")
+
+
+# -- patterns over text from trackers, Grafana, the command line and written timelines
+
+
+def test_a_tracker_cell_of_repeated_markers_is_read_in_one_pass(tmp_path):
+    path = tmp_path / "export.json"
+    body = run("aar-key: ") + " aar-key: INC-20261103-001#2"
+    path.write_text(json.dumps([{"body": body, "status": "Done"}]), encoding="utf-8")
+    export = read_export(path)
+    assert [(s.key, s.state) for s in export.states] == [("INC-20261103-001#2", "done")]
+
+
+def test_grafana_value_strings_with_a_megabyte_of_labels_read_the_real_value():
+    noise = run("[ labels={")
+    values = query_values({"valueString": f"{noise} [ var='A' labels={{}} value=1 ]"})
+    assert values == "A=1"
+
+
+def test_around_with_a_megabyte_of_spaces_is_one_line_error():
+    with pytest.raises(UsageError, match="is not TIME±SPAN"):
+        Window.around(f"14:00{run(' ')}x", UTC)
+    window = Window.around(f"2026-11-03 14:00{run(' ', 1 << 16)}+- 1h", UTC)
+    assert window.start == datetime(2026, 11, 3, 13, 0, tzinfo=UTC)
+
+
+def test_notes_are_dropped_from_a_megabyte_of_repeats():
+    repeated = run(" (also via slack)", SIZE)
+    assert without_notes("deploy done" + repeated) == "deploy done"
+    assert without_notes("cache (warm) (2 times until 14:05)") == "cache (warm)"

@@ -24,7 +24,8 @@ from afteraction.inputs import read_input_text
 
 _KEY = re.compile(r"(?:aar-key:\s*)?(?P<key>[A-Za-z][\w.-]*#[\w.-]+)")
 # Keys of incidents without an ID are their titles, spaces and all: ``Feed outage#1``.
-_MARKER = re.compile(r"aar-key:\s*(?P<key>[^\n<>#]+#[\w.-]+)")
+# The key stops at the next marker, so a cell of repeated markers is read in one pass.
+_MARKER = re.compile(r"aar-key:\s*(?P<key>(?:(?!aar-key:)[^\n<>#])+#[\w.-]+)")
 _KEY_COLUMNS = ("postmortem key", "aar key", "key", "external id", "external_id")
 _STATUS_COLUMNS = ("status", "state", "issue state")
 # Trackers' words for the four states, besides those documents use (the reader's SYNONYMS).
