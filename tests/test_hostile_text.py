@@ -13,6 +13,7 @@ import json
 import signal
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import FrameType
 
@@ -24,6 +25,14 @@ from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
 from afteraction.document.recognize import choose_profile
 from afteraction.document.render import render_markdown
+from afteraction.document.values import (
+    ValueFormatError,
+    parse_date,
+    parse_int,
+    parse_money,
+    parse_when,
+    split_zone,
+)
 from afteraction.errors import UsageError
 from afteraction.followup.pull import read_export
 from afteraction.model import Incident
@@ -294,3 +303,34 @@ def test_notes_are_dropped_from_a_megabyte_of_repeats():
     repeated = run(" (also via slack)", SIZE)
     assert without_notes("deploy done" + repeated) == "deploy done"
     assert without_notes("cache (warm) (2 times until 14:05)") == "cache (warm)"
+
+
+# -- single values
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=repr)
+def test_values_read_or_refuse_a_megabyte_run(unit):
+    text = run(unit)
+    assert split_zone(f"14:00{text}UTC")[1] is not None or unit != " "
+    assert split_zone(f"14:00 {text}x") == (f"14:00 {text}x", None)
+    with pytest.raises(ValueFormatError):
+        parse_money(f"EUR{text}x")
+    with pytest.raises(ValueFormatError):
+        parse_date(f"2026-11-03{text}x")
+    with pytest.raises(ValueFormatError):
+        parse_when(f"14:00{text}x")
+    if not text.strip(" *"):  # stripped as markup
+        assert parse_date(f"2026-11-03{text}").day == 3
+    if not text.strip(" *:"):  # a time may end in the colon after its label
+        assert parse_when(f"14:00{text}")[1].hour == 14
+
+
+def test_money_and_numbers_of_a_megabyte_of_digits():
+    with pytest.raises(ValueFormatError, match="more than 18 digits"):
+        parse_money(f"{run('1')} EUR")
+    assert parse_money(f"{'0' * 100}12.5 EUR").amount == Decimal("12.5")
+    with pytest.raises(ValueFormatError, match="not an amount"):
+        parse_money(f"{run('1')}x")
+    with pytest.raises(ValueFormatError, match="more than 18 digits"):
+        parse_int(run("9"))
+    assert parse_int("0" * 100 + "42") == 42

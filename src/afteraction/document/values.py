@@ -24,7 +24,7 @@ _MONEY = re.compile(
     r"(?:\s*(?P<mult>[kKmM](?:illion)?))?(?:\s*(?P<post>[A-Z]{3}))?$"
 )
 MAX_DIGITS = 18
-"""The most digits a whole number in a document may have."""
+"""The most digits a whole number (or an amount's whole part) in a document may have."""
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 
@@ -184,6 +184,9 @@ def parse_money(text: str) -> Money:
         raise ValueFormatError(
             f"'{_shown(text)}' is not an amount of money (expected e.g. $1,200 or 1200 EUR)"
         )
+    whole = match["num"].lstrip("-").split(".")[0].replace(",", "").lstrip("0")
+    if len(whole) > MAX_DIGITS:  # Decimal overflows its context past a million digits
+        raise ValueFormatError(f"'{_shown(text)}' has more than {MAX_DIGITS} digits")
     pre = (match["pre"] or "").strip()
     currency = _SYMBOLS.get(pre, pre) or match["post"] or "USD"
     try:
