@@ -81,7 +81,7 @@ def test_bad_date_names_file_line_and_field(tmp_path):
     ("content", "expected"),
     [
         ("---\ntitle: [unclosed\n---\n\n# T\n", "pm.md:2: front matter is not valid YAML"),
-        (b"# T\n\n\xff\xfe broken\n", "pm.md: not UTF-8 text"),
+        (b"# T\n\n\xff\xfe broken\n", "pm.md:3: not UTF-8 text"),
         ("# T\n\n**Severity:** SEV9\n", None),
     ],
     ids=["bad-front-matter", "not-utf8", "unknown-severity-generic"],

@@ -11,12 +11,13 @@ from pathlib import Path
 from afteraction.document.convert import convert
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
-from afteraction.document.recognize import choose_profile
+from afteraction.document.recognize import choose_profile, not_a_postmortem
 from afteraction.document.render import render_markdown
 from afteraction.errors import AfteractionError, ParseError, UsageError
 from afteraction.followup.edit import set_status
 from afteraction.followup.items import PlacedItem, Postmortem, incident_name, numbered_items
 from afteraction.followup.pull import match_states, read_export
+from afteraction.inputs import read_input_bytes, read_input_text
 from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
 from afteraction.lint.files import find_documents
@@ -34,6 +35,7 @@ from afteraction.timeline.spec import SourceSpec
 from afteraction.timeline.window import Window
 
 FORMATS = ("md", "html", "json")
+MAX_SEQUENCE_DIGITS = 18
 
 
 @dataclass
@@ -47,15 +49,8 @@ class Loaded:
 
 
 def read_text(path: Path) -> str:
-    """Read a file as UTF-8, failing with the file's name."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError("no such file", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text (byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise UsageError(f"cannot read: {exc.strerror}", file=path) from None
+    """Read a regular file as UTF-8 with universal newlines, failing with the file's name."""
+    return read_input_text(path).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None) -> Loaded:
@@ -67,6 +62,9 @@ def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None)
     """
     text = read_text(path)
     raw = read_markdown(text, str(path))
+    problem = not_a_postmortem(raw)
+    if problem is not None:
+        raise ParseError(problem, file=path, line=1)
     profile, follows = choose_profile(raw, registry, profile_name)
     parsed = read_document(text, profile, file=str(path), strict=follows, raw=raw)
     return Loaded(parsed.record, profile, follows, parsed.warnings)
@@ -102,13 +100,18 @@ def next_id(profile: Profile, day: date, folder: Path) -> str:
     taken = 0
     if folder.is_dir():
         for path in folder.rglob("*.md"):
-            for match in regex.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            if not path.is_file():  # a pipe or device named *.md is no document
+                continue
+            text = read_input_bytes(path).decode("utf-8", errors="replace")
+            for match in regex.finditer(text):
                 if (match["year"], match["month"], match["day"]) == (
                     f"{day:%Y}",
                     f"{day:%m}",
                     f"{day:%d}",
                 ):
-                    taken = max(taken, int(match["seq"]))
+                    digits = match["seq"].lstrip("0") or "0"
+                    if len(digits) <= MAX_SEQUENCE_DIGITS:  # longer is no real sequence
+                        taken = max(taken, int(digits))
     return format_id(profile.id_pattern, day, taken + 1)
 
 

@@ -7,15 +7,17 @@ environment at import time.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from afteraction.errors import UsageError
 from afteraction.followup.config import ActionsConfig, DigestConfig
+from afteraction.inputs import read_input_text
 from afteraction.lint.config import LintConfig
+from afteraction.safeload import load_toml
 
 
 class Settings(BaseModel):
@@ -39,18 +41,19 @@ class Settings(BaseModel):
     )
 
 
+def _config(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = load_toml(read_input_text(path), what="configuration", file=str(path))
+    return data
+
+
 def _file_settings(start: Path) -> tuple[dict[str, object], Path | None]:
     for folder in [start, *start.parents]:
         dotfile = folder / ".afteraction.toml"
-        if dotfile.is_file():
-            return tomllib.loads(dotfile.read_text(encoding="utf-8")), dotfile
+        if dotfile.exists():
+            return _config(dotfile), dotfile
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
-            table = (
-                tomllib.loads(pyproject.read_text(encoding="utf-8"))
-                .get("tool", {})
-                .get("afteraction")
-            )
+            table = _config(pyproject).get("tool", {}).get("afteraction")
             if isinstance(table, dict):
                 return table, pyproject
     return {}, None
@@ -59,10 +62,7 @@ def _file_settings(start: Path) -> tuple[dict[str, object], Path | None]:
 def load_settings(start: Path, env: Mapping[str, str] | None = None) -> Settings:
     """Load settings from the nearest config file and ``AAR_*`` variables."""
     env = os.environ if env is None else env
-    try:
-        data, source = _file_settings(start)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"configuration is not valid TOML: {exc}") from None
+    data, source = _file_settings(start)
     data = {k.replace("-", "_"): v for k, v in data.items()}
     folders = data.get("profile_dirs")
     if source is not None and isinstance(folders, list):

@@ -11,14 +11,16 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from typer._click.exceptions import NoArgsIsHelpError  # typer's own click: no public name
+from typer.exceptions import TyperException
 
-from afteraction import service
+from afteraction import __version__, service
 from afteraction.cli.actions import actions
 from afteraction.cli.digest import digest
 from afteraction.cli.report import report
@@ -70,6 +72,24 @@ def _write(text: str, output: Path | None) -> None:
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"aar {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 @profiles_app.callback()
@@ -328,25 +348,39 @@ def demo(
     out.print(record_view(shown.record, shown.profile))
 
 
-def main() -> None:
-    """Run the CLI, turning afteraction and file errors into one line and exit code 2."""
+def _usage_line(exc: TyperException) -> str:
+    """Return a click usage error as one line: what is wrong and where to look."""
+    ctx = getattr(exc, "ctx", None)
+    message = exc.format_message().rstrip(".")
+    if ctx is None:
+        return message
+    return f"{ctx.command_path}: {message} (see '{ctx.command_path} --help')"
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"Error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def main(args: list[str] | None = None) -> None:
+    """Run the CLI: errors are one ``Error:`` line and exit code 2, never a traceback."""
     try:
-        result = app(standalone_mode=False)
+        result = app(args=args, prog_name="aar", standalone_mode=False)
     except AfteractionError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise SystemExit(2) from None
+        _fail(str(exc))
     except OSError as exc:  # an output file that cannot be written: a folder, no such place
         where = f"{exc.filename}: " if exc.filename else ""
-        typer.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+        _fail(f"{where}{exc.strerror or exc}")
+    except NoArgsIsHelpError as exc:
+        exc.show()
         raise SystemExit(2) from None
+    except TyperException as exc:  # usage: an unknown command or option, a missing argument
+        _fail(_usage_line(exc))
     except typer.Abort:
-        raise SystemExit(1) from None
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(2) from None
-        raise
+        _fail("aborted", 1)
+    except RecursionError:
+        _fail("the input is nested too deeply to read")
+    except MemoryError:
+        _fail("the input is too large to read in memory")
     if isinstance(result, int):
         raise SystemExit(result)

@@ -6,14 +6,12 @@ fences); everything else is kept as source lines so no text is lost.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from afteraction.document.blocks import Block, block_parser, blocks_from_tokens
 from afteraction.errors import ParseError
+from afteraction.safeload import load_toml, load_yaml
 
 _MD = block_parser()
 
@@ -120,17 +118,8 @@ def _split_front_matter(text: str, file: str | None) -> tuple[dict[str, Any], st
         return {}, None, 0
     raw = "\n".join(lines[1:end])
     kind = "yaml" if fence == "---" else "toml"
-    try:
-        data = yaml.safe_load(raw) if kind == "yaml" else tomllib.loads(raw)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else getattr(exc, "lineno", 0) + 1
-        problem = getattr(exc, "problem", None) or getattr(exc, "msg", None) or str(exc)
-        raise ParseError(
-            f"front matter is not valid {kind.upper()}: {' '.join(str(problem).split())}",
-            file=file,
-            line=line,
-        ) from None
+    load = load_yaml if kind == "yaml" else load_toml
+    data = load(raw, what="front matter", file=file, first_line=2)
     if not isinstance(data, dict):
         if fence == "---":  # a leading thematic break, not front matter
             return {}, None, 0

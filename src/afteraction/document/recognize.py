@@ -62,3 +62,20 @@ def choose_profile(
     if match is None:
         return registry.get("default"), False
     return match.profile, True
+
+
+def not_a_postmortem(raw: RawDocument) -> str | None:
+    """Say why a text is no postmortem at all (empty, JSON, no heading), or None when it may be.
+
+    A postmortem has a title, a heading or front matter; a JSON file or
+    plain prose with none of them is refused rather than read into an
+    empty record.
+    """
+    text = raw.source.strip()
+    if not text:
+        return "the file is empty: there is no postmortem to read"
+    if raw.title is not None or raw.sections or raw.front_matter:
+        return None
+    if text[0] in "{[" and text[-1] in "}]":
+        return "this is JSON, not a Markdown postmortem"
+    return "not a postmortem: no title, headings or front matter"

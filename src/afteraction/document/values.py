@@ -16,10 +16,17 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CLOCK = re.compile(
     r"^(?P<h>\d{1,2})(?::?(?P<m>\d{2}))(?::(?P<s>\d{2}))?(?:\.\d+)?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?$"
 )
-_ZONE_TAIL = re.compile(r"\s*\(?\b(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[A-Z]{2,5})\)?\s*$")
-_MONEY = re.compile(
-    r"^(?P<pre>[A-Z]{3}\s*|[$€£¥])?\s*(?P<num>-?[\d,]*\.?\d+)\s*(?P<mult>[kKmM](?:illion)?)?\s*(?P<post>[A-Z]{3})?$"
+# Every pattern here runs in linear time on any text: (?<!\s) tries a space run from its
+# start only, and no two neighbouring quantifiers can take the same characters.
+_ZONE_TAIL = re.compile(
+    r"(?<!\s)\s*\(?\b(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[A-Z]{2,5})\)?\s*$"
 )
+_MONEY = re.compile(
+    r"^(?P<pre>[A-Z]{3}|[$€£¥])?\s*(?P<num>-?(?:\d[\d,]*(?:\.\d+)?|\.\d+))"
+    r"(?:\s*(?P<mult>[kKmM](?:illion)?))?(?:\s*(?P<post>[A-Z]{3}))?$"
+)
+MAX_DIGITS = 18
+"""The most digits a whole number (or an amount's whole part) in a document may have."""
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 
 
@@ -27,8 +34,31 @@ class ValueFormatError(ValueError):
     """A value does not read as the format its field declares."""
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""The years a date in a postmortem may have; others are typing slips (and 9999 overflows)."""
+_SHOWN = 40
+MAX_WHEN_CHARS = 80
+
+
+def _shown(text: str) -> str:
+    """Return a value short enough to quote in a one-line message."""
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+def _in_range(day: date, text: str) -> date:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueFormatError(f"'{_shown(text)}' is not a date in years {MIN_YEAR} to {MAX_YEAR}")
+    return day
+
+
 def _dateutil(text: str, *, dayfirst: bool, default: datetime) -> datetime:
-    """Parse with dateutil; a zone word it does not know means this is not a time."""
+    """Parse with dateutil; a zone word it does not know means this is not a time.
+
+    dateutil takes tens of microseconds a word, so text longer than any
+    written date is refused before it is read.
+    """
+    if len(text) > MAX_WHEN_CHARS:
+        raise ValueError(f"longer than the {MAX_WHEN_CHARS} characters of any written time")
     with warnings.catch_warnings():
         warnings.simplefilter("error", dateparser.UnknownTimezoneWarning)
         try:
@@ -62,13 +92,15 @@ def parse_date(text: str, *, dayfirst: bool = False) -> date:
     match = _ISO_DATE.match(text)
     if match:
         try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
+            day = date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError as exc:
-            raise ValueFormatError(f"'{text}' is not a real date ({exc})") from None
+            raise ValueFormatError(f"'{_shown(text)}' is not a real date ({exc})") from None
+        return _in_range(day, text)
     try:
-        return _dateutil(text, dayfirst=dayfirst, default=datetime(2000, 1, 1)).date()
+        parsed = _dateutil(text, dayfirst=dayfirst, default=datetime(2000, 1, 1)).date()
     except (ValueError, OverflowError):
-        raise ValueFormatError(f"'{text}' is not a date (expected YYYY-MM-DD)") from None
+        raise ValueFormatError(f"'{_shown(text)}' is not a date (expected YYYY-MM-DD)") from None
+    return _in_range(parsed, text)
 
 
 def split_zone(text: str) -> tuple[str, tzinfo | None]:
@@ -94,15 +126,15 @@ def parse_clock(text: str) -> time:
     """Read ``HH:MM``, ``HH:MM:SS``, ``HHMM`` or ``h:mm AM``."""
     match = _CLOCK.match(text.strip())
     if not match:
-        raise ValueFormatError(f"'{text}' is not a time of day (expected HH:MM)")
+        raise ValueFormatError(f"'{_shown(text)}' is not a time of day (expected HH:MM)")
     hour, minute = int(match["h"]), int(match["m"])
     ampm = (match["ampm"] or "").lower().replace(".", "")
     if ampm:
         if not 1 <= hour <= 12:
-            raise ValueFormatError(f"'{text}' has an hour that is not on a 12-hour clock")
+            raise ValueFormatError(f"'{_shown(text)}' has an hour that is not on a 12-hour clock")
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     if hour > 23 or minute > 59:
-        raise ValueFormatError(f"'{text}' is not a real time of day")
+        raise ValueFormatError(f"'{_shown(text)}' is not a real time of day")
     return time(hour, minute, int(match["s"] or 0))
 
 
@@ -121,11 +153,11 @@ def parse_when(text: str, *, dayfirst: bool = False) -> tuple[date | None, time,
         parsed = _dateutil(body, dayfirst=dayfirst, default=datetime(1, 1, 1))
     except (ValueError, OverflowError):
         raise ValueFormatError(
-            f"'{text}' is not a time (expected HH:MM or YYYY-MM-DD HH:MM)"
+            f"'{_shown(text)}' is not a time (expected HH:MM or YYYY-MM-DD HH:MM)"
         ) from None
     if parsed.tzinfo is not None and zone is None:
         zone = parsed.tzinfo
-    day = parsed.date() if parsed.year > 1 else None
+    day = _in_range(parsed.date(), text) if parsed.year > 1 else None
     return day, parsed.time().replace(tzinfo=None, microsecond=0), zone
 
 
@@ -160,14 +192,17 @@ def parse_money(text: str) -> Money:
     match = _MONEY.match(text.strip())
     if not match:
         raise ValueFormatError(
-            f"'{text}' is not an amount of money (expected e.g. $1,200 or 1200 EUR)"
+            f"'{_shown(text)}' is not an amount of money (expected e.g. $1,200 or 1200 EUR)"
         )
+    whole = match["num"].lstrip("-").split(".")[0].replace(",", "").lstrip("0")
+    if len(whole) > MAX_DIGITS:  # Decimal overflows its context past a million digits
+        raise ValueFormatError(f"'{_shown(text)}' has more than {MAX_DIGITS} digits")
     pre = (match["pre"] or "").strip()
     currency = _SYMBOLS.get(pre, pre) or match["post"] or "USD"
     try:
         amount = Decimal(match["num"].replace(",", ""))
     except InvalidOperation:
-        raise ValueFormatError(f"'{text}' is not a number") from None
+        raise ValueFormatError(f"'{_shown(text)}' is not a number") from None
     mult = (match["mult"] or "").lower()[:1]
     amount *= {"k": 1000, "m": 1_000_000}.get(mult, 1)
     return Money(amount=amount, currency=currency)
@@ -177,7 +212,9 @@ def parse_int(text: str) -> int:
     """Read a whole number, allowing thousands separators."""
     cleaned = text.strip().replace(",", "").replace("_", "")
     if not re.fullmatch(r"-?\d+", cleaned):
-        raise ValueFormatError(f"'{text}' is not a whole number")
+        raise ValueFormatError(f"'{_shown(text)}' is not a whole number")
+    if len(cleaned.lstrip("-").lstrip("0")) > MAX_DIGITS:
+        raise ValueFormatError(f"'{_shown(text)}' has more than {MAX_DIGITS} digits")
     return int(cleaned)
 
 
@@ -189,7 +226,7 @@ def parse_bool(text: str, choices: list[str] | None) -> bool:
         return True
     if word in (no.lower(), "no", "n", "false", "[ ]"):
         return False
-    raise ValueFormatError(f"'{text}' is neither {yes} nor {no}")
+    raise ValueFormatError(f"'{_shown(text)}' is neither {yes} nor {no}")
 
 
 def format_bool(value: bool, choices: list[str] | None) -> str:

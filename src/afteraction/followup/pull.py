@@ -24,10 +24,12 @@ import orjson
 from afteraction.document.kinds.action_build import SYNONYMS
 from afteraction.errors import UsageError
 from afteraction.followup.items import PlacedItem, incident_name
+from afteraction.inputs import read_input_text
 
 _KEY = re.compile(r"(?:aar-key:\s*)?(?P<key>[A-Za-z][\w.-]*#[\w.-]+)")
 # Keys of incidents without an ID are their titles, spaces and all: ``Feed outage#1``.
-_MARKER = re.compile(r"aar-key:\s*(?P<key>[^\n<>#]+#[\w.-]+)")
+# The key stops at the next marker, so a cell of repeated markers is read in one pass.
+_MARKER = re.compile(r"aar-key:\s*(?P<key>(?:(?!aar-key:)[^\n<>#])+#[\w.-]+)")
 _KEY_COLUMNS = ("postmortem key", "aar key", "key", "external id", "external_id")
 _STATUS_COLUMNS = ("status", "state", "issue state")
 # Where the exports write the item's title: Jira's Summary, Linear's and GitHub's Title.
@@ -80,12 +82,7 @@ def tracker_state(word: str) -> str | None:
 
 def read_export(path: Path) -> TrackerExport:
     """Read a tracker's CSV or JSON export (told by its first character, then its suffix)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError("no such file", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read: {exc}", file=path) from None
+    text = read_input_text(path, encoding="utf-8-sig")
     if text.lstrip()[:1] in ("[", "{"):
         try:
             data = orjson.loads(text)

@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 
 from afteraction import __version__
-from afteraction.errors import AfteractionError, ParseError, RuleError
+from afteraction.errors import AfteractionError, ParseError, RuleError, UsageError
+from afteraction.inputs import read_input_bytes, read_input_text
 from afteraction.lint.cache import LintCache
 from afteraction.lint.config import LintConfig
 from afteraction.lint.document import LintDocument, read_for_lint
@@ -205,7 +206,7 @@ class Linter:
             report = self.lint_text(text, shown, rules)
         if text != original:
             # The text was read with universal newlines: write the file's own back.
-            newline = "\r\n" if b"\r\n" in path.read_bytes() else "\n"
+            newline = "\r\n" if b"\r\n" in read_input_bytes(path) else "\n"
             temporary = path.with_name(f".{path.name}.aar-tmp")
             temporary.write_text(text, encoding="utf-8", newline=newline)
             temporary.replace(path)
@@ -275,9 +276,9 @@ def _moved(finding: Finding, path: str) -> Finding:
 
 
 def _read(path: Path) -> str:
+    """Read a document with universal newlines (the fixes write the file's own back)."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParseError(f"not UTF-8 text (byte {exc.start})", file=path) from None
-    except OSError as exc:
-        raise ParseError(f"cannot read: {exc.strerror}", file=path) from None
+        text = read_input_text(path)
+    except UsageError as exc:  # a file that cannot be read is a finding, not the end of the run
+        raise ParseError(exc.message, file=path) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

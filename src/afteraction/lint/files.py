@@ -21,7 +21,7 @@ def find_documents(arguments: Iterable[str], config: LintConfig) -> list[Path]:
     found: dict[Path, None] = {}
     for argument in arguments:
         path = Path(argument)
-        if path.is_file():
+        if path.exists() and not path.is_dir():  # reading refuses a pipe or device by name
             found[path] = None
             continue
         if path.is_dir():

@@ -8,8 +8,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from afteraction.errors import ProfileError
+from afteraction.errors import AfteractionError, ParseError, ProfileError
+from afteraction.inputs import read_input_text
 from afteraction.profiles.schema import Profile
+from afteraction.safeload import load_yaml
 
 Location = tuple[str | int, ...]
 
@@ -35,23 +37,18 @@ def _line_for(loc: Location, lines: dict[Location, int]) -> int | None:
     return None
 
 
-# libyaml's loader when PyYAML has it: every command loads every profile, and the
-# pure-Python loader takes a fifth of a second per profile file.
-_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_profile_text(text: str, source: str) -> Profile:
     """Validate profile YAML text; ``source`` names it in errors.
 
-    A valid profile is read with the fast loader; only a profile with an
+    A valid profile is read with libyaml's loader when PyYAML has it (every
+    command loads every profile, and the pure-Python loader takes a fifth of
+    a second per profile file); only a profile with an
     error is composed again, node by node, to name the line of the error.
     """
     try:
-        data = yaml.load(text, Loader=_FAST_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ProfileError(f"not valid YAML: {exc.problem}", file=source, line=line) from None
+        data = load_yaml(text, what="the profile", file=source)
+    except ParseError as exc:
+        raise ProfileError(exc.message, file=source, line=exc.line) from None
     if data is None:
         raise ProfileError("the profile file is empty", file=source)
     if not isinstance(data, dict):
@@ -74,7 +71,8 @@ def load_profile_text(text: str, source: str) -> Profile:
 def load_profile(path: Path) -> Profile:
     """Load and validate one profile file."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProfileError(f"cannot read profile: {exc.strerror}", file=path) from None
+        text = read_input_text(path)
+    except AfteractionError as exc:
+        message = f"cannot read profile: {exc.message}"
+        raise ProfileError(message, file=path, line=exc.line) from None
     return load_profile_text(text, str(path))

@@ -31,7 +31,17 @@ from afteraction.timeline.output import as_record_event
 
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 # What event_text appends, which a later run may write differently (more repeats).
-_NOTED = re.compile(r"( \(\d+ times until [\d:]+\)| \(also via [^)]*\))+$")
+_NOTE = re.compile(r" \(\d+ times until [\d:]+\)| \(also via [^)]*\)")
+
+
+def without_notes(text: str) -> str:
+    """Drop the notes event_text appends, last first (one pass, where a regex rescans)."""
+    while text.endswith(")"):
+        start = text.rfind(" (")
+        if start < 0 or not _NOTE.fullmatch(text, start):
+            break
+        text = text[:start]
+    return text
 
 
 @dataclass
@@ -133,7 +143,7 @@ def _identity(event: TimelineEvent, ctx: Context) -> tuple[str, str]:
         when = ctx.local(event.time).strftime("%Y-%m-%d %H:%M")
     else:
         when = event.date.isoformat() if event.date is not None else ""
-    words = " ".join(_NOTED.sub("", event.text).split()).casefold()
+    words = " ".join(without_notes(event.text).split()).casefold()
     return when if ctx.ref_date is None or event.time is None else when[11:], words
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from afteraction.errors import UsageError
+from afteraction.inputs import open_input, read_limited
 
 GZIP_MAGIC = b"\x1f\x8b"
 STDIN = "-"
@@ -29,14 +30,7 @@ def open_binary(path: Path | None) -> Iterator[BinaryIO]:
             raise UsageError("standard input is closed", file=shown(path))
         raw = cast(io.BufferedReader, sys.stdin.buffer)
     else:
-        try:
-            raw = path.open("rb")
-        except FileNotFoundError:
-            raise UsageError("no such file", file=path) from None
-        except IsADirectoryError:
-            raise UsageError("is a folder, not a file", file=path) from None
-        except OSError as exc:
-            raise UsageError(f"cannot read: {exc.strerror}", file=path) from None
+        raw = open_input(path)
     try:
         if raw.peek(2)[:2] == GZIP_MAGIC:
             with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
@@ -49,12 +43,9 @@ def open_binary(path: Path | None) -> Iterator[BinaryIO]:
 
 
 def read_bytes(path: Path | None) -> bytes:
-    """Return a whole input's bytes (gunzipped when it is gzip)."""
+    """Return a whole input's bytes (gunzipped when it is gzip), within the size limit."""
     with open_binary(path) as stream:
-        try:
-            return stream.read()
-        except (OSError, EOFError) as exc:
-            raise UsageError(f"cannot read: {exc}", file=shown(path)) from None
+        return read_limited(stream, shown(path))
 
 
 def read_lines(path: Path | None) -> Iterator[tuple[int, bytes]]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from afteraction.errors import UsageError
+from afteraction.inputs import open_input
 from afteraction.timeline.scan import STAMP, Layout, bounds, first_offset
 from afteraction.timeline.window import Window
 
@@ -154,10 +155,7 @@ def merge_lines(
     runs: list[_Run] = []
     try:
         for path, layout, lead in logs:
-            try:
-                stream = path.open("rb")
-            except OSError as exc:
-                raise UsageError(f"cannot read: {exc.strerror}", file=path) from None
+            stream = open_input(path)
             runs.append(_Run(stream, layout, lead if fixed else None, key))
             if low is not None:  # start at the window: bisection on byte offsets
                 stream.seek(first_offset(stream, path.stat().st_size, layout, low))

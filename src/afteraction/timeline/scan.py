@@ -31,6 +31,7 @@ from io import BufferedReader
 from itertools import pairwise
 from pathlib import Path
 
+from afteraction.inputs import open_input
 from afteraction.timeline.window import Window
 
 STAMP = 19  # len("2026-11-03T14:02:11")
@@ -135,7 +136,7 @@ def seekable(path: Path | None) -> bool:
     """Say whether an input is a plain file the scans can seek in (not stdin, not gzip)."""
     if path is None or not path.is_file():
         return False
-    with path.open("rb") as stream:
+    with open_input(path) as stream:
         return stream.read(2) != b"\x1f\x8b"
 
 
@@ -155,7 +156,7 @@ def looks_sorted(path: Path, layout: Layout) -> bool:
     which is slower but never wrong.
     """
     size = path.stat().st_size
-    with path.open("rb") as stream:
+    with open_input(path) as stream:
         times = []
         for n in range(PROBES + 1):
             _, line = _line_at(stream, size * n // (PROBES + 1))
@@ -188,7 +189,7 @@ def sorted_window(path: Path, layout: Layout, window: Window) -> Iterator[tuple[
     """
     low, high = bounds(layout, window, SLACK)
     size = path.stat().st_size
-    with path.open("rb") as stream:
+    with open_input(path) as stream:
         offset = first_offset(stream, size, layout, low)
         stream.seek(offset)
         for line in stream:
@@ -230,7 +231,7 @@ def scanned_window(path: Path, layout: Layout, window: Window) -> Iterator[tuple
 def _pieces(path: Path, size: int) -> list[tuple[int, int]]:
     """Split a file into pieces of about :data:`PIECE` bytes that start at line starts."""
     cuts = [0]
-    with path.open("rb") as stream:
+    with open_input(path) as stream:
         for nominal in range(PIECE, size, PIECE):
             stream.seek(nominal)
             stream.readline()
@@ -251,7 +252,7 @@ def _scan_piece(
     path: Path, start: int, stop: int, layout: Layout, needle: bytes, span: tuple[bytes, bytes]
 ) -> Iterator[tuple[int, bytes]]:
     """Yield the window's lines between two line starts of a file, with their byte offsets."""
-    with path.open("rb") as stream:
+    with open_input(path) as stream:
         stream.seek(start)
         base = start
         carry = b""
@@ -330,7 +331,7 @@ def sample_lines(path: Path) -> list[tuple[int, bytes]]:
     Lines from the middle carry number 0 (their number is not known).
     """
     sample = []
-    with path.open("rb") as stream:
+    with open_input(path) as stream:
         for number, line in enumerate(stream, 1):
             if number > SAMPLE:
                 break

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from dateutil import parser as dateutil_parser
 
+from afteraction.document.values import MAX_WHEN_CHARS, MAX_YEAR, MIN_YEAR
 from afteraction.document.zones import resolve_zone
 
 # Digits after the seconds beyond microseconds (Go and Alertmanager write nanoseconds).
@@ -54,8 +55,10 @@ def parse_time(value: object, zone: tzinfo | None = None) -> datetime | None:
         return None
     if text.replace(".", "", 1).isdigit():
         return from_epoch(float(text))
-    parsed = _iso(text) or _dateutil(text)
-    return aware(parsed, zone)
+    parsed = aware(_iso(text) or _dateutil(text), zone)
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"not a time: year {parsed.year} is not {MIN_YEAR} to {MAX_YEAR}")
+    return parsed
 
 
 def _dateutil(text: str) -> datetime:
@@ -63,6 +66,8 @@ def _dateutil(text: str) -> datetime:
 
     A zone word nobody knows makes it no time at all, never a time in UTC.
     """
+    if len(text) > MAX_WHEN_CHARS:  # dateutil is slow on long text, and no time is this long
+        raise ValueError(f"not a time: {len(text)} characters")
     with warnings.catch_warnings():
         warnings.simplefilter("error", dateutil_parser.UnknownTimezoneWarning)
         try:

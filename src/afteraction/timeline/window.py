@@ -10,7 +10,8 @@ from afteraction.errors import UsageError
 from afteraction.spans import parse_span
 from afteraction.timeline.times import parse_time
 
-_AROUND = re.compile(r"^(?P<time>.+?)\s*(?:±|\+-|\+/-)\s*(?P<span>\d[\dhms d]*)$")
+# (?<!\s): the time ends on a non-space, so a run of spaces is tried once, not per space.
+_AROUND = re.compile(r"^(?P<time>.+?)(?<!\s)\s*(?:±|\+-|\+/-)\s*(?P<span>\d[\dhms d]*)$")
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ def format_line(label: str, value: str, style: str) -> str:
     return line.rstrip()
 
 
-_BREAK = re.compile(r"\s*<br\s*/?>\s*$", re.IGNORECASE)
+# (?<!\s): a space run is tried from its start only, so a long run costs one pass.
+_BREAK = re.compile(r"(?<!\s)\s*<br\s*/?>\s*$", re.IGNORECASE)
 _PLAIN = re.compile(r"^\s*(?:[-*+]\s+)?(?P<label>[A-Za-z][\w /()'-]{0,40}?)\s*:\s+(?P<value>\S.*)$")
 
 

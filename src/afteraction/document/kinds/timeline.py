@@ -262,7 +262,7 @@ def _from_lines(block: Block, reading: _Reading) -> bool:
     if first is None or (first.clock is None and (reading.last is None or not first.rest)):
         return False
     for offset, line in enumerate(lines):
-        text = re.sub(r"\s*<br\s*/?>$", "", line)
+        text = re.sub(r"(?<!\s)\s*<br\s*/?>$", "", line)
         moment = leading_moment(text, dayfirst=dayfirst)
         if moment is not None and (moment.clock is not None or offset == 0):
             reading.add(_unbold(moment.rest), block.line + offset, moment)

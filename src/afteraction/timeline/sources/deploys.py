@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from afteraction.errors import UsageError
+from afteraction.safeload import YamlLoader, check_yaml_depth
 from afteraction.timeline.event import Event, Kind
 from afteraction.timeline.inputs import read_bytes
 from afteraction.timeline.payloads import text
@@ -31,11 +32,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "text": ("description", "text", "message", "summary"),
     "link": ("link", "url"),
 }
+SNIFF_CHARS = 4096
 # Keys of a YAML mapping that hold the list of deploys.
 LIST_KEYS = ("deploys", "events")
 FORMATS = {".csv": "csv", ".tsv": "csv", ".yaml": "yaml", ".yml": "yaml", ".json": "yaml"}
 _YAML_START = re.compile(r"^(?:---|-\s|\[|\{|[\w-]+:(?:\s|$))")
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ class Deploys(Source):
         header_line = next((line for line in data.splitlines() if line.strip()), "")
         tab = self.spec.path is not None and ".tsv" in self.spec.path.suffixes
         try:
-            dialect: Any = csv.Sniffer().sniff(header_line, delimiters="\t" if tab else ",;\t|")
+            # The sniffer's patterns are slow on a long line; a header's start tells enough.
+            dialect: Any = csv.Sniffer().sniff(
+                header_line[:SNIFF_CHARS], delimiters="\t" if tab else ",;\t|"
+            )
         except csv.Error:
             dialect = csv.excel_tab if tab else csv.excel
         reader = csv.reader(io.StringIO(data, newline=""), dialect)
@@ -161,7 +165,8 @@ class Deploys(Source):
     def _yaml(self, data: str) -> tuple[list[str], Iterator[Record]]:
         """Return the keys a YAML list of deploys uses and its items, with their lines."""
         try:
-            root = yaml.compose(data, Loader=_LOADER)
+            check_yaml_depth(data, what="deploys file", file=self.spec.label)
+            root = yaml.compose(data, Loader=YamlLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             said = getattr(exc, "problem", None) or str(exc)
@@ -229,7 +234,7 @@ def _item(index: int, node: yaml.Node) -> Record:
     if not isinstance(node, yaml.MappingNode):
         return Record({}, prefix, line, f"item [{index}] is not a mapping")
     try:
-        values = yaml.SafeLoader("").construct_mapping(node, deep=True)
+        values = YamlLoader("").construct_mapping(node, deep=True)
     except yaml.YAMLError as exc:
         return Record({}, prefix, line, f"{prefix}{exc}")
     return Record({str(k): v for k, v in values.items()}, prefix, line)
