@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from afteraction.document.context import Context
+from afteraction.document.kinds.action_marks import state_word
 from afteraction.document.kinds.common import read_bool, read_date
 from afteraction.document.placeholders import is_placeholder
 from afteraction.model import ActionItem, Incident
@@ -53,6 +54,14 @@ def canonical_state(word: str, profile: Profile) -> str | None:
         if text.lower() == written.lower() or bare == re.sub(r"^\[[ xX]\]\s*", "", written).lower():
             return state
     return SYNONYMS.get(bare, text)
+
+
+def state_cell(attrs: list[str | None], row: list[str]) -> str | None:
+    """Return the state a cell of an unmatched column says and nothing else (Notes: ``Done``)."""
+    for attr, cell in zip(attrs, row, strict=False):
+        if not attr and state_word(cell):
+            return cell.strip()
+    return None
 
 
 def build_item(

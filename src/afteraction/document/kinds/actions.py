@@ -9,14 +9,20 @@ from typing import Any
 
 from afteraction.document.blocks import Block, ListItem
 from afteraction.document.context import Context
-from afteraction.document.kinds.action_build import SYNONYMS, append_item, canonical_state
+from afteraction.document.kinds.action_build import (
+    SYNONYMS,
+    append_item,
+    canonical_state,
+    state_cell,
+)
 from afteraction.document.kinds.action_groups import (
     bold_label,
     heading_item,
     heading_state,
     horizon_of,
     is_legend,
-    stated_item,
+    lead_in,
+    lines_only,
 )
 from afteraction.document.kinds.action_marks import read_marks
 from afteraction.document.kinds.action_stated import attach_note, take_stated
@@ -32,11 +38,6 @@ from afteraction.document.kinds.common import (
 from afteraction.model import ActionItem, Incident
 from afteraction.profiles.schema import ColumnSpec, Profile, SectionSpec
 
-_NONE = re.compile(
-    r"(?:none|n/?a|tbd|nothing(?: to do)?|no(?: further| follow-up)? action(?: items?)?"
-    r"(?: needed| required)?)\.?",
-    re.IGNORECASE,
-)
 GENERIC_COLUMNS = [
     ColumnSpec(header="#", attr="id", aliases=["ID", "No", "Number"]),
     ColumnSpec(
@@ -293,8 +294,12 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                 for row_index, row in enumerate(block.rows):
                     values = {a: c for a, c in zip(attrs, row, strict=False) if a}
                     marks = read_marks(values.get("title", ""), known, scale)
-                    values.update({a: v for a, v in marks.items() if not values.get(a)})
-                    values["title"] = marks["title"]
+                    if not (marks.get("link") and values.get("link")):  # else keep both links
+                        values.update({a: v for a, v in marks.items() if not values.get(a)})
+                        values["title"] = marks["title"]
+                    extra_state = state_cell(attrs, row)
+                    if extra_state and not values.get("status"):
+                        values["status"] = extra_state
                     extra = {
                         h: c
                         for h, a, c in zip(block.header, attrs, row, strict=False)
@@ -318,6 +323,8 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             attach_note(record, block)
             continue
         if block.kind == "list" and not is_legend(block):
+            # "The following fixes were implemented:" makes the items under it done.
+            introduced = lead_in(prior) if prior is not None and not ctx.strict else None
             for item in block.items:
                 if not ctx.strict and _is_group(item):
                     close_group()
@@ -326,35 +333,21 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                         add_text(child.all_text(), child.line, child.checked)
                     group = _Group()
                     continue
-                add(_item_values(item, spec, known, scale), item.line)
+                values = _item_values(item, spec, known, scale)
+                if introduced:
+                    values.setdefault("status", introduced)
+                add(values, item.line)
             continue
         leftover.append(block)
     close_group()
     if ctx.strict:
         return leftover
-    if len(record.action_items) == before and _lines_only(leftover):
+    if len(record.action_items) == before and lines_only(leftover):
         for block in leftover:
             if block.kind == "paragraph":
                 append_item(read_marks(block.text, known), spec, block.line, record, ctx)
         return [b for b in leftover if b.kind != "paragraph"]
     return take_stated(leftover, spec, record, ctx, known)
-
-
-def _lines_only(blocks: list[Block]) -> bool:
-    """Say whether an action section holds only one-line paragraphs (and comments): items.
-
-    A line saying there are none ("None.", "No action items") is not an item.
-    """
-    lines = [b for b in blocks if b.kind == "paragraph"]
-    return (
-        bool(lines)
-        and not any(_NONE.fullmatch(b.text.strip().strip("*_").strip()) for b in lines)
-        and all(
-            "\n" not in b.text and not b.text.rstrip().endswith(":") and stated_item(b) is None
-            for b in lines
-        )
-        and all(b.kind in ("paragraph", "html") for b in blocks)
-    )
 
 
 def _details(prior: Block | None, block: Block, record: Incident) -> bool:
