@@ -182,6 +182,20 @@ def test_items_that_say_they_are_done_are_done(line, registry):
     assert (item.title, item.status) == (line, "done")
 
 
+def test_a_document_in_a_known_format_says_owner_and_state_in_its_columns(registry):
+    profile = registry.get("default")
+    record = read_document(
+        "# Outage\n\n## Summary\n\nThe feed stopped.\n", profile, strict=False
+    ).record
+    record.action_items = [
+        ActionItem(title="Alerts configured"),
+        ActionItem(title="Nóva to send the list"),
+        ActionItem(title="The key has been rotated"),
+    ]
+    again = read_document(render_markdown(record, profile), profile).record
+    assert again.action_items == record.action_items
+
+
 def test_a_word_is_an_owner_when_the_document_names_that_owner():
     assert read_marks("Monitoring: add an alert")["title"] == "Monitoring: add an alert"
     known = read_marks("Monitoring: add an alert", known={"monitoring"})

@@ -21,7 +21,12 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from afteraction.document.kinds.action_words import done_in_words, headline_done, subject_owner
+from afteraction.document.kinds.action_words import (
+    done_in_tense,
+    done_in_words,
+    headline_done,
+    subject_owner,
+)
 
 # Every pattern is anchored and bounded ({1,n}), so a long line costs linear time.
 _BOLD = re.compile(r"(?:\*\*|__)(?P<inner>[^*_\n]{1,40})(?:\*\*|__)")
@@ -267,13 +272,19 @@ def _tail(line: str, values: dict[str, str], marks: _Marks) -> str:
 
 
 def read_marks(
-    text: str, known: Collection[str] = (), scale: Collection[str] | None = None
+    text: str,
+    known: Collection[str] = (),
+    scale: Collection[str] | None = None,
+    *,
+    sentences: bool = True,
 ) -> dict[str, str]:
     """Split an item's text into title, owner, priority and status, as written.
 
     ``known`` are owners the document names elsewhere; a prefix that is one of
     them is an owner even when it looks like a word. With a ``scale``, only
-    its priorities are read as marks (others stay in the title).
+    its priorities are read as marks (others stay in the title). With
+    ``sentences``, the item's wording is read too: its subject as the owner,
+    a statement that it is done as its status.
     """
     first, newline, rest = text.partition("\n")
     values: dict[str, str] = {}
@@ -282,12 +293,12 @@ def read_marks(
     if not title.strip():
         return {"title": text}
     values["title"] = title + newline + rest
-    if "owner" not in values:
-        owner = subject_owner(title, is_owner_name, known)
-        if owner:
-            values["owner"] = owner
-    if "status" not in values and (
-        _STRUCK.fullmatch(title.strip()) or done_in_words(values["title"]) or headline_done(title)
-    ):
+    owner = subject_owner(title, is_owner_name, known) if sentences else None
+    if owner and "owner" not in values:
+        values["owner"] = owner
+    said_done = done_in_words(values["title"]) or (
+        sentences and (done_in_tense(values["title"]) or headline_done(title))
+    )
+    if "status" not in values and (_STRUCK.fullmatch(title.strip()) or said_done):
         values["status"] = "done"
     return values

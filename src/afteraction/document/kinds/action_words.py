@@ -74,15 +74,16 @@ def first_sentence(text: str) -> str:
 
 
 def done_in_words(text: str) -> bool:
-    """Say whether the text states the item was done ("This has been done.", "We have removed").
-
-    The present perfect counts in the item's first sentence only, where it is
-    the item's own statement and not under "should", "not" or a "that ..." clause.
-    """
+    """Say whether the text states the item was done ("This has been done.", "already fixed")."""
     # Such words stand near the title; a long note is not searched through.
-    for match in _DONE_WORDS.finditer(text, 0, 2000):
-        if _plain(match["before"]):
-            return True
+    return any(_plain(m["before"]) for m in _DONE_WORDS.finditer(text, 0, 2000))
+
+
+def done_in_tense(text: str) -> bool:
+    """Say whether the item's first sentence is in the present perfect ("We have removed ...").
+
+    Not under "should" or "not", nor in a clause ("... that has been disabled").
+    """
     sentence = first_sentence(text)
     for match in _PERFECT.finditer(sentence):
         lead = (sentence[: match.start()] + (match["before"] or "")).casefold().split()

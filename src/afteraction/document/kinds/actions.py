@@ -131,13 +131,18 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
 
 
 def _item_values(
-    item: ListItem, spec: SectionSpec, known: Collection[str], scale: Collection[str] | None
+    item: ListItem, spec: SectionSpec, known: Collection[str], ctx: Context
 ) -> dict[str, str]:
-    """Read one list item: the section's item template, else its marks and title."""
+    """Read one list item: the section's item template, else its marks and title.
+
+    A document in a known format (a strict reading) says owner and state in
+    marks and columns; only others are read from the item's wording too.
+    """
+    scale = None if not ctx.strict else ctx.profile.priorities
     text = item.all_text()
     values = match_item(spec.item, text) if spec.item else None
     if values is None:
-        values = read_marks(text, known, scale)
+        values = read_marks(text, known, scale, sentences=not ctx.strict)
     if item.checked is not None:
         values["status"] = "done" if item.checked else "open"
     return values
@@ -265,7 +270,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         append_item(values, spec, line, record, ctx, extra)
 
     def add_text(text: str, line: int, checked: bool | None = None) -> None:
-        values = read_marks(text, known, scale)
+        values = read_marks(text, known, scale, sentences=not ctx.strict)
         if checked is not None:
             values["status"] = "done" if checked else "open"
         add(values, line)
@@ -293,11 +298,13 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             if "title" in attrs:
                 for row_index, row in enumerate(block.rows):
                     values = {a: c for a, c in zip(attrs, row, strict=False) if a}
-                    marks = read_marks(values.get("title", ""), known, scale)
+                    marks = read_marks(
+                        values.get("title", ""), known, scale, sentences=not ctx.strict
+                    )
                     if not (marks.get("link") and values.get("link")):  # else keep both links
                         values.update({a: v for a, v in marks.items() if not values.get(a)})
                         values["title"] = marks["title"]
-                    extra_state = state_cell(attrs, row)
+                    extra_state = state_cell(attrs, row) if not ctx.strict else None
                     if extra_state and not values.get("status"):
                         values["status"] = extra_state
                     extra = {
@@ -333,7 +340,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                         add_text(child.all_text(), child.line, child.checked)
                     group = _Group()
                     continue
-                values = _item_values(item, spec, known, scale)
+                values = _item_values(item, spec, known, ctx)
                 if introduced:
                     values.setdefault("status", introduced)
                 add(values, item.line)
