@@ -144,6 +144,11 @@ def test_issue_references_and_closing_links_are_the_tracking_link(line, expected
     assert (item.title, item.link) == expected
 
 
+@pytest.mark.parametrize("line", ["[Q3] Migrate the database", "[EC2] Resize the instances"])
+def test_a_bracketed_label_is_not_an_issue_reference(line):
+    assert "link" not in read_marks(line)
+
+
 def test_a_title_keeps_its_link_when_the_table_has_a_tracking_column(registry):
     table = (
         "| Action | Tracking |\n|---|---|\n| [#7]: Add an alert | https://example.org/issues/8 |"

@@ -34,9 +34,11 @@ _BRACKET = re.compile(r"\[(?P<inner>[^\]\[\n]{1,40})\](?![(\[:])")
 _PAREN = re.compile(r"\((?P<inner>[^()\n]{1,40})\)")
 _LABEL = re.compile(r"(?P<inner>[^:\n`*_\[\]()]{1,40}):(?=[ \t])")
 _HANDLE = re.compile(r"@(?P<inner>[A-Za-z0-9][\w.-]{0,38})(?![\w@])")
-# An issue reference opening the item: ``[#2226]:``, ``[KM484](https://...) -``.
+# An issue reference opening the item: ``[#2226]:``, ``[OPS-12]``, ``[KM484](https://...) -``
+# (not ``[Q3]`` or ``[EC2]``: a key has two letters and two digits, or a dash).
 _REF = re.compile(
-    r"\[(?P<ref>#\d{1,7}|[A-Z][A-Z0-9]{0,9}-?\d{1,7})\](?P<url>\(https?://[^\s()]{1,500}\))?"
+    r"\[(?P<ref>#\d{1,7}|[A-Z][A-Z0-9]{1,9}-\d{1,7}|[A-Z]{2,10}\d{2,7})\]"
+    r"(?P<url>\(https?://[^\s()]{1,500}\))?"
 )
 _GAP = re.compile(r"[ \t]{0,40}(?:[-\u2013\u2014:][ \t]{0,40})?")
 
