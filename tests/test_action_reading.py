@@ -149,6 +149,18 @@ def test_a_bracketed_label_is_not_an_issue_reference(line):
     assert "link" not in read_marks(line)
 
 
+def test_an_issue_reference_links_to_the_url_the_document_defines(registry):
+    body = "- [#7]: Add an alert\n- [#8]: Add a runbook\n\n[#7]: https://example.org/issues/7\n"
+    assert [(i.title, i.link) for i in items(body, registry)] == [
+        ("Add an alert", "[#7](https://example.org/issues/7)"),
+        ("Add a runbook", "#8"),
+    ]
+    table = (
+        "| Action | Tracking |\n|---|---|\n| Add an alert | [#9] |\n\n[#9]: https://example.org/9"
+    )
+    assert [i.link for i in items(table, registry)] == ["[#9](https://example.org/9)"]
+
+
 def test_a_title_keeps_its_link_when_the_table_has_a_tracking_column(registry):
     table = (
         "| Action | Tracking |\n|---|---|\n| [#7]: Add an alert | https://example.org/issues/8 |"
@@ -529,7 +541,9 @@ def test_real_postmortems_items_read_as_written(registry):
     sdk = _fixture("PostHog__post-mortems__2025-10-03", registry)
     assert sum(i.owner == "@lucasheriques" for i in sdk) == 4
     crates = _fixture("rust-lang__", registry)
-    assert [i.link for i in crates] == ["#2226", "#2227", "#2228", "#2229", "#2230"]
+    assert [i.link for i in crates] == [
+        f"[#{n}](https://github.com/rust-lang/crates.io/issues/{n})" for n in range(2226, 2231)
+    ]
     assert crates[0].title.startswith("Add simple logging")
     brew = _fixture("Homebrew__", registry)
     assert [i.status for i in brew] == ["done", "done", "done", None, None]

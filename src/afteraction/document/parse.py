@@ -526,6 +526,7 @@ def read_document(
     raw = raw or read_markdown(text, file)
     ctx = Context.for_profile(profile, file=file, strict=strict, collect=collect)
     ctx.dayfirst = guess_dayfirst(text)
+    ctx.references = raw.references
     if not strict:
         bullets_as_sections(raw, profile)
     record = Incident(profile=profile.name)
