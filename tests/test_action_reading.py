@@ -8,7 +8,13 @@ import pytest
 
 from afteraction import service
 from afteraction.document.blocks import Block, ListItem, split_blocks
-from afteraction.document.kinds.action_groups import action_heading, horizon_of, is_legend
+from afteraction.document.kinds.action_groups import (
+    action_heading,
+    horizon_of,
+    is_legend,
+    lead_in,
+    stated_item,
+)
 from afteraction.document.kinds.action_marks import STATE_WORDS, is_owner_name, read_marks
 from afteraction.document.parse import read_document
 from afteraction.document.render import render_markdown
@@ -91,16 +97,120 @@ def test_owner_and_priority_marks_leave_the_title(line, expected, registry):
         "Next steps: decide in the review",
         "Short-term: add an alert",
         "**Read/write path separation**: split the pools",
-        "[KM484](https://trello.com/c/KFY52VE3) - Add the blog to the feeds",
-        "[#2226]: Add simple logging",
+        "Need to add an alert on lag",
+        "Migrate to the new cluster",
+        "Upgrade to version 2",
+        "Due to the outage, add a check",
+        "The team will add alerts",
+        "[P1 fix] the alert",
         "Fixed: the cache warms itself now",
         "We should have been done by noon",
+        "We should have added alerts",
+        "Re-enable the check that has been disabled",
+        "Alerts have not been configured",
+        "All pull requests will require a review",
+        "Investigate when certificates are renewed",
+        "Add metric for jobs failed",
+        "Updated docs",
     ],
 )
 def test_false_friends_are_not_owners_or_marks(line, registry):
     (item,) = items(f"- {line}", registry)
     assert (item.title, item.owner, item.priority) == (line, None, None)
     assert item.status is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("[#2226]: Add simple logging", ("Add simple logging", "#2226")),
+        ("[OPS-12] Add simple logging", ("Add simple logging", "OPS-12")),
+        (
+            "[KM484](https://trello.com/c/KFY52VE3) - Add the blog to the feeds",
+            ("Add the blog to the feeds", "[KM484](https://trello.com/c/KFY52VE3)"),
+        ),
+        (
+            "Improve stop handling (https://example.org/issues/1677)",
+            ("Improve stop handling", "https://example.org/issues/1677"),
+        ),
+        (
+            "Improve stop handling https://example.org/pull/8",
+            ("Improve stop handling", "https://example.org/pull/8"),
+        ),
+    ],
+)
+def test_issue_references_and_closing_links_are_the_tracking_link(line, expected, registry):
+    (item,) = items(f"- {line}", registry)
+    assert (item.title, item.link) == expected
+
+
+@pytest.mark.parametrize("line", ["[Q3] Migrate the database", "[EC2] Resize the instances"])
+def test_a_bracketed_label_is_not_an_issue_reference(line):
+    assert "link" not in read_marks(line)
+
+
+def test_an_issue_reference_links_to_the_url_the_document_defines(registry):
+    body = "- [#7]: Add an alert\n- [#8]: Add a runbook\n\n[#7]: https://example.org/issues/7\n"
+    assert [(i.title, i.link) for i in items(body, registry)] == [
+        ("Add an alert", "[#7](https://example.org/issues/7)"),
+        ("Add a runbook", "#8"),
+    ]
+    table = (
+        "| Action | Tracking |\n|---|---|\n| Add an alert | [#9] |\n\n[#9]: https://example.org/9"
+    )
+    assert [i.link for i in items(table, registry)] == ["[#9](https://example.org/9)"]
+
+
+def test_a_title_keeps_its_link_when_the_table_has_a_tracking_column(registry):
+    table = (
+        "| Action | Tracking |\n|---|---|\n| [#7]: Add an alert | https://example.org/issues/8 |"
+    )
+    (item,) = items(table, registry)
+    assert (item.title, item.link) == ("[#7]: Add an alert", "https://example.org/issues/8")
+
+
+@pytest.mark.parametrize(
+    ("line", "owner"),
+    [
+        ("Nóva to send the list of domains", "Nóva"),
+        ("Kris Nóva to send the list of domains", "Kris Nóva"),
+        ("The IPS team is reviewing the response process", "IPS team"),
+        ("Our Platform team will add a runbook", "Platform team"),
+    ],
+)
+def test_the_subject_of_an_item_sentence_is_its_owner(line, owner, registry):
+    (item,) = items(f"- {line}", registry)
+    assert (item.title, item.owner) == (line, owner)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The review action has been disabled and removed from all repositories.",
+        "We have removed the ability for our bots to commit.",
+        "The key has been rotated",
+        "Cron cleanup scheduled",
+        "Alerts configured",
+        "Postmortem written.",
+    ],
+)
+def test_items_that_say_they_are_done_are_done(line, registry):
+    (item,) = items(f"- {line}", registry)
+    assert (item.title, item.status) == (line, "done")
+
+
+def test_a_document_in_a_known_format_says_owner_and_state_in_its_columns(registry):
+    profile = registry.get("default")
+    record = read_document(
+        "# Outage\n\n## Summary\n\nThe feed stopped.\n", profile, strict=False
+    ).record
+    record.action_items = [
+        ActionItem(title="Alerts configured"),
+        ActionItem(title="Nóva to send the list"),
+        ActionItem(title="The key has been rotated"),
+    ]
+    again = read_document(render_markdown(record, profile), profile).record
+    assert again.action_items == record.action_items
 
 
 def test_a_word_is_an_owner_when_the_document_names_that_owner():
@@ -203,6 +313,72 @@ def test_remediation_plans_outside_the_action_items_are_items(registry):
     assert words(text) <= words(written)
 
 
+def test_sections_headed_as_remediations_hold_items(registry):
+    text = (
+        "# Outage\n\n## Summary\n\nThe feed stopped.\n\n"
+        "## Root cause\n\nThe parser broke.\n\n### Root Cause Remediations\n\n"
+        "- Clients fixed the parser\n- Tests are updated\n\n"
+        "## What we're doing about it\n\n- The old action has been removed.\n"
+        "- All pull requests will require a review.\n\n"
+        "## Corrective and Preventative Measures\n\n"
+        "The IPS team is improving the response process.\n\n"
+        "## Lessons learned\n\n- Test with real data\n"
+    )
+    record = read_document(text, registry.get("default"), strict=False).record
+    assert [(i.title, i.owner, i.status) for i in record.action_items] == [
+        ("Clients fixed the parser", None, None),
+        ("Tests are updated", None, None),
+        ("The old action has been removed.", None, "done"),
+        ("All pull requests will require a review.", None, None),
+        ("The IPS team is improving the response process.", "IPS team", None),
+    ]
+    assert record.root_cause == "The parser broke."
+    assert words(text) <= words(render_markdown(record, registry.get("default"))) | TRANSLATED
+
+
+def test_a_list_introduced_as_done_work_is_done_items(registry):
+    text = (
+        "# Outage\n\n## Summary\n\nThe feed stopped.\n\n## Details of Fix\n\n"
+        "The following fixes were implemented:\n\n1. Enable the health check\n"
+        "1. Refund the vault\n\n## Action items\n\n"
+        "The following actions are planned:\n\n- Add an alert\n\n"
+        "The following steps have been taken:\n\n- Paused the harvests\n"
+    )
+    record = read_document(text, registry.get("default"), strict=False).record
+    assert [(i.title, i.status) for i in record.action_items] == [
+        ("Enable the health check", "done"),
+        ("Refund the vault", "done"),
+        ("Add an alert", None),
+        ("Paused the harvests", "done"),
+    ]
+    fix = next(s for s in record.sections if s.heading == "Details of Fix")
+    assert fix.body == "The following fixes were implemented:"
+    assert words(text) <= words(render_markdown(record, registry.get("default"))) | TRANSLATED
+    assert items("The following services were affected:\n\n- The API", registry)[0].status is None
+
+
+def test_a_bracketed_action_item_label_in_the_timeline_is_an_item(registry):
+    text = (
+        "# Outage\n\n## Summary\n\nThe feed stopped.\n\n## Timeline\n\n### 15:08\n\n"
+        "The rate limit is hit.\n\n[Action Item] rejected launches count as failures.\n\n"
+        "### 15:10\n\nThe limit is raised.\n"
+    )
+    record = read_document(text, registry.get("default"), strict=False).record
+    assert [i.title for i in record.action_items] == ["rejected launches count as failures."]
+    assert len(record.timeline) == 2
+
+
+def test_a_state_word_alone_in_another_column_is_the_status(registry):
+    table = (
+        "| Action Item | Owner | Notes |\n|---|---|---|\n| Update the pin | dan | Done |\n"
+        "| Add a bot | ian | Done when green |"
+    )
+    assert [(i.title, i.status) for i in items(table, registry)] == [
+        ("Update the pin", "done"),
+        ("Add a bot", None),
+    ]
+
+
 def test_action_point_lines_anywhere_are_items_with_their_notes(registry):
     text = (
         "# Outage\n\n## Summary\n\nThe feed stopped.\n\n## Lessons learned\n\n"
@@ -281,6 +457,28 @@ def test_headings_that_announce_items(registry):
     assert action_heading("Planned actions (planned or in-progress)", profile)
     assert action_heading("TODO", profile) and action_heading("Follow-ups", profile)
     assert not action_heading("Actions taken during the incident", profile)
+    for heading in (
+        "What we're doing about it",
+        "What we will change",
+        "Root Cause Remediations",
+        "Remediations",
+        "Corrective and Preventative Measure",
+        "Corrective and preventive measures",
+        "Preventive measures",
+        "Countermeasures",
+    ):
+        assert action_heading(heading, profile), heading
+    for heading in (
+        "Lessons learned",
+        "What went well",
+        "What we learned",
+        "Moving forward",
+        "Fix",
+        "Details of Fix",
+        "Remediation",
+        "Preventive maintenance windows",
+    ):
+        assert not action_heading(heading, profile), heading
     assert horizon_of("Short term", registry.get("trading-invariants")) == "short_term"
 
 
@@ -298,6 +496,14 @@ def test_headings_that_announce_items(registry):
         "has been " * 120_000,
         "P1 - " * 200_000,
         "1) " + "`@a`" * 250_000,
+        "has " * 250_000,
+        "have been " * 100_000 + "fixed",
+        "A " * 500_000 + "team is",
+        "Ab to " * 160_000,
+        "[#" + "1" * 1_000_000,
+        "x " + "https://" + "a" * 1_000_000,
+        "x (https://" + "a" * 1_000_000,
+        "following " * 100_000 + "fixes were implemented:",
     ],
     ids=lambda line: repr(line[:12]),
 )
@@ -309,6 +515,8 @@ def test_marks_read_a_long_line_in_linear_time(line, registry):
     horizon_of(line, profile)
     action_heading(line, profile)
     is_legend(listed)
+    lead_in(Block(kind="paragraph", source="", line=1, text=line))
+    stated_item(Block(kind="paragraph", source="", line=1, text="[Action item] " + line))
     assert time.perf_counter() - start < 1.0
 
 
@@ -332,3 +540,18 @@ def test_real_postmortems_items_read_as_written(registry):
     assert [i.status for i in food][:4] == ["done", "FAILED", "in_progress", "open"]
     sdk = _fixture("PostHog__post-mortems__2025-10-03", registry)
     assert sum(i.owner == "@lucasheriques" for i in sdk) == 4
+    crates = _fixture("rust-lang__", registry)
+    assert [i.link for i in crates] == [
+        f"[#{n}](https://github.com/rust-lang/crates.io/issues/{n})" for n in range(2226, 2231)
+    ]
+    assert crates[0].title.startswith("Add simple logging")
+    brew = _fixture("Homebrew__", registry)
+    assert [i.status for i in brew] == ["done", "done", "done", None, None]
+    yearn = _fixture("yearn__yearn-security__disclosures__2022-11-07", registry)
+    assert len(yearn) == 5 and all(i.status == "done" for i in yearn)
+    tls = _fixture(
+        "hachyderm__community__community.hachyderm.io__content__en__blog__incidents__2023", registry
+    )
+    assert tls[-1].owner == "Nóva"
+    chia = _fixture("Chia-Network__", registry)
+    assert [(i.owner, i.status) for i in chia] == [("IPS team", None)]

@@ -130,9 +130,15 @@ EXPECTED = {
         events=20,
         first="2022-01-20T22:40",
         last="2022-01-21T23:01",
+        actions=1,  # the one sentence under "Corrective and Preventative Measure"
+        owners=("IPS team",),
         root_cause="converted from a 1099 employee",
     ),
-    "Homebrew__": Expected("Security Incident Disclosure", summary="On 18th April 2021"),
+    "Homebrew__": Expected(
+        "Security Incident Disclosure",
+        actions=5,  # the list under "What we're doing about it"
+        summary="On 18th April 2021",
+    ),
     "PostHog__post-mortems__2025-09-29": Expected(
         "PostHog Feature Flags Service Outage - September 29, 2025",
         events=8,
@@ -208,7 +214,7 @@ EXPECTED = {
         events=40,
         first="2018-02-20T13:17",  # 14:17 CET
         last="2018-02-22T06:18",
-        actions=21,
+        actions=22,  # 21 listed, and the "[Action Item]" line in the timeline at 15:08
     ),
     "jupyterhub__mybinder.org-deploy__docs__source__incident-reports__2018-03-26": Expected(
         '2018-03-26, "no space left on device"',
@@ -265,6 +271,7 @@ EXPECTED = {
         events=4,
         first="2022-10-12T21:17",
         last="2022-10-12T22:51",
+        actions=5,  # "The following fixes were implemented:" and its list
     ),
 }
 

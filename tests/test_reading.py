@@ -207,7 +207,7 @@ def test_action_items_grouped_under_category_headings(registry):
     items = [(a.title, a.owner, a.category, a.status, a.extra) for a in record.action_items]
     assert items == [
         ("Pin dependencies", "chinmay", "Prevention", None, {}),
-        ("Monitoring bot", "ianh", "Detection", None, {"Notes": "Done"}),
+        ("Monitoring bot", "ianh", "Detection", "done", {"Notes": "Done"}),
         ("Update package:args", None, "Fixes", "done", {}),
     ]
     note = next(s for s in record.sections if s.key == "action_items")

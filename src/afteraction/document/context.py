@@ -79,6 +79,8 @@ class Context:
     pending_events: list[PendingTime] = field(default_factory=list)
     section_zone: tzinfo | None = None
     dayfirst: bool = False
+    # The document's link reference definitions, as read (see ``RawDocument.references``).
+    references: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def for_profile(cls, profile: Profile, **kwargs: object) -> Context:

@@ -67,6 +67,8 @@ class RawDocument:
     preamble_line: int
     sections: list[RawSection]
     blocks: list[Block] = field(default_factory=list)
+    # Link reference definitions (``[#2226]: https://...``): normalised label -> URL.
+    references: dict[str, str] = field(default_factory=dict)
 
     def blocks_between(self, first: int, stop: int) -> list[Block]:
         """Return the document's blocks that start on lines ``first`` to ``stop - 1``."""
@@ -133,7 +135,8 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
     front, kind, offset = _split_front_matter(text, file)
     lines = text.split("\n")
     body = "\n".join(lines[offset:])
-    tokens = _MD.parse(body)
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(body, env)
     headings: list[tuple[int, int, int, str]] = []  # (start, end, level, text)
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.map is not None and token.level == 0:
@@ -182,4 +185,5 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
         preamble_line=preamble_start + 1,
         sections=roots,
         blocks=blocks_from_tokens(tokens, lines[offset:], offset + 1),
+        references={k: v["href"] for k, v in env.get("references", {}).items()},
     )

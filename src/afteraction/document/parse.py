@@ -435,6 +435,7 @@ def read_document(
     if stated is not None:
         # "All times are in PST" anywhere: the zone of every time that states none.
         ctx.zone = resolve_zone(stated)
+    ctx.references = raw.references
     if not strict:
         bullets_as_sections(raw, profile)
     record = Incident(profile=profile.name)

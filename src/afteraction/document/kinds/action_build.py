@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from markdown_it.common.utils import normalizeReference
+
 from afteraction.document.context import Context
+from afteraction.document.kinds.action_marks import state_word
 from afteraction.document.kinds.common import read_bool, read_date
 from afteraction.document.placeholders import is_placeholder
 from afteraction.model import ActionItem, Incident
@@ -37,6 +40,8 @@ SYNONYMS = {
     "wontfix": "cancelled",
 }
 _BOX = re.compile(r"\[[ xX]\]")
+# A link written by reference only: ``[#2226]``, or ``#2226`` as read off a title.
+_REFERENCE = re.compile(r"\[(?P<label>[^\[\]\n]{1,100})\]|(?P<bare>[^\s\[\]()]{1,100})")
 # A cell that is only a link: <https://...>, https://..., [text](https://...).
 _LINK = re.compile(r"<https?://[^\s<>]+>|https?://\S+|\[[^\]\n]*\]\(https?://[^\s()]+\)")
 
@@ -55,6 +60,27 @@ def canonical_state(word: str, profile: Profile) -> str | None:
     return SYNONYMS.get(bare, text)
 
 
+def state_cell(attrs: list[str | None], row: list[str]) -> str | None:
+    """Return the state a cell of an unmatched column says and nothing else (Notes: ``Done``)."""
+    for attr, cell in zip(attrs, row, strict=False):
+        if not attr and state_word(cell):
+            return cell.strip()
+    return None
+
+
+def resolve_reference(link: str, references: dict[str, str]) -> str:
+    """Write a link by reference (``[#2226]``, ``#2226``) with the URL the document defines for it.
+
+    ``[#2226](https://...)``; a link the document defines nothing for stays as written.
+    """
+    label = _REFERENCE.fullmatch(link.strip())
+    if label is None:
+        return link
+    name = label["label"] or label["bare"]
+    url = references.get(normalizeReference(name))
+    return f"[{name}]({url})" if url else link
+
+
 def build_item(
     values: dict[str, str],
     spec: SectionSpec,
@@ -70,6 +96,8 @@ def build_item(
     data: dict[str, Any] = {"title": title, "extra": extra or {}}
     for attr, raw in values.items():
         raw = raw.strip()
+        if attr == "link" and ctx.references:
+            raw = resolve_reference(raw, ctx.references)
         if (
             attr == "title"
             or not raw

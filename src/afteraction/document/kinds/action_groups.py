@@ -39,7 +39,15 @@ _ACTION_ADJECTIVES = {
     "open",
     "pending",
 }
-_ACTION_NOUNS = {"actions", "action", "steps", "items", "tasks", "work", "fixes"}
+_ACTION_NOUNS = {
+    *("actions", "action", "steps", "items", "tasks", "work", "fixes", "measures", "measure")
+}
+# Nouns that name a list of items on their own, after any qualifier ("Root cause remediations").
+_ITEM_NOUNS = {"remediations", "countermeasures"}
+# "What we're doing about it", "What we will change": a heading that states the team's plan.
+_PLAN = re.compile(
+    r"what we (?:re|are|will|ll) (?:doing|do|changing|change|fixing|fix|improving|improve)\b"
+)
 # The second word of a label that introduces items, and the state it gives them.
 _LABELLED = {
     "planned": "",
@@ -57,8 +65,23 @@ _STATED = re.compile(
     r"(?::(?:\*\*|__)|(?:\*\*|__)?:)[ \t]{0,40}(?P<rest>\S)",
     re.IGNORECASE,
 )
+_STATED_BRACKET = re.compile(
+    r"\[actions?[ \t]{1,4}(?P<kind>item|point|taken|planned)\][ \t:]{0,40}(?P<rest>\S)",
+    re.IGNORECASE,
+)
+# A sentence that introduces a list of items and says whether they are done (on ``norm`` text).
+_LEAD_IN = re.compile(
+    r"(?:the )?following (?:[a-z]{1,20} ){0,2}"
+    r"(?:fixes|actions|action items|steps|measures|mitigations|remediations|improvements)"
+    r"(?: (?:(?P<done>were|have been|has been)|are|will be) [a-z]{2,30})?$"
+)
 _NUMBERED = re.compile(r"(?P<number>\d{1,3})[.)][ \t]{1,8}(?P<rest>\S)")
 _BOX = re.compile(r"\[(?P<mark>[ xX])\][ \t]{1,8}(?P<rest>\S)")
+_NONE = re.compile(
+    r"(?:none|n/?a|tbd|nothing(?: to do)?|no(?: further| follow-up)? action(?: items?)?"
+    r"(?: needed| required)?)\.?",
+    re.IGNORECASE,
+)
 _LEGEND = re.compile(
     r"(?:\*\*|__)?\[?(?P<code>(?:P|SEV|S)[0-5])\]?(?:\*\*|__)?"
     r"[ \t]{0,8}(?:[-\u2013\u2014:=(]|\*\*|__)",
@@ -80,13 +103,27 @@ def horizon_of(heading: str, profile: Profile) -> str | None:
 
 
 def action_heading(heading: str, profile: Profile) -> bool:
-    """Say whether a heading announces action items: a horizon, ``Planned actions``, ``TODO``."""
+    """Say whether a heading announces action items.
+
+    A horizon, ``Planned actions``, ``Corrective and preventative measures``,
+    ``Root cause remediations``, ``TODO``, ``What we're doing about it``.
+    """
     if horizon_of(heading, profile) is not None:
         return True
-    words = norm(heading.replace("-", " ")).split()
+    key = norm(heading.replace("-", " "))
+    words = key.split()
     if words[:1] in (["todo"], ["followups"]) or words[:2] in (["to", "do"], ["follow", "ups"]):
         return True
-    return len(words) >= 2 and words[0] in _ACTION_ADJECTIVES and words[1] in _ACTION_NOUNS
+    if (words and words[-1] in _ITEM_NOUNS) or _PLAN.match(key):
+        return True
+    # Qualifiers ("corrective and preventive") and then what they qualify ("measures").
+    qualifiers = 0
+    for word in words:
+        if word in _ACTION_ADJECTIVES:
+            qualifiers += 1
+        elif word not in ("and", "or") or not qualifiers:
+            return bool(qualifiers) and word in _ACTION_NOUNS
+    return False
 
 
 def heading_state(heading: str) -> str | None:
@@ -111,14 +148,15 @@ def bold_label(block: Block) -> str | None:
 
 
 def stated_item(block: Block) -> tuple[str, str, str] | None:
-    """Return the item a paragraph states (``Action point: ...``), its state and label.
+    """Return the item a paragraph states (``Action point: ...``, ``[Action item] ...``).
 
-    The state is ``done`` for ``Action taken: ...``, else empty; the label is
-    what says more than "action item" (``Action planned``), else empty.
+    Returned with its state and label: the state is ``done`` for ``Action
+    taken: ...``, else empty; the label is what says more than "action item"
+    (``Action planned``), else empty.
     """
     if block.kind != "paragraph":
         return None
-    match = _STATED.match(block.text)
+    match = _STATED.match(block.text) or _STATED_BRACKET.match(block.text)
     if match is None:
         return None
     kind = match["kind"].casefold()
@@ -138,6 +176,21 @@ def action_label(block: Block) -> tuple[str, str] | None:
     if len(words) != 2 or words[0] not in ("action", "actions") or words[1] not in _LABELLED:
         return None
     return label, _LABELLED[words[1]]
+
+
+def lead_in(block: Block) -> str | None:
+    """Return the state a sentence introducing a list gives its items, else None.
+
+    ``The following fixes were implemented:`` makes them done (``done``);
+    ``The following actions are planned:`` leaves them as written (``""``).
+    """
+    if block.kind != "paragraph" or "\n" in block.text or not block.text.rstrip().endswith(":"):
+        return None
+    words = norm(block.text).split()
+    match = _LEAD_IN.search(" ".join(words[:12]))
+    if match is None:
+        return None
+    return "done" if match["done"] else ""
 
 
 def heading_item(text: str) -> tuple[str | None, str | None, str] | None:
@@ -169,4 +222,23 @@ def attached(first: Block, second: Block) -> bool:
     """Say whether ``second`` is a note under ``first``: no blank line between, or after a colon."""
     return first.text.rstrip().endswith(":") or (
         second.line == first.line + first.source.count("\n") + 1
+    )
+
+
+def lines_only(blocks: list[Block]) -> bool:
+    """Say whether an action section holds only one-line paragraphs (besides comments, headings).
+
+    Those lines are its items.
+
+    A line saying there are none ("None.", "No action items") is not an item.
+    """
+    lines = [b for b in blocks if b.kind == "paragraph"]
+    return (
+        bool(lines)
+        and not any(_NONE.fullmatch(b.text.strip().strip("*_").strip()) for b in lines)
+        and all(
+            "\n" not in b.text and not b.text.rstrip().endswith(":") and stated_item(b) is None
+            for b in lines
+        )
+        and all(b.kind in ("paragraph", "html", "heading") for b in blocks)
     )

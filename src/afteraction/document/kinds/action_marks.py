@@ -2,7 +2,9 @@
 
 Teams write these inline: ``Hypha: upgrade the hub``, ``@alice rotate keys``,
 ``[P2] add an alert``, ``**DONE** revert the driver``, ``... (owner: bob)``,
-``... `@dma` ``, ``~~drop the cache~~``. A mark at the start or the end of
+``... `@dma` ``, ``~~drop the cache~~``; an issue reference opening it
+(``[#2226]: ...``) or a link closing it (``... (https://...)``) is its
+tracking link. A mark at the start or the end of
 the item's first line is read into its attribute and taken out of the
 title; words that say more than a mark ("Done during this incident",
 struck-through text) stay in the title and only set the status.
@@ -19,12 +21,25 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from afteraction.document.kinds.action_words import (
+    done_in_tense,
+    done_in_words,
+    headline_done,
+    subject_owner,
+)
+
 # Every pattern is anchored and bounded ({1,n}), so a long line costs linear time.
 _BOLD = re.compile(r"(?:\*\*|__)(?P<inner>[^*_\n]{1,40})(?:\*\*|__)")
 _BRACKET = re.compile(r"\[(?P<inner>[^\]\[\n]{1,40})\](?![(\[:])")
 _PAREN = re.compile(r"\((?P<inner>[^()\n]{1,40})\)")
 _LABEL = re.compile(r"(?P<inner>[^:\n`*_\[\]()]{1,40}):(?=[ \t])")
 _HANDLE = re.compile(r"@(?P<inner>[A-Za-z0-9][\w.-]{0,38})(?![\w@])")
+# An issue reference opening the item: ``[#2226]:``, ``[OPS-12]``, ``[KM484](https://...) -``
+# (not ``[Q3]`` or ``[EC2]``: a key has two letters and two digits, or a dash).
+_REF = re.compile(
+    r"\[(?P<ref>#\d{1,7}|[A-Z][A-Z0-9]{1,9}-\d{1,7}|[A-Z]{2,10}\d{2,7})\]"
+    r"(?P<url>\(https?://[^\s()]{1,500}\))?"
+)
 _GAP = re.compile(r"[ \t]{0,40}(?:[-\u2013\u2014:][ \t]{0,40})?")
 
 _TAIL_OWNER = re.compile(
@@ -34,19 +49,14 @@ _TAIL_OWNER = re.compile(
 _TAIL_HANDLE = re.compile(
     r"(?:`@(?P<code>[\w.-]{1,39})`|[-\u2013\u2014][ \t]{0,8}@(?P<dash>[\w.-]{1,39}))$"
 )
+# A tracking link closing the line: ``... https://x/issues/7`` or ``... (https://x/pull/8)``.
+_TAIL_LINK = re.compile(
+    r"[ \t](?:\((?P<paren>https?://[^\s()]{1,300})\)|(?P<bare>https?://[^\s()]{1,300}))$"
+)
 _TAIL_MARK = re.compile(r"(?:\*\*|__|\(|\[)(?P<inner>[^*_()\[\]\n]{1,20})(?:\*\*|__|\)|\])$")
 _TAIL_CHECK = re.compile(r"[ \t]{0,8}(?:✅|✔️?|☑️?)$")
 _LEAD_CHECK = re.compile(r"(?:✅|✔️?|☑️?)[ \t]*")
 _STRUCK = re.compile(r"~~[^~\n]+~~")
-# Words that say an item is done and carry meaning of their own: kept in the title.
-_DONE_WORDS = re.compile(
-    r"\b(?P<before>\w{1,12}[ \t]{1,4})?(?:has|have)[ \t]{1,4}been[ \t]{1,4}"
-    r"(?:done|completed|fixed)\b"
-    r"|\b(?:done|completed|fixed)[ \t]{1,4}during[ \t]{1,4}(?:this|the)[ \t]{1,4}incident\b"
-    r"|\balready[ \t]{1,4}(?:done|completed|fixed)\b",
-    re.IGNORECASE,
-)
-_HYPOTHETICAL = {"could", "should", "would", "must", "might", "may", "to", "not", "never"}
 
 STATE_WORDS = {
     "done": "done",
@@ -187,6 +197,10 @@ def _lead(line: str, values: dict[str, str], marks: _Marks) -> str:
 
 def _lead_one(line: str, values: dict[str, str], marks: _Marks) -> int:
     """Read one mark at the start of ``line`` into ``values``; return its length (0: none)."""
+    ref = _REF.match(line)
+    if ref and "link" not in values and not priority_word(ref["ref"]):
+        values["link"] = ref.group(0) if ref["url"] else ref["ref"]
+        return ref.end()
     for pattern in (_BOLD, _BRACKET, _PAREN, _LABEL):
         match = pattern.match(line)
         if match is None:
@@ -234,6 +248,12 @@ def _tail(line: str, values: dict[str, str], marks: _Marks) -> str:
             values["owner"] = owner["owner"].strip().rstrip(".")
             line = line[: cut + owner.start()]
             continue
+        wide = max(0, len(line) - 400)
+        link = _TAIL_LINK.search(line, wide) if "link" not in values else None
+        if link:
+            values["link"] = link["paren"] or link["bare"]
+            line = line[: link.start()]
+            continue
         handle = _TAIL_HANDLE.search(tail) if "owner" not in values else None
         if handle:
             values["owner"] = "@" + (handle["code"] or handle["dash"])
@@ -253,24 +273,20 @@ def _tail(line: str, values: dict[str, str], marks: _Marks) -> str:
     return line.rstrip(" \t-\u2013\u2014:,;")
 
 
-def _done_in_words(text: str) -> bool:
-    """Say whether the text states the item was done ("This has been done.")."""
-    # Such words stand near the title; a long note is not searched through.
-    for match in _DONE_WORDS.finditer(text, 0, 2000):
-        before = (match["before"] or "").strip().casefold()
-        if before not in _HYPOTHETICAL:
-            return True
-    return False
-
-
 def read_marks(
-    text: str, known: Collection[str] = (), scale: Collection[str] | None = None
+    text: str,
+    known: Collection[str] = (),
+    scale: Collection[str] | None = None,
+    *,
+    sentences: bool = True,
 ) -> dict[str, str]:
     """Split an item's text into title, owner, priority and status, as written.
 
     ``known`` are owners the document names elsewhere; a prefix that is one of
     them is an owner even when it looks like a word. With a ``scale``, only
-    its priorities are read as marks (others stay in the title).
+    its priorities are read as marks (others stay in the title). With
+    ``sentences``, the item's wording is read too: its subject as the owner,
+    a statement that it is done as its status.
     """
     first, newline, rest = text.partition("\n")
     values: dict[str, str] = {}
@@ -279,6 +295,12 @@ def read_marks(
     if not title.strip():
         return {"title": text}
     values["title"] = title + newline + rest
-    if "status" not in values and (_STRUCK.fullmatch(title.strip()) or _done_in_words(text)):
+    owner = subject_owner(title, is_owner_name, known) if sentences else None
+    if owner and "owner" not in values:
+        values["owner"] = owner
+    said_done = done_in_words(values["title"]) or (
+        sentences and (done_in_tense(values["title"]) or headline_done(title))
+    )
+    if "status" not in values and (_STRUCK.fullmatch(title.strip()) or said_done):
         values["status"] = "done"
     return values

@@ -11,6 +11,7 @@ from afteraction.document.kinds.action_groups import (
     action_heading,
     action_label,
     attached,
+    lead_in,
     stated_item,
 )
 from afteraction.document.kinds.action_marks import read_marks
@@ -30,7 +31,9 @@ def take_stated(
     A list written right under such a line (no blank line between) is the
     item's note (``- This has been done.``) and goes with it. The list after
     a label such as ``**Actions planned:**`` or ``**Actions taken:**`` holds
-    items (done, for actions taken), each keeping the label in its ``Group``.
+    items (done, for actions taken), each keeping the label in its ``Group``;
+    so does the list after a sentence such as ``The following fixes were
+    implemented:``, which stays in the text.
     """
     kept: list[Block] = []
     stated: Block | None = None
@@ -40,17 +43,20 @@ def take_stated(
             attach_note(record, block)
             stated = None
             continue
-        if label is not None and block.kind in ("list", "paragraph"):
-            kept.pop()  # the label goes with its items
+        if label is not None and (block.kind == "list" or (label[0] and block.kind == "paragraph")):
+            if label[0]:
+                kept.pop()  # the label goes with its items
+            group = {"Group": label[0]} if label[0] else None
             texts = [(i.all_text(), i.line) for i in block.items] or [(block.text, block.line)]
             for text, line in texts:
-                append_item(
-                    _values(text, label[1], known), spec, line, record, ctx, {"Group": label[0]}
-                )
+                append_item(_values(text, label[1], known), spec, line, record, ctx, group)
             stated = block if block.kind == "paragraph" and block.text.endswith(":") else None
             label = None
             continue
         label = action_label(block)
+        if label is None:
+            state = lead_in(block)
+            label = None if state is None else ("", state)
         said = stated_item(block)
         added = said is not None and append_item(
             _values(said[0], said[1], known),
@@ -114,7 +120,9 @@ def stated_in_text(source: str, line: int, record: Incident, ctx: Context) -> st
 
     None when there are none, so the text is kept exactly as written.
     """
-    if ctx.strict or home_section(ctx.profile) is None or "ction" not in source:
+    if ctx.strict or home_section(ctx.profile) is None:
+        return None
+    if "ction" not in source and "following" not in source.casefold():
         return None
     blocks = split_blocks(source, line)
     kept = take_stated_here(blocks, record, ctx)

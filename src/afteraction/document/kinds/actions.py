@@ -9,14 +9,20 @@ from typing import Any
 
 from afteraction.document.blocks import Block, ListItem
 from afteraction.document.context import Context
-from afteraction.document.kinds.action_build import SYNONYMS, append_item, canonical_state
+from afteraction.document.kinds.action_build import (
+    SYNONYMS,
+    append_item,
+    canonical_state,
+    state_cell,
+)
 from afteraction.document.kinds.action_groups import (
     bold_label,
     heading_item,
     heading_state,
     horizon_of,
     is_legend,
-    stated_item,
+    lead_in,
+    lines_only,
 )
 from afteraction.document.kinds.action_marks import read_marks
 from afteraction.document.kinds.action_stated import attach_note, take_stated
@@ -32,11 +38,6 @@ from afteraction.document.kinds.common import (
 from afteraction.model import ActionItem, Incident
 from afteraction.profiles.schema import ColumnSpec, Profile, SectionSpec
 
-_NONE = re.compile(
-    r"(?:none|n/?a|tbd|nothing(?: to do)?|no(?: further| follow-up)? action(?: items?)?"
-    r"(?: needed| required)?)\.?",
-    re.IGNORECASE,
-)
 GENERIC_COLUMNS = [
     ColumnSpec(header="#", attr="id", aliases=["ID", "No", "Number"]),
     ColumnSpec(
@@ -130,13 +131,18 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
 
 
 def _item_values(
-    item: ListItem, spec: SectionSpec, known: Collection[str], scale: Collection[str] | None
+    item: ListItem, spec: SectionSpec, known: Collection[str], ctx: Context
 ) -> dict[str, str]:
-    """Read one list item: the section's item template, else its marks and title."""
+    """Read one list item: the section's item template, else its marks and title.
+
+    A document in a known format (a strict reading) says owner and state in
+    marks and columns; only others are read from the item's wording too.
+    """
+    scale = None if not ctx.strict else ctx.profile.priorities
     text = item.all_text()
     values = match_item(spec.item, text) if spec.item else None
     if values is None:
-        values = read_marks(text, known, scale)
+        values = read_marks(text, known, scale, sentences=not ctx.strict)
     if item.checked is not None:
         values["status"] = "done" if item.checked else "open"
     return values
@@ -264,7 +270,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         append_item(values, spec, line, record, ctx, extra)
 
     def add_text(text: str, line: int, checked: bool | None = None) -> None:
-        values = read_marks(text, known, scale)
+        values = read_marks(text, known, scale, sentences=not ctx.strict)
         if checked is not None:
             values["status"] = "done" if checked else "open"
         add(values, line)
@@ -292,9 +298,15 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             if "title" in attrs:
                 for row_index, row in enumerate(block.rows):
                     values = {a: c for a, c in zip(attrs, row, strict=False) if a}
-                    marks = read_marks(values.get("title", ""), known, scale)
-                    values.update({a: v for a, v in marks.items() if not values.get(a)})
-                    values["title"] = marks["title"]
+                    marks = read_marks(
+                        values.get("title", ""), known, scale, sentences=not ctx.strict
+                    )
+                    if not (marks.get("link") and values.get("link")):  # else keep both links
+                        values.update({a: v for a, v in marks.items() if not values.get(a)})
+                        values["title"] = marks["title"]
+                    extra_state = state_cell(attrs, row) if not ctx.strict else None
+                    if extra_state and not values.get("status"):
+                        values["status"] = extra_state
                     extra = {
                         h: c
                         for h, a, c in zip(block.header, attrs, row, strict=False)
@@ -318,6 +330,8 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             attach_note(record, block)
             continue
         if block.kind == "list" and not is_legend(block):
+            # "The following fixes were implemented:" makes the items under it done.
+            introduced = lead_in(prior) if prior is not None and not ctx.strict else None
             for item in block.items:
                 if not ctx.strict and _is_group(item):
                     close_group()
@@ -326,35 +340,21 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                         add_text(child.all_text(), child.line, child.checked)
                     group = _Group()
                     continue
-                add(_item_values(item, spec, known, scale), item.line)
+                values = _item_values(item, spec, known, ctx)
+                if introduced:
+                    values.setdefault("status", introduced)
+                add(values, item.line)
             continue
         leftover.append(block)
     close_group()
     if ctx.strict:
         return leftover
-    if len(record.action_items) == before and _lines_only(leftover):
+    if len(record.action_items) == before and lines_only(leftover):
         for block in leftover:
             if block.kind == "paragraph":
                 append_item(read_marks(block.text, known), spec, block.line, record, ctx)
         return [b for b in leftover if b.kind != "paragraph"]
     return take_stated(leftover, spec, record, ctx, known)
-
-
-def _lines_only(blocks: list[Block]) -> bool:
-    """Say whether an action section holds only one-line paragraphs (and comments): items.
-
-    A line saying there are none ("None.", "No action items") is not an item.
-    """
-    lines = [b for b in blocks if b.kind == "paragraph"]
-    return (
-        bool(lines)
-        and not any(_NONE.fullmatch(b.text.strip().strip("*_").strip()) for b in lines)
-        and all(
-            "\n" not in b.text and not b.text.rstrip().endswith(":") and stated_item(b) is None
-            for b in lines
-        )
-        and all(b.kind in ("paragraph", "html") for b in blocks)
-    )
 
 
 def _details(prior: Block | None, block: Block, record: Incident) -> bool:
