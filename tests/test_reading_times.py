@@ -13,7 +13,7 @@ import pytest
 from afteraction import service
 from afteraction.document.parse import read_document
 from afteraction.document.render import render_markdown
-from afteraction.document.timetext import date_heading, leading_moment
+from afteraction.document.timetext import date_heading, leading_moment, unknown_moment
 from afteraction.document.zones import document_zone, resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
 from tests.conftest import shared_folder
@@ -635,6 +635,113 @@ def test_day_only_entries_are_written_back_with_their_day(registry, tmp_path):
     imported = json.loads(aar("import", str(path), "--json").stdout)
     assert imported["timeline"][0]["date"] == "2021-08-17"
     assert imported["timeline"][0]["time"] is None
+
+
+# --- times nobody knew, odd separators ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "unknown", "rest"),
+    [
+        ("2019-12-03 --:--", date(2019, 12, 3), "--:--", ""),
+        ("--:--", None, "--:--", ""),
+        ("2X:XX (not sure exact time)", None, "2X:XX (not sure exact time)", ""),
+        ("**??:??** - Pager goes off", None, "??:??", "Pager goes off"),
+    ],
+)
+def test_a_placeholder_clock_is_an_unknown_time(text, day, unknown, rest):
+    moment = unknown_moment(text)
+    assert moment is not None
+    assert (moment.day, moment.clock, moment.unknown, moment.rest) == (day, None, unknown, rest)
+
+
+@pytest.mark.parametrize("text", ["10:15 deploy", "2019-12-03 10:15", "The --:-- row", "X marks"])
+def test_a_real_clock_or_prose_is_no_unknown_time(text):
+    assert unknown_moment(text) is None
+
+
+def test_rows_with_an_unknown_time_keep_their_day_and_the_written_cell(registry):
+    record = generic(
+        registry,
+        """
+        # IP starvation
+
+        ## Timeline
+
+        | Date and Time | Event |
+        |---|---|
+        | 2019-12-02 04:30 | Scaling down |
+        | 2019-12-03 --:-- | Surge of new deployments |
+
+        ### 2021-09-1
+
+        | time | description |
+        |---|---|
+        | --:-- | Upstream releases a blog post |
+        | 03:35 | Nightly fails |
+        """,
+    )
+    assert [(e.date, utc(e.time), e.extra) for e in record.timeline] == [
+        (None, "2019-12-02 04:30", {}),
+        (date(2019, 12, 3), None, {"Time": "--:--"}),
+        (date(2021, 9, 1), None, {"Time": "--:--"}),
+        (None, "2021-09-01 03:35", {}),
+    ]
+    profile = registry.get("default")
+    again = read_document(render_markdown(record, profile), profile, strict=False).record
+    assert again.timeline == record.timeline
+
+
+def test_a_heading_with_an_unknown_time_is_an_entry_on_its_day(registry):
+    record = generic(
+        registry,
+        """
+        # JupyterLab announcement
+
+        ## Timeline
+
+        ### Feb 20 2018 19:52
+
+        Launch success rate is back up.
+
+        ### 2X:XX (not sure exact time)
+
+        Same errors popping up as before.
+
+        ### 21:57
+
+        The hub pod is overwhelmed.
+        """,
+    )
+    assert [(e.date, utc(e.time), e.extra.get("Time")) for e in record.timeline] == [
+        (None, "2018-02-20 19:52", None),
+        (date(2018, 2, 20), None, "2X:XX (not sure exact time)"),
+        (None, "2018-02-20 21:57", None),
+    ]
+    assert record.timeline[1].text == "Same errors popping up as before."
+
+
+def test_a_date_and_clock_joined_by_a_slash_and_backslash_separators(registry):
+    record = generic(
+        registry,
+        r"""
+        # 2023-01-04 - Outage
+
+        ## Timeline
+
+        *2023-01-04 05:13*: The monitor triggered an alert.<br />
+        \\\\
+        *2023-01-04/11:34*: The provider blocked the address.<br />
+        \\\\
+        *2023-01-18 09:53*: Report received.\\
+        """,
+    )
+    assert times(record) == ["2023-01-04 05:13", "2023-01-04 11:34", "2023-01-18 09:53"]
+    assert [e.text for e in record.timeline] == [
+        "The monitor triggered an alert.",
+        "The provider blocked the address.",
+        "Report received.",
+    ]
 
 
 # --- the real postmortems ------------------------------------------------------------------

@@ -17,7 +17,13 @@ from afteraction.document.kinds.common import (
     written_columns,
 )
 from afteraction.document.placeholders import is_placeholder
-from afteraction.document.timetext import Day, Moment, date_heading, leading_moment
+from afteraction.document.timetext import (
+    Day,
+    Moment,
+    date_heading,
+    leading_moment,
+    unknown_moment,
+)
 from afteraction.document.values import format_time
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
@@ -146,6 +152,9 @@ class _Reading:
         event = TimelineEvent(text=text, **attrs)
         if moment is not None and moment.span:
             event.extra = {"Range": moment.span, **event.extra}
+        if moment is not None and moment.unknown:
+            # The day is kept as the entry's date; the unknown clock as written.
+            event.extra = {"Time": moment.unknown, **event.extra}
         self.record.timeline.append(event)
         stated = moment is not None and moment.when is not None
         if moment is not None and moment.when is not None:
@@ -187,6 +196,11 @@ class _Reading:
         return kept
 
 
+def entry_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
+    """Return the moment an entry starts with, its clock possibly a placeholder (``--:--``)."""
+    return unknown_moment(text, dayfirst=dayfirst) or leading_moment(text, dayfirst=dayfirst)
+
+
 def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
     attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
     if "time" not in attrs and "date" not in attrs:
@@ -210,7 +224,7 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
             elif cell and not is_placeholder(cell):
                 values[attr] = values[attr] + " " + cell if attr in values else cell
         when = " ".join(v for v in (values.pop("date", ""), values.pop("time", "")) if v)
-        moment = leading_moment(when, dayfirst=reading.ctx.dayfirst) if when else None
+        moment = entry_moment(when, dayfirst=reading.ctx.dayfirst) if when else None
         if when and (moment is None or moment.rest):
             extra["Time"] = when
             moment = None
@@ -231,8 +245,8 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
 
 def _from_item(item: ListItem, spec: SectionSpec, reading: _Reading) -> bool:
     text = item.all_text()
-    moment = leading_moment(text, dayfirst=reading.ctx.dayfirst)
-    if moment is None or (moment.clock is None and moment.when is None):
+    moment = entry_moment(text, dayfirst=reading.ctx.dayfirst)
+    if moment is None or (moment.clock is None and moment.when is None and not moment.unknown):
         if not reading.headed or not text.strip():
             return False
         # An entry under a day heading or line, written without a time: that day.
@@ -262,13 +276,24 @@ def _from_lines(block: Block, reading: _Reading) -> bool:
     if first is None or (first.clock is None and (reading.last is None or not first.rest)):
         return False
     for offset, line in enumerate(lines):
-        text = re.sub(r"\s*<br\s*/?>$", "", line)
-        moment = leading_moment(text, dayfirst=dayfirst)
-        if moment is not None and (moment.clock is not None or offset == 0):
+        text = _line_text(line)
+        if not text:
+            continue
+        moment = entry_moment(text, dayfirst=dayfirst)
+        if moment is not None and (moment.clock is not None or moment.unknown or offset == 0):
             reading.add(_unbold(moment.rest), block.line + offset, moment)
         elif reading.last is not None:
             reading.last.text = f"{reading.last.text}\n{text}".strip()
     return True
+
+
+def _line_text(line: str) -> str:
+    r"""Return a line of a paragraph without its break (``<br>``, trailing ``\\``).
+
+    A line of nothing but backslashes separates entries and gives no text.
+    """
+    text = re.sub(r"<br\s*/?>$", "", line.rstrip(), flags=re.IGNORECASE)
+    return text.rstrip().rstrip("\\").rstrip()
 
 
 def _belongs_to_event(block: Block, ctx: Context) -> bool:
@@ -306,8 +331,8 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             after_heading = False
             continue
         if block.kind == "heading":
-            moment = leading_moment(block.text, dayfirst=ctx.dayfirst)
-            if moment is not None and moment.clock is not None:
+            moment = entry_moment(block.text, dayfirst=ctx.dayfirst)
+            if moment is not None and (moment.clock is not None or moment.unknown):
                 reading.add(moment.rest, block.line, moment)
                 after_heading = True
                 continue
@@ -332,5 +357,7 @@ def claims(heading: str, ctx: Context) -> bool:
     """Say whether a subsection heading is part of a timeline (a day or a moment)."""
     if date_heading(heading, dayfirst=ctx.dayfirst) is not None:
         return True
-    moment = leading_moment(heading, dayfirst=ctx.dayfirst)
-    return moment is not None and (moment.clock is not None or moment.when is not None)
+    moment = entry_moment(heading, dayfirst=ctx.dayfirst)
+    return moment is not None and (
+        moment.clock is not None or moment.when is not None or bool(moment.unknown)
+    )
