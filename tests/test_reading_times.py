@@ -582,15 +582,33 @@ def test_day_only_entries_keep_their_day_and_no_time(registry):
 
         - 2021-08-17: Bounty report submitted.
         - 2021-08-24: Released v1.10.8 with the fix.
-        - 2021-08-27: At 12:50:07 UTC, issue exploited.
         """,
     )
     assert [(e.date, e.time, e.extra) for e in record.timeline] == [
         (date(2021, 8, 17), None, {}),
         (date(2021, 8, 24), None, {}),
-        (date(2021, 8, 27), None, {}),
     ]
-    assert record.timeline[2].text == "At 12:50:07 UTC, issue exploited."
+
+
+def test_a_dated_entry_whose_text_opens_with_a_clock_and_zone_is_timed(registry):
+    record = generic(
+        registry,
+        """
+        # Minority split 2021-08-27
+
+        ## Timeline
+
+        - 2021-08-24: At 10:00 we released v1.10.8, no zone written.
+        - 2021-08-27: At 12:50:07 UTC, issue exploited.
+        - 2021-08-28: around 9:15 CEST the fix was confirmed.
+        """,
+    )
+    assert [(e.date, utc(e.time)) for e in record.timeline] == [
+        (date(2021, 8, 24), None),
+        (None, "2021-08-27 12:50"),
+        (None, "2021-08-28 07:15"),
+    ]
+    assert record.timeline[1].text == "At 12:50:07 UTC, issue exploited."
 
 
 def test_a_date_column_without_times(registry):
@@ -780,15 +798,16 @@ def test_fixture_envoy_day_lines(registry):
     assert times(record).count("2019-10-08 18:20") == 1  # 11:20 AM US/Pacific
 
 
-def test_fixture_geth_day_only_bullets(registry):
+def test_fixture_geth_day_only_bullets_and_one_timed_in_its_text(registry):
     record = fixture(registry, "ethereum__go-ethereum__docs__postmortems__2021-08-22")
     assert [e.date for e in record.timeline] == [
         date(2021, 8, 17),
         date(2021, 8, 18),
         date(2021, 8, 24),
-        date(2021, 8, 27),
+        None,
     ]
-    assert all(e.time is None and "Time" not in e.extra for e in record.timeline)
+    assert utc(record.timeline[-1].time) == "2021-08-27 12:50"
+    assert all("Time" not in e.extra for e in record.timeline)
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,14 @@ _UNKNOWN = re.compile(
     + r"(?:\s\([^()\n]*\))?)(?P=open)?(?:\s?:)?\s*(?:[-\u2013\u2014|]\s*)?(?P<rest>.*)$",
     re.DOTALL,
 )
+# A clock with its zone opening an entry's text ("At 12:50:07 UTC, issue exploited").
+_TEXT_CLOCK = re.compile(
+    r"^(?:(?:[Aa]t|[Aa]round|[Aa]bout|~)\s?)?(?P<clock>"
+    + CLOCK
+    + r")\s?\(?(?P<zone>"
+    + ZONE_WORD
+    + r")(?![\w+:-])"
+)
 _HAS_MONTH = re.compile(r"\b" + _MONTH + r"|\b\d{1,2}/\d{1,2}\b(?!/)", re.IGNORECASE)
 _MERIDIEM = re.compile(r"\d\s?([ap])\.?m\b", re.IGNORECASE)
 
@@ -222,6 +230,21 @@ def unknown_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
         day if isinstance(day, tuple) else None,
         unknown=match["clock"],
     )
+
+
+def opening_clock(text: str) -> tuple[time, tzinfo | None] | None:
+    """Return the clock and zone an entry's text opens with (``At 12:50:07 UTC, ...``).
+
+    The zone must be written: a bare number early in prose is no time of day.
+    """
+    match = _TEXT_CLOCK.match(text.strip())
+    if not match:
+        return None
+    try:
+        _, clock, zone = parse_when(f"{match['clock']} {match['zone']}")
+    except ValueFormatError:
+        return None
+    return clock, zone
 
 
 def _with_meridiem(start: str, end: str, marker: str) -> str:

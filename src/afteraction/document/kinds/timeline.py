@@ -22,6 +22,7 @@ from afteraction.document.timetext import (
     Moment,
     date_heading,
     leading_moment,
+    opening_clock,
     unknown_moment,
 )
 from afteraction.document.values import format_time
@@ -149,6 +150,11 @@ class _Reading:
 
         Without ``inherit`` (a time written but not readable) an entry takes no day.
         """
+        if moment is not None and moment.when is not None and moment.clock is None:
+            # A dated entry whose text opens with its time ("2021-08-27: At 12:50 UTC, ...").
+            opening = None if moment.unknown else opening_clock(text)
+            if opening is not None:
+                moment.clock, moment.zone = opening
         event = TimelineEvent(text=text, **attrs)
         if moment is not None and moment.span:
             event.extra = {"Range": moment.span, **event.extra}
