@@ -762,6 +762,32 @@ def test_a_date_and_clock_joined_by_a_slash_and_backslash_separators(registry):
     ]
 
 
+@pytest.mark.parametrize(
+    ("header", "first"),
+    [
+        ("Timeline 20.04.22", "2022-04-20 11:28"),
+        ("Time 2022-04-20", "2022-04-20 11:28"),
+        ("Time 04/20/2022", "2022-04-20 11:28"),
+    ],
+)
+def test_a_time_column_header_that_states_the_day(registry, header, first):
+    record = generic(
+        registry,
+        f"""
+        # Loki disk full
+
+        ## Timeline
+
+        | {header} | Event |
+        |---|---|
+        | 11:28 | The team was made aware |
+        | 2022-04-21 09:00 | Retention configured |
+        """,
+    )
+    assert times(record) == [first, "2022-04-21 09:00"]
+    assert [e.text for e in record.timeline] == ["The team was made aware", "Retention configured"]
+
+
 # --- the real postmortems ------------------------------------------------------------------
 
 

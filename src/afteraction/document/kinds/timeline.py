@@ -25,7 +25,7 @@ from afteraction.document.timetext import (
     opening_clock,
     unknown_moment,
 )
-from afteraction.document.values import format_time
+from afteraction.document.values import ValueFormatError, format_time, parse_date
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
 from afteraction.profiles.schema import ColumnSpec, SectionSpec
@@ -47,6 +47,7 @@ GENERIC_COLUMNS = [
             "Date and Time in CET",
             "Time (PST)",
             "Time (IST)",
+            "Timeline",
         ],
     ),
     ColumnSpec(header="Date", attr="date", aliases=["Day of incident"]),
@@ -207,8 +208,39 @@ def entry_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
     return unknown_moment(text, dayfirst=dayfirst) or leading_moment(text, dayfirst=dayfirst)
 
 
+# A date closing a header cell ("Timeline 20.04.22", "Time 2022-04-20"): numbers only.
+_HEADER_DATE = re.compile(
+    r"(?:^|\s)(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}(?P<sep>[./])\d{1,2}(?P=sep)(?:\d{4}|\d{2}))$"
+)
+
+
+def _header_day(
+    header: list[str], attrs: list[str | None], columns: list[ColumnSpec], dayfirst: bool
+) -> date | None:
+    """Find a time column whose header also states the day of every row (``Timeline 20.04.22``).
+
+    The column is marked in ``attrs``; dotted dates are day first, as they are written.
+    """
+    for index, cell in enumerate(header):
+        found = _HEADER_DATE.search(cell.strip()) if attrs[index] is None else None
+        if found is None:
+            continue
+        attr = match_columns([cell.strip()[: found.start()]], columns)[0]
+        if attr not in ("time", "date"):
+            continue
+        try:
+            day = parse_date(found["date"], dayfirst=dayfirst or found["sep"] == ".")
+        except ValueFormatError:
+            continue
+        attrs[index] = attr
+        return day
+    return None
+
+
 def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
-    attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
+    columns = [*spec.columns, *GENERIC_COLUMNS]
+    attrs = match_columns(block.header, columns)
+    header_day = _header_day(block.header, attrs, columns, reading.ctx.dayfirst)
     if "time" not in attrs and "date" not in attrs:
         return False
     when_headers = [h for h, a in zip(block.header, attrs, strict=False) if a in ("date", "time")]
@@ -238,6 +270,8 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
             moment.zone = column_zone
         if moment is not None and moment.month_day and year:
             moment.day, moment.month_day = date(year, *moment.month_day), None
+        if moment is not None and moment.when is None and header_day:
+            moment.day = header_day
         reading.add(
             values.pop("text", ""),
             block.line + 2 + index,
