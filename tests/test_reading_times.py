@@ -308,17 +308,16 @@ def test_a_day_heading_with_a_title_and_a_moment_heading(registry):
         Incident declared
         """,
     )
+    # The "### ~9:43 AM" and "### 1:42-1:59 PM" headings title the entries under them.
     assert times(record) == [
-        "2025-03-05 09:43",
         "2025-03-05 09:44",
         "2025-03-05 11:57",
         "2025-03-05 13:17",
         "2025-03-05 13:42",
-        "2025-03-05 13:42",
         "2025-07-11 12:42",
     ]
-    assert record.timeline[2].extra == {"Range": "11:57-12:08"}
-    assert record.timeline[4].text == "Client releases"
+    assert record.timeline[1].extra == {"Range": "11:57-12:08"}
+    assert record.timeline[3].extra == {"Group": "1:42-1:59 PM: Client releases"}
     kept = next(s for s in record.sections if s.key == "timeline")
     assert "### March 5, 2025: Testnet issue timeline" in kept.body
 
@@ -788,6 +787,105 @@ def test_a_time_column_header_that_states_the_day(registry, header, first):
     assert [e.text for e in record.timeline] == ["The team was made aware", "Retention configured"]
 
 
+def test_a_time_heading_over_timed_entries_titles_them(registry):
+    record = generic(
+        registry,
+        """
+        # Sepolia incident
+
+        ## Timeline
+
+        ### March 5, 2025: Testnet issue
+
+        ### ~9:43 AM: Identifying the issue
+        - 9:44: First report in chat
+        - 9:51: A warning about the fix
+
+        ### 1:42-1:59 PM: Client releases
+        - 1:42: Geth passes
+        - 1:59: Releases announced
+
+        ### 2:05 PM
+
+        A call starts; no entries under this heading.
+        """,
+    )
+    assert times(record) == [
+        "2025-03-05 09:44",
+        "2025-03-05 09:51",
+        "2025-03-05 13:42",
+        "2025-03-05 13:59",
+        "2025-03-05 14:05",
+    ]
+    assert record.timeline[-1].text == "A call starts; no entries under this heading."
+    assert [e.extra.get("Group") for e in record.timeline] == [
+        "~9:43 AM: Identifying the issue",
+        None,
+        "1:42-1:59 PM: Client releases",
+        None,
+        None,
+    ]
+    profile = registry.get("default")
+    again = read_document(render_markdown(record, profile), profile, strict=False).record
+    assert again.timeline == record.timeline
+
+
+def test_a_timed_heading_with_its_own_text_stays_an_entry_over_timed_subheadings(registry):
+    record = generic(
+        registry,
+        """
+        # Binder outage
+
+        ## Timeline
+
+        ### Feb 20 2018 14:17
+
+        The announcement goes out.
+
+        ## Feb 21, 13:00
+
+        Traffic is still high.
+
+        ### 15:15
+
+        Pods restarted.
+        """,
+    )
+    assert times(record) == ["2018-02-20 14:17", "2018-02-21 13:00", "2018-02-21 15:15"]
+
+
+def test_prose_under_a_day_heading_without_times_is_that_days_entry(registry):
+    record = generic(
+        registry,
+        """
+        # Build breakage
+
+        ## Timeline (all times in UTC)
+
+        ### 2016-10-24
+
+        A change to package:args is committed.
+
+        ### 2016-11-02
+
+        **15:11** The change is merged.
+
+        ### 2016-11-07
+
+        Events of the day, in order:
+
+        - **16:27** The tag is cut.
+        """,
+    )
+    assert [(e.date, utc(e.time), e.text) for e in record.timeline] == [
+        (date(2016, 10, 24), None, "A change to package:args is committed."),
+        (None, "2016-11-02 15:11", "The change is merged."),
+        (None, "2016-11-07 16:27", "The tag is cut."),
+    ]
+    kept = "\n".join(s.body for s in record.sections)
+    assert "Events of the day, in order:" in kept
+
+
 # --- the real postmortems ------------------------------------------------------------------
 
 
@@ -809,7 +907,7 @@ def test_fixture_earthscope_day_headings_zone_and_midnight(registry):
 def test_fixture_sepolia_headings_ranges_and_12_hour_wrap(registry):
     record = fixture(registry, "ethereum__pm__Network-Upgrade-Archive__Pectra__sepolia")
     got = times(record)
-    assert got[0] == "2025-03-05 09:43"
+    assert got[0] == "2025-03-05 09:44"  # the "### ~9:43 AM" heading titles the entries under it
     assert got == sorted(got)
     assert got[-1] == "2025-03-05 22:57"
     wrapped = next(e for e in record.timeline if e.text.startswith("Mario Vega shares updated"))

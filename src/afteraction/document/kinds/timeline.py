@@ -16,16 +16,17 @@ from afteraction.document.kinds.common import (
     render_table,
     written_columns,
 )
-from afteraction.document.placeholders import is_placeholder
-from afteraction.document.timetext import (
-    Day,
-    Moment,
-    date_heading,
-    leading_moment,
-    opening_clock,
-    unknown_moment,
+from afteraction.document.kinds.timeline_shapes import (
+    belongs_to_event,
+    entry_moment,
+    header_day,
+    heads_entries,
+    line_text,
+    untimed_prose,
 )
-from afteraction.document.values import ValueFormatError, format_time, parse_date
+from afteraction.document.placeholders import is_placeholder
+from afteraction.document.timetext import Day, Moment, date_heading, leading_moment, opening_clock
+from afteraction.document.values import format_time
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
 from afteraction.profiles.schema import ColumnSpec, SectionSpec
@@ -143,6 +144,7 @@ class _Reading:
         self.headed = False
         self.meridiem = False
         self.last: TimelineEvent | None = None
+        self.group: str | None = None
 
     def add(
         self, text: str, line: int, moment: Moment | None, *, inherit: bool = True, **attrs: Any
@@ -162,6 +164,10 @@ class _Reading:
         if moment is not None and moment.unknown:
             # The day is kept as the entry's date; the unknown clock as written.
             event.extra = {"Time": moment.unknown, **event.extra}
+        if self.group is not None:
+            # The title of the entries that follow, kept on the first of them.
+            event.extra = {"Group": self.group, **event.extra}
+            self.group = None
         self.record.timeline.append(event)
         stated = moment is not None and moment.when is not None
         if moment is not None and moment.when is not None:
@@ -203,44 +209,10 @@ class _Reading:
         return kept
 
 
-def entry_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
-    """Return the moment an entry starts with, its clock possibly a placeholder (``--:--``)."""
-    return unknown_moment(text, dayfirst=dayfirst) or leading_moment(text, dayfirst=dayfirst)
-
-
-# A date closing a header cell ("Timeline 20.04.22", "Time 2022-04-20"): numbers only.
-_HEADER_DATE = re.compile(
-    r"(?:^|\s)(?P<date>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}(?P<sep>[./])\d{1,2}(?P=sep)(?:\d{4}|\d{2}))$"
-)
-
-
-def _header_day(
-    header: list[str], attrs: list[str | None], columns: list[ColumnSpec], dayfirst: bool
-) -> date | None:
-    """Find a time column whose header also states the day of every row (``Timeline 20.04.22``).
-
-    The column is marked in ``attrs``; dotted dates are day first, as they are written.
-    """
-    for index, cell in enumerate(header):
-        found = _HEADER_DATE.search(cell.strip()) if attrs[index] is None else None
-        if found is None:
-            continue
-        attr = match_columns([cell.strip()[: found.start()]], columns)[0]
-        if attr not in ("time", "date"):
-            continue
-        try:
-            day = parse_date(found["date"], dayfirst=dayfirst or found["sep"] == ".")
-        except ValueFormatError:
-            continue
-        attrs[index] = attr
-        return day
-    return None
-
-
 def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
     columns = [*spec.columns, *GENERIC_COLUMNS]
     attrs = match_columns(block.header, columns)
-    header_day = _header_day(block.header, attrs, columns, reading.ctx.dayfirst)
+    column_day = header_day(block.header, attrs, columns, reading.ctx.dayfirst)
     if "time" not in attrs and "date" not in attrs:
         return False
     when_headers = [h for h, a in zip(block.header, attrs, strict=False) if a in ("date", "time")]
@@ -270,8 +242,8 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
             moment.zone = column_zone
         if moment is not None and moment.month_day and year:
             moment.day, moment.month_day = date(year, *moment.month_day), None
-        if moment is not None and moment.when is None and header_day:
-            moment.day = header_day
+        if moment is not None and moment.when is None and column_day:
+            moment.day = column_day
         reading.add(
             values.pop("text", ""),
             block.line + 2 + index,
@@ -316,7 +288,7 @@ def _from_lines(block: Block, reading: _Reading) -> bool:
     if first is None or (first.clock is None and (reading.last is None or not first.rest)):
         return False
     for offset, line in enumerate(lines):
-        text = _line_text(line)
+        text = line_text(line)
         if not text:
             continue
         moment = entry_moment(text, dayfirst=dayfirst)
@@ -327,41 +299,29 @@ def _from_lines(block: Block, reading: _Reading) -> bool:
     return True
 
 
-def _line_text(line: str) -> str:
-    r"""Return a line of a paragraph without its break (``<br>``, trailing ``\\``).
-
-    A line of nothing but backslashes separates entries and gives no text.
-    """
-    text = re.sub(r"<br\s*/?>$", "", line.rstrip(), flags=re.IGNORECASE)
-    return text.rstrip().rstrip("\\").rstrip()
-
-
-def _belongs_to_event(block: Block, ctx: Context) -> bool:
-    """Say whether a block under a ``### HH:MM`` heading is that entry's text."""
-    if block.kind == "list":
-        return not any(leading_moment(i.text, dayfirst=ctx.dayfirst) for i in block.items)
-    if block.kind == "paragraph":
-        first = leading_moment(block.text, dayfirst=ctx.dayfirst)
-        return first is None or first.clock is None
-    return block.kind in ("code", "quote", "html", "other")
-
-
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
     """Read timeline entries from tables, lists, headings and time-led paragraphs."""
     leftover: list[Block] = []
     reading = _Reading(record, ctx)
     after_heading = False
-    for block in blocks:
+    # Prose under a day heading whose day has no timed entry: each paragraph is that day's entry.
+    day_prose = False
+    for index, block in enumerate(blocks):
         if block.kind in ("heading", "paragraph"):
             day = date_heading(block.text, dayfirst=ctx.dayfirst)
             if day is not None:
                 reading.set_day(block, day)
+                day_prose = untimed_prose(blocks, index + 1, ctx)
                 after_heading = False
                 continue
+        if block.kind == "paragraph" and day_prose:
+            reading.add(block.source.strip(), block.line, None)
+            continue
+        day_prose = False
         if block.kind == "table" and _from_table(spec, block, reading):
             after_heading = False
             continue
-        if after_heading and reading.last is not None and _belongs_to_event(block, ctx):
+        if after_heading and reading.last is not None and belongs_to_event(block, ctx):
             reading.last.text = f"{reading.last.text}\n\n{block.source}".strip()
             continue
         if block.kind == "list":
@@ -372,6 +332,15 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             continue
         if block.kind == "heading":
             moment = entry_moment(block.text, dayfirst=ctx.dayfirst)
+            timed = moment is not None and moment.clock is not None
+            if moment is not None and timed and heads_entries(blocks, index, ctx):
+                # A time heading over timed entries of its own titles them ("### 10:07-10:29 AM").
+                reading.meridiem = reading.meridiem or moment.meridiem
+                if moment.when is not None:
+                    reading.set_day(block, moment.when)
+                reading.group = block.text
+                after_heading = False
+                continue
             if moment is not None and (moment.clock is not None or moment.unknown):
                 reading.add(moment.rest, block.line, moment)
                 after_heading = True
