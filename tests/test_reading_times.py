@@ -11,9 +11,16 @@ from textwrap import dedent
 import pytest
 
 from afteraction import service
+from afteraction.document.kinds.timeline import GENERIC_COLUMNS
+from afteraction.document.kinds.timeline_shapes import header_day, line_text
 from afteraction.document.parse import read_document
 from afteraction.document.render import render_markdown
-from afteraction.document.timetext import date_heading, leading_moment, unknown_moment
+from afteraction.document.timetext import (
+    date_heading,
+    leading_moment,
+    opening_clock,
+    unknown_moment,
+)
 from afteraction.document.zones import document_zone, resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
 from tests.conftest import shared_folder
@@ -150,6 +157,13 @@ def test_a_document_with_an_impossible_offset_reads_without_error(registry):
         "**[" * 300_000,
         "Feb 1 " * 160_000,
         "10:00" + " " * 1_000_000 + "AM",
+        "2019-12-03 " + "-" * 1_000_000,
+        "2X:XX (" + "a" * 1_000_000,
+        "--:--" + " " * 1_000_000 + ":",
+        "At 12:50" + " " * 1_000_000 + "x",
+        "Timeline " + "1." * 500_000,
+        "<br" + " " * 1_000_000 + "x",
+        "\\" * 1_000_000 + "x",
     ],
 )
 def test_adversarial_lines_are_read_in_linear_time(line):
@@ -158,6 +172,10 @@ def test_adversarial_lines_are_read_in_linear_time(line):
     document_zone(line)
     leading_moment(line)
     date_heading(line)
+    unknown_moment(line)
+    opening_clock(line)
+    line_text(line)
+    header_day([line], [None], GENERIC_COLUMNS, dayfirst=False)
     assert clock.perf_counter() - started < 1.5
 
 
@@ -627,6 +645,26 @@ def test_a_date_column_without_times(registry):
     assert [(e.date, e.time, e.text) for e in record.timeline] == [
         (date(2021, 12, 10), None, "The vulnerability is published"),
         (date(2021, 12, 17), None, "log4j 2.17 published"),
+    ]
+
+
+def test_a_month_alone_is_no_day_and_stays_as_written(registry):
+    record = generic(
+        registry,
+        """
+        # Regression
+
+        ## Timeline
+
+        Date | PR | Change
+        --- | --- | ---
+        Jul 2024 | #15181 | Introduced the B-stream
+        2024-09-12 | #17706 | Wrote constraints to it
+        """,
+    )
+    assert [(e.date, e.time, e.text, e.extra) for e in record.timeline] == [
+        (None, None, "Introduced the B-stream", {"PR": "#15181", "Time": "Jul 2024"}),
+        (date(2024, 9, 12), None, "Wrote constraints to it", {"PR": "#17706"}),
     ]
 
 

@@ -62,6 +62,7 @@ GENERIC_COLUMNS = [
             "Event description",
             "Details",
             "Activity",
+            "Change",
         ],
     ),
     ColumnSpec(header="Actor", attr="actor", aliases=["Who", "Person", "Owner", "By"]),
