@@ -710,7 +710,9 @@ def test_a_placeholder_clock_is_an_unknown_time(text, day, unknown, rest):
     assert (moment.day, moment.clock, moment.unknown, moment.rest) == (day, None, unknown, rest)
 
 
-@pytest.mark.parametrize("text", ["10:15 deploy", "2019-12-03 10:15", "The --:-- row", "X marks"])
+@pytest.mark.parametrize(
+    "text", ["10:15 deploy", "2019-12-03 10:15", "The --:-- row", "X marks", "-1:30 offset"]
+)
 def test_a_real_clock_or_prose_is_no_unknown_time(text):
     assert unknown_moment(text) is None
 

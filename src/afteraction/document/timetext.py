@@ -89,7 +89,8 @@ _YEAR_LAST = re.compile(
 )
 # A clock written as a placeholder for a time nobody knew ("--:--", "2X:XX", "??:??"),
 # after an optional date, with an optional note ("2X:XX (not sure exact time)").
-_UNKNOWN_CLOCK = r"[\dXx?-]{1,2}:[\dXx?-]{2}(?::[\dXx?-]{2})?(?![\w:?-])"
+# A part is digits and placeholder letters, or dashes alone: "-1:30" is no clock.
+_UNKNOWN_CLOCK = r"(?:[\dXx?]{1,2}|--?):(?:[\dXx?]{2}|--)(?::(?:[\dXx?]{2}|--))?(?![\w:?-])"
 _UNKNOWN = re.compile(
     r"^(?P<open>\*\*|__|\*(?!\*)|_(?!_))?(?:(?P<date>"
     + DATE
