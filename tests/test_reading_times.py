@@ -662,9 +662,9 @@ def test_a_month_alone_is_no_day_and_stays_as_written(registry):
         2024-09-12 | #17706 | Wrote constraints to it
         """,
     )
-    assert [(e.date, e.time, e.text, e.extra) for e in record.timeline] == [
-        (None, None, "Introduced the B-stream", {"PR": "#15181", "Time": "Jul 2024"}),
-        (date(2024, 9, 12), None, "Wrote constraints to it", {"PR": "#17706"}),
+    assert [(e.date, e.time, e.extra) for e in record.timeline] == [
+        (None, None, {"PR": "#15181", "Change": "Introduced the B-stream", "Time": "Jul 2024"}),
+        (date(2024, 9, 12), None, {"PR": "#17706", "Change": "Wrote constraints to it"}),
     ]
 
 

@@ -62,7 +62,6 @@ GENERIC_COLUMNS = [
             "Event description",
             "Details",
             "Activity",
-            "Change",
         ],
     ),
     ColumnSpec(header="Actor", attr="actor", aliases=["Who", "Person", "Owner", "By"]),
