@@ -11,9 +11,16 @@ from textwrap import dedent
 import pytest
 
 from afteraction import service
+from afteraction.document.kinds.timeline import GENERIC_COLUMNS
+from afteraction.document.kinds.timeline_shapes import header_day, line_text
 from afteraction.document.parse import read_document
 from afteraction.document.render import render_markdown
-from afteraction.document.timetext import date_heading, leading_moment
+from afteraction.document.timetext import (
+    date_heading,
+    leading_moment,
+    opening_clock,
+    unknown_moment,
+)
 from afteraction.document.zones import document_zone, resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
 from tests.conftest import shared_folder
@@ -150,6 +157,13 @@ def test_a_document_with_an_impossible_offset_reads_without_error(registry):
         "**[" * 300_000,
         "Feb 1 " * 160_000,
         "10:00" + " " * 1_000_000 + "AM",
+        "2019-12-03 " + "-" * 1_000_000,
+        "2X:XX (" + "a" * 1_000_000,
+        "--:--" + " " * 1_000_000 + ":",
+        "At 12:50" + " " * 1_000_000 + "x",
+        "Timeline " + "1." * 500_000,
+        "<br" + " " * 1_000_000 + "x",
+        "\\" * 1_000_000 + "x",
     ],
 )
 def test_adversarial_lines_are_read_in_linear_time(line):
@@ -158,6 +172,10 @@ def test_adversarial_lines_are_read_in_linear_time(line):
     document_zone(line)
     leading_moment(line)
     date_heading(line)
+    unknown_moment(line)
+    opening_clock(line)
+    line_text(line)
+    header_day([line], [None], GENERIC_COLUMNS, dayfirst=False)
     assert clock.perf_counter() - started < 1.5
 
 
@@ -308,17 +326,16 @@ def test_a_day_heading_with_a_title_and_a_moment_heading(registry):
         Incident declared
         """,
     )
+    # The "### ~9:43 AM" and "### 1:42-1:59 PM" headings title the entries under them.
     assert times(record) == [
-        "2025-03-05 09:43",
         "2025-03-05 09:44",
         "2025-03-05 11:57",
         "2025-03-05 13:17",
         "2025-03-05 13:42",
-        "2025-03-05 13:42",
         "2025-07-11 12:42",
     ]
-    assert record.timeline[2].extra == {"Range": "11:57-12:08"}
-    assert record.timeline[4].text == "Client releases"
+    assert record.timeline[1].extra == {"Range": "11:57-12:08"}
+    assert record.timeline[3].extra == {"Group": "1:42-1:59 PM: Client releases"}
     kept = next(s for s in record.sections if s.key == "timeline")
     assert "### March 5, 2025: Testnet issue timeline" in kept.body
 
@@ -582,15 +599,33 @@ def test_day_only_entries_keep_their_day_and_no_time(registry):
 
         - 2021-08-17: Bounty report submitted.
         - 2021-08-24: Released v1.10.8 with the fix.
-        - 2021-08-27: At 12:50:07 UTC, issue exploited.
         """,
     )
     assert [(e.date, e.time, e.extra) for e in record.timeline] == [
         (date(2021, 8, 17), None, {}),
         (date(2021, 8, 24), None, {}),
-        (date(2021, 8, 27), None, {}),
     ]
-    assert record.timeline[2].text == "At 12:50:07 UTC, issue exploited."
+
+
+def test_a_dated_entry_whose_text_opens_with_a_clock_and_zone_is_timed(registry):
+    record = generic(
+        registry,
+        """
+        # Minority split 2021-08-27
+
+        ## Timeline
+
+        - 2021-08-24: At 10:00 we released v1.10.8, no zone written.
+        - 2021-08-27: At 12:50:07 UTC, issue exploited.
+        - 2021-08-28: around 9:15 CEST the fix was confirmed.
+        """,
+    )
+    assert [(e.date, utc(e.time)) for e in record.timeline] == [
+        (date(2021, 8, 24), None),
+        (None, "2021-08-27 12:50"),
+        (None, "2021-08-28 07:15"),
+    ]
+    assert record.timeline[1].text == "At 12:50:07 UTC, issue exploited."
 
 
 def test_a_date_column_without_times(registry):
@@ -610,6 +645,26 @@ def test_a_date_column_without_times(registry):
     assert [(e.date, e.time, e.text) for e in record.timeline] == [
         (date(2021, 12, 10), None, "The vulnerability is published"),
         (date(2021, 12, 17), None, "log4j 2.17 published"),
+    ]
+
+
+def test_a_month_alone_is_no_day_and_stays_as_written(registry):
+    record = generic(
+        registry,
+        """
+        # Regression
+
+        ## Timeline
+
+        Date | PR | Change
+        --- | --- | ---
+        Jul 2024 | #15181 | Introduced the B-stream
+        2024-09-12 | #17706 | Wrote constraints to it
+        """,
+    )
+    assert [(e.date, e.time, e.extra) for e in record.timeline] == [
+        (None, None, {"PR": "#15181", "Change": "Introduced the B-stream", "Time": "Jul 2024"}),
+        (date(2024, 9, 12), None, {"PR": "#17706", "Change": "Wrote constraints to it"}),
     ]
 
 
@@ -637,6 +692,240 @@ def test_day_only_entries_are_written_back_with_their_day(registry, tmp_path):
     assert imported["timeline"][0]["time"] is None
 
 
+# --- times nobody knew, odd separators ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "unknown", "rest"),
+    [
+        ("2019-12-03 --:--", date(2019, 12, 3), "--:--", ""),
+        ("--:--", None, "--:--", ""),
+        ("2X:XX (not sure exact time)", None, "2X:XX (not sure exact time)", ""),
+        ("**??:??** - Pager goes off", None, "??:??", "Pager goes off"),
+    ],
+)
+def test_a_placeholder_clock_is_an_unknown_time(text, day, unknown, rest):
+    moment = unknown_moment(text)
+    assert moment is not None
+    assert (moment.day, moment.clock, moment.unknown, moment.rest) == (day, None, unknown, rest)
+
+
+@pytest.mark.parametrize(
+    "text", ["10:15 deploy", "2019-12-03 10:15", "The --:-- row", "X marks", "-1:30 offset"]
+)
+def test_a_real_clock_or_prose_is_no_unknown_time(text):
+    assert unknown_moment(text) is None
+
+
+def test_rows_with_an_unknown_time_keep_their_day_and_the_written_cell(registry):
+    record = generic(
+        registry,
+        """
+        # IP starvation
+
+        ## Timeline
+
+        | Date and Time | Event |
+        |---|---|
+        | 2019-12-02 04:30 | Scaling down |
+        | 2019-12-03 --:-- | Surge of new deployments |
+
+        ### 2021-09-1
+
+        | time | description |
+        |---|---|
+        | --:-- | Upstream releases a blog post |
+        | 03:35 | Nightly fails |
+        """,
+    )
+    assert [(e.date, utc(e.time), e.extra) for e in record.timeline] == [
+        (None, "2019-12-02 04:30", {}),
+        (date(2019, 12, 3), None, {"Time": "--:--"}),
+        (date(2021, 9, 1), None, {"Time": "--:--"}),
+        (None, "2021-09-01 03:35", {}),
+    ]
+    profile = registry.get("default")
+    again = read_document(render_markdown(record, profile), profile, strict=False).record
+    assert again.timeline == record.timeline
+
+
+def test_a_heading_with_an_unknown_time_is_an_entry_on_its_day(registry):
+    record = generic(
+        registry,
+        """
+        # JupyterLab announcement
+
+        ## Timeline
+
+        ### Feb 20 2018 19:52
+
+        Launch success rate is back up.
+
+        ### 2X:XX (not sure exact time)
+
+        Same errors popping up as before.
+
+        ### 21:57
+
+        The hub pod is overwhelmed.
+        """,
+    )
+    assert [(e.date, utc(e.time), e.extra.get("Time")) for e in record.timeline] == [
+        (None, "2018-02-20 19:52", None),
+        (date(2018, 2, 20), None, "2X:XX (not sure exact time)"),
+        (None, "2018-02-20 21:57", None),
+    ]
+    assert record.timeline[1].text == "Same errors popping up as before."
+
+
+def test_a_date_and_clock_joined_by_a_slash_and_backslash_separators(registry):
+    record = generic(
+        registry,
+        r"""
+        # 2023-01-04 - Outage
+
+        ## Timeline
+
+        *2023-01-04 05:13*: The monitor triggered an alert.<br />
+        \\\\
+        *2023-01-04/11:34*: The provider blocked the address.<br />
+        \\\\
+        *2023-01-18 09:53*: Report received.\\
+        """,
+    )
+    assert times(record) == ["2023-01-04 05:13", "2023-01-04 11:34", "2023-01-18 09:53"]
+    assert [e.text for e in record.timeline] == [
+        "The monitor triggered an alert.",
+        "The provider blocked the address.",
+        "Report received.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "first"),
+    [
+        ("Timeline 20.04.22", "2022-04-20 11:28"),
+        ("Time 2022-04-20", "2022-04-20 11:28"),
+        ("Time 04/20/2022", "2022-04-20 11:28"),
+    ],
+)
+def test_a_time_column_header_that_states_the_day(registry, header, first):
+    record = generic(
+        registry,
+        f"""
+        # Loki disk full
+
+        ## Timeline
+
+        | {header} | Event |
+        |---|---|
+        | 11:28 | The team was made aware |
+        | 2022-04-21 09:00 | Retention configured |
+        """,
+    )
+    assert times(record) == [first, "2022-04-21 09:00"]
+    assert [e.text for e in record.timeline] == ["The team was made aware", "Retention configured"]
+
+
+def test_a_time_heading_over_timed_entries_titles_them(registry):
+    record = generic(
+        registry,
+        """
+        # Sepolia incident
+
+        ## Timeline
+
+        ### March 5, 2025: Testnet issue
+
+        ### ~9:43 AM: Identifying the issue
+        - 9:44: First report in chat
+        - 9:51: A warning about the fix
+
+        ### 1:42-1:59 PM: Client releases
+        - 1:42: Geth passes
+        - 1:59: Releases announced
+
+        ### 2:05 PM
+
+        A call starts; no entries under this heading.
+        """,
+    )
+    assert times(record) == [
+        "2025-03-05 09:44",
+        "2025-03-05 09:51",
+        "2025-03-05 13:42",
+        "2025-03-05 13:59",
+        "2025-03-05 14:05",
+    ]
+    assert record.timeline[-1].text == "A call starts; no entries under this heading."
+    assert [e.extra.get("Group") for e in record.timeline] == [
+        "~9:43 AM: Identifying the issue",
+        None,
+        "1:42-1:59 PM: Client releases",
+        None,
+        None,
+    ]
+    profile = registry.get("default")
+    again = read_document(render_markdown(record, profile), profile, strict=False).record
+    assert again.timeline == record.timeline
+
+
+def test_a_timed_heading_with_its_own_text_stays_an_entry_over_timed_subheadings(registry):
+    record = generic(
+        registry,
+        """
+        # Binder outage
+
+        ## Timeline
+
+        ### Feb 20 2018 14:17
+
+        The announcement goes out.
+
+        ## Feb 21, 13:00
+
+        Traffic is still high.
+
+        ### 15:15
+
+        Pods restarted.
+        """,
+    )
+    assert times(record) == ["2018-02-20 14:17", "2018-02-21 13:00", "2018-02-21 15:15"]
+
+
+def test_prose_under_a_day_heading_without_times_is_that_days_entry(registry):
+    record = generic(
+        registry,
+        """
+        # Build breakage
+
+        ## Timeline (all times in UTC)
+
+        ### 2016-10-24
+
+        A change to package:args is committed.
+
+        ### 2016-11-02
+
+        **15:11** The change is merged.
+
+        ### 2016-11-07
+
+        Events of the day, in order:
+
+        - **16:27** The tag is cut.
+        """,
+    )
+    assert [(e.date, utc(e.time), e.text) for e in record.timeline] == [
+        (date(2016, 10, 24), None, "A change to package:args is committed."),
+        (None, "2016-11-02 15:11", "The change is merged."),
+        (None, "2016-11-07 16:27", "The tag is cut."),
+    ]
+    kept = "\n".join(s.body for s in record.sections)
+    assert "Events of the day, in order:" in kept
+
+
 # --- the real postmortems ------------------------------------------------------------------
 
 
@@ -658,7 +947,7 @@ def test_fixture_earthscope_day_headings_zone_and_midnight(registry):
 def test_fixture_sepolia_headings_ranges_and_12_hour_wrap(registry):
     record = fixture(registry, "ethereum__pm__Network-Upgrade-Archive__Pectra__sepolia")
     got = times(record)
-    assert got[0] == "2025-03-05 09:43"
+    assert got[0] == "2025-03-05 09:44"  # the "### ~9:43 AM" heading titles the entries under it
     assert got == sorted(got)
     assert got[-1] == "2025-03-05 22:57"
     wrapped = next(e for e in record.timeline if e.text.startswith("Mario Vega shares updated"))
@@ -673,15 +962,16 @@ def test_fixture_envoy_day_lines(registry):
     assert times(record).count("2019-10-08 18:20") == 1  # 11:20 AM US/Pacific
 
 
-def test_fixture_geth_day_only_bullets(registry):
+def test_fixture_geth_day_only_bullets_and_one_timed_in_its_text(registry):
     record = fixture(registry, "ethereum__go-ethereum__docs__postmortems__2021-08-22")
     assert [e.date for e in record.timeline] == [
         date(2021, 8, 17),
         date(2021, 8, 18),
         date(2021, 8, 24),
-        date(2021, 8, 27),
+        None,
     ]
-    assert all(e.time is None and "Time" not in e.extra for e in record.timeline)
+    assert utc(record.timeline[-1].time) == "2021-08-27 12:50"
+    assert all("Time" not in e.extra for e in record.timeline)
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ _ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?(?!\d)"
 # A year is 19xx or 20xx: "Feb 7 1506 UTC" is a day and a clock, not the year 1506.
 _YEAR = r"(?:19|20)\d{2}(?!\d)"
 DATE = (
-    r"(?:\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|"
+    r"(?:\d{4}-\d{1,2}-\d{1,2}(?!\d)|\d{4}/\d{1,2}/\d{1,2}(?!\d)|"
     + _MONTH
     + r"\s+"
     + _ORDINAL
@@ -53,7 +53,7 @@ _LEAD = re.compile(
     + _ISO
     + "|"
     + DATE
-    + r"(?:,?\s*(?:at\s+)?"
+    + r"(?:(?:/(?=\d{1,2}:)|,?\s*(?:at\s+)?)"
     + _BOLD
     + "(?:"
     + CLOCK
@@ -87,6 +87,26 @@ _YEAR_LAST = re.compile(
     r"(?:" + _MONTH + r"\s+" + _ORDINAL + r"|" + _ORDINAL + r"\s+" + _MONTH + r")\s+" + _YEAR + "$",
     re.IGNORECASE,
 )
+# A clock written as a placeholder for a time nobody knew ("--:--", "2X:XX", "??:??"),
+# after an optional date, with an optional note ("2X:XX (not sure exact time)").
+# A part is digits and placeholder letters, or dashes alone: "-1:30" is no clock.
+_UNKNOWN_CLOCK = r"(?:[\dXx?]{1,2}|--?):(?:[\dXx?]{2}|--)(?::(?:[\dXx?]{2}|--))?(?![\w:?-])"
+_UNKNOWN = re.compile(
+    r"^(?P<open>\*\*|__|\*(?!\*)|_(?!_))?(?:(?P<date>"
+    + DATE
+    + r")(?:,\s?|\s|/))?(?P<clock>"
+    + _UNKNOWN_CLOCK
+    + r"(?:\s\([^()\n]*\))?)(?P=open)?(?:\s?:)?\s*(?:[-\u2013\u2014|]\s*)?(?P<rest>.*)$",
+    re.DOTALL,
+)
+# A clock with its zone opening an entry's text ("At 12:50:07 UTC, issue exploited").
+_TEXT_CLOCK = re.compile(
+    r"^(?:(?:[Aa]t|[Aa]round|[Aa]bout|~)\s?)?(?P<clock>"
+    + CLOCK
+    + r")\s?\(?(?P<zone>"
+    + ZONE_WORD
+    + r")(?![\w+:-])"
+)
 _HAS_MONTH = re.compile(r"\b" + _MONTH + r"|\b\d{1,2}/\d{1,2}\b(?!/)", re.IGNORECASE)
 _MERIDIEM = re.compile(r"\d\s?([ap])\.?m\b", re.IGNORECASE)
 
@@ -109,7 +129,8 @@ class Moment:
 
     ``span`` is a range as written (``10:07-10:29 AM``) when the line starts
     with one; the moment is then its start. ``meridiem`` says whether the
-    clock was written with AM or PM.
+    clock was written with AM or PM. ``unknown`` is a clock written as a
+    placeholder (``--:--``, ``2X:XX``): the time of day is not known.
     """
 
     day: date | None
@@ -120,6 +141,7 @@ class Moment:
     month_day: MonthDay | None = None
     span: str | None = None
     meridiem: bool = False
+    unknown: str | None = None
 
     @property
     def when(self) -> Day | None:
@@ -149,7 +171,7 @@ def leading_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
     if not match:
         return None
     raw = match["when"].strip()
-    cleaned = _fix_hhmm(re.sub(r"\*\*|__|\bat\b", " ", raw.replace(",", " ")))
+    cleaned = _fix_hhmm(re.sub(r"\*\*|__|\bat\b|/(?=\d{1,2}:)", " ", raw.replace(",", " ")))
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     rest, span = _RESTATED.sub("", match["rest"].strip()), None
     end = (
@@ -187,6 +209,45 @@ def leading_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
     )
 
 
+def unknown_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
+    """Return the moment of a line that starts with a placeholder clock (``--:--``, ``2X:XX``).
+
+    The day is read when one is written before it (``2019-12-03 --:--``); the
+    clock stays unknown and ``unknown`` keeps it as written. A real clock
+    (``10:15``) gives None: :func:`leading_moment` reads it.
+    """
+    match = _UNKNOWN.match(text.strip())
+    if not match or not re.search(r"[Xx?-]", match["clock"].split(" ")[0]):
+        return None
+    day = _day_of(match["date"], dayfirst) if match["date"] else None
+    if match["date"] and day is None:
+        return None
+    return Moment(
+        day if isinstance(day, date) else None,
+        None,
+        None,
+        match["rest"].strip(),
+        text.strip()[: match.end("clock")],
+        day if isinstance(day, tuple) else None,
+        unknown=match["clock"],
+    )
+
+
+def opening_clock(text: str) -> tuple[time, tzinfo | None] | None:
+    """Return the clock and zone an entry's text opens with (``At 12:50:07 UTC, ...``).
+
+    The zone must be written: a bare number early in prose is no time of day.
+    """
+    match = _TEXT_CLOCK.match(text.strip())
+    if not match:
+        return None
+    try:
+        _, clock, zone = parse_when(f"{match['clock']} {match['zone']}")
+    except ValueFormatError:
+        return None
+    return clock, zone
+
+
 def _with_meridiem(start: str, end: str, marker: str) -> str:
     """Give a range's start the end's AM or PM, or the other one when that puts it after the end."""
     same = f"{start} {marker}m"
@@ -207,13 +268,16 @@ def date_heading(text: str, *, dayfirst: bool = False) -> Day | None:
     :func:`~afteraction.document.zones.stated_zone`.
     """
     match = _DATE_ONLY.match(text.strip())
-    if not match:
-        return None
+    return _day_of(match[1], dayfirst) if match else None
+
+
+def _day_of(written: str, dayfirst: bool) -> Day | None:
+    """Return the day a date is written as: a full date, else its month and day."""
     try:
-        day = parse_date(match[1], dayfirst=dayfirst)
+        day = parse_date(written, dayfirst=dayfirst)
     except ValueFormatError:
         return None
-    if not re.search(r"\d{4}", match[1]):
+    if not re.search(r"\d{4}", written):
         return (day.month, day.day)
     return day
 

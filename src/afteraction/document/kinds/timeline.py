@@ -16,8 +16,16 @@ from afteraction.document.kinds.common import (
     render_table,
     written_columns,
 )
+from afteraction.document.kinds.timeline_shapes import (
+    belongs_to_event,
+    entry_moment,
+    header_day,
+    heads_entries,
+    line_text,
+    untimed_prose,
+)
 from afteraction.document.placeholders import is_placeholder
-from afteraction.document.timetext import Day, Moment, date_heading, leading_moment
+from afteraction.document.timetext import Day, Moment, date_heading, leading_moment, opening_clock
 from afteraction.document.values import format_time
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
@@ -40,6 +48,7 @@ GENERIC_COLUMNS = [
             "Date and Time in CET",
             "Time (PST)",
             "Time (IST)",
+            "Timeline",
         ],
     ),
     ColumnSpec(header="Date", attr="date", aliases=["Day of incident"]),
@@ -135,6 +144,7 @@ class _Reading:
         self.headed = False
         self.meridiem = False
         self.last: TimelineEvent | None = None
+        self.group: str | None = None
 
     def add(
         self, text: str, line: int, moment: Moment | None, *, inherit: bool = True, **attrs: Any
@@ -143,9 +153,21 @@ class _Reading:
 
         Without ``inherit`` (a time written but not readable) an entry takes no day.
         """
+        if moment is not None and moment.when is not None and moment.clock is None:
+            # A dated entry whose text opens with its time ("2021-08-27: At 12:50 UTC, ...").
+            opening = None if moment.unknown else opening_clock(text)
+            if opening is not None:
+                moment.clock, moment.zone = opening
         event = TimelineEvent(text=text, **attrs)
         if moment is not None and moment.span:
             event.extra = {"Range": moment.span, **event.extra}
+        if moment is not None and moment.unknown:
+            # The day is kept as the entry's date; the unknown clock as written.
+            event.extra = {"Time": moment.unknown, **event.extra}
+        if self.group is not None:
+            # The title of the entries that follow, kept on the first of them.
+            event.extra = {"Group": self.group, **event.extra}
+            self.group = None
         self.record.timeline.append(event)
         stated = moment is not None and moment.when is not None
         if moment is not None and moment.when is not None:
@@ -188,7 +210,9 @@ class _Reading:
 
 
 def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
-    attrs = match_columns(block.header, [*spec.columns, *GENERIC_COLUMNS])
+    columns = [*spec.columns, *GENERIC_COLUMNS]
+    attrs = match_columns(block.header, columns)
+    column_day = header_day(block.header, attrs, columns, reading.ctx.dayfirst)
     if "time" not in attrs and "date" not in attrs:
         return False
     when_headers = [h for h, a in zip(block.header, attrs, strict=False) if a in ("date", "time")]
@@ -210,7 +234,7 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
             elif cell and not is_placeholder(cell):
                 values[attr] = values[attr] + " " + cell if attr in values else cell
         when = " ".join(v for v in (values.pop("date", ""), values.pop("time", "")) if v)
-        moment = leading_moment(when, dayfirst=reading.ctx.dayfirst) if when else None
+        moment = entry_moment(when, dayfirst=reading.ctx.dayfirst) if when else None
         if when and (moment is None or moment.rest):
             extra["Time"] = when
             moment = None
@@ -218,6 +242,8 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
             moment.zone = column_zone
         if moment is not None and moment.month_day and year:
             moment.day, moment.month_day = date(year, *moment.month_day), None
+        if moment is not None and moment.when is None and column_day:
+            moment.day = column_day
         reading.add(
             values.pop("text", ""),
             block.line + 2 + index,
@@ -231,8 +257,8 @@ def _from_table(spec: SectionSpec, block: Block, reading: _Reading) -> bool:
 
 def _from_item(item: ListItem, spec: SectionSpec, reading: _Reading) -> bool:
     text = item.all_text()
-    moment = leading_moment(text, dayfirst=reading.ctx.dayfirst)
-    if moment is None or (moment.clock is None and moment.when is None):
+    moment = entry_moment(text, dayfirst=reading.ctx.dayfirst)
+    if moment is None or (moment.clock is None and moment.when is None and not moment.unknown):
         if not reading.headed or not text.strip():
             return False
         # An entry under a day heading or line, written without a time: that day.
@@ -262,23 +288,15 @@ def _from_lines(block: Block, reading: _Reading) -> bool:
     if first is None or (first.clock is None and (reading.last is None or not first.rest)):
         return False
     for offset, line in enumerate(lines):
-        text = re.sub(r"(?<!\s)\s*<br\s*/?>$", "", line)
-        moment = leading_moment(text, dayfirst=dayfirst)
-        if moment is not None and (moment.clock is not None or offset == 0):
+        text = line_text(line)
+        if not text:
+            continue
+        moment = entry_moment(text, dayfirst=dayfirst)
+        if moment is not None and (moment.clock is not None or moment.unknown or offset == 0):
             reading.add(_unbold(moment.rest), block.line + offset, moment)
         elif reading.last is not None:
             reading.last.text = f"{reading.last.text}\n{text}".strip()
     return True
-
-
-def _belongs_to_event(block: Block, ctx: Context) -> bool:
-    """Say whether a block under a ``### HH:MM`` heading is that entry's text."""
-    if block.kind == "list":
-        return not any(leading_moment(i.text, dayfirst=ctx.dayfirst) for i in block.items)
-    if block.kind == "paragraph":
-        first = leading_moment(block.text, dayfirst=ctx.dayfirst)
-        return first is None or first.clock is None
-    return block.kind in ("code", "quote", "html", "other")
 
 
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
@@ -286,17 +304,24 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
     leftover: list[Block] = []
     reading = _Reading(record, ctx)
     after_heading = False
-    for block in blocks:
+    # Prose under a day heading whose day has no timed entry: each paragraph is that day's entry.
+    day_prose = False
+    for index, block in enumerate(blocks):
         if block.kind in ("heading", "paragraph"):
             day = date_heading(block.text, dayfirst=ctx.dayfirst)
             if day is not None:
                 reading.set_day(block, day)
+                day_prose = untimed_prose(blocks, index + 1, ctx)
                 after_heading = False
                 continue
+        if block.kind == "paragraph" and day_prose:
+            reading.add(block.source.strip(), block.line, None)
+            continue
+        day_prose = False
         if block.kind == "table" and _from_table(spec, block, reading):
             after_heading = False
             continue
-        if after_heading and reading.last is not None and _belongs_to_event(block, ctx):
+        if after_heading and reading.last is not None and belongs_to_event(block, ctx):
             reading.last.text = f"{reading.last.text}\n\n{block.source}".strip()
             continue
         if block.kind == "list":
@@ -306,8 +331,17 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             after_heading = False
             continue
         if block.kind == "heading":
-            moment = leading_moment(block.text, dayfirst=ctx.dayfirst)
-            if moment is not None and moment.clock is not None:
+            moment = entry_moment(block.text, dayfirst=ctx.dayfirst)
+            timed = moment is not None and moment.clock is not None
+            if moment is not None and timed and heads_entries(blocks, index, ctx):
+                # A time heading over timed entries of its own titles them ("### 10:07-10:29 AM").
+                reading.meridiem = reading.meridiem or moment.meridiem
+                if moment.when is not None:
+                    reading.set_day(block, moment.when)
+                reading.group = block.text
+                after_heading = False
+                continue
+            if moment is not None and (moment.clock is not None or moment.unknown):
                 reading.add(moment.rest, block.line, moment)
                 after_heading = True
                 continue
@@ -332,5 +366,7 @@ def claims(heading: str, ctx: Context) -> bool:
     """Say whether a subsection heading is part of a timeline (a day or a moment)."""
     if date_heading(heading, dayfirst=ctx.dayfirst) is not None:
         return True
-    moment = leading_moment(heading, dayfirst=ctx.dayfirst)
-    return moment is not None and (moment.clock is not None or moment.when is not None)
+    moment = entry_moment(heading, dayfirst=ctx.dayfirst)
+    return moment is not None and (
+        moment.clock is not None or moment.when is not None or bool(moment.unknown)
+    )
