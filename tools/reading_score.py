@@ -49,8 +49,8 @@ class FileScore:
 
 
 def _words(text: str | None) -> str:
-    """Text folded for comparison: markup dropped, white space squashed, case folded."""
-    plain = re.sub(r"[*_`~]|\[(?=[^\]]*\]\()|\]\([^)]*\)", "", text or "")
+    """Text folded for comparison: markup and quotes dropped, spaces squashed, case folded."""
+    plain = re.sub(r"[*_`~\"\u201c\u201d]|\[(?=[^\]]*\]\()|\]\([^)]*\)", "", text or "")
     return " ".join(plain.split()).casefold()
 
 
