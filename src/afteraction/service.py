@@ -10,7 +10,7 @@ from pathlib import Path
 
 from afteraction.document.convert import convert
 from afteraction.document.markdown import read_markdown
-from afteraction.document.parse import read_document
+from afteraction.document.parse import Parsed, read_document
 from afteraction.document.recognize import choose_profile
 from afteraction.document.render import render_markdown
 from afteraction.errors import AfteractionError, ParseError, UsageError
@@ -21,7 +21,7 @@ from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
 from afteraction.lint.files import find_documents
 from afteraction.lint.registry import RuleRegistry
-from afteraction.model import Incident, KeyTimes
+from afteraction.model import Incident, KeyTimes, out_of_order
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.profiles.ids import format_id, id_regex
 from afteraction.timeline.apply import Applied, add_to_postmortem
@@ -44,6 +44,7 @@ class Loaded:
     profile: Profile
     recognized: bool
     warnings: list[str] = field(default_factory=list)
+    disorder: list[str] = field(default_factory=list)  # key times out of order (in warnings too)
 
 
 def read_text(path: Path) -> str:
@@ -69,7 +70,18 @@ def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None)
     raw = read_markdown(text, str(path))
     profile, follows = choose_profile(raw, registry, profile_name)
     parsed = read_document(text, profile, file=str(path), strict=follows, raw=raw)
-    return Loaded(parsed.record, profile, follows, parsed.warnings)
+    disorder = order_warnings(parsed)
+    return Loaded(parsed.record, profile, follows, parsed.warnings + disorder, disorder)
+
+
+def order_warnings(parsed: Parsed) -> list[str]:
+    """Return a warning for each key time out of order, with the line it was read from."""
+    found = []
+    for wrong in out_of_order(parsed.record.times):
+        reading = parsed.record.reading(f"times.{wrong.name}")
+        line = reading.line if reading else parsed.lines.get(f"times.{wrong.name}")
+        found.append(f"line {line}: {wrong}" if line else str(wrong))
+    return found
 
 
 def render(record: Incident, profile: Profile, fmt: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from afteraction.document.timetext import Day
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import FieldValueError
-from afteraction.model import Incident, TimelineEvent
+from afteraction.model import Incident, Reading, TimelineEvent
 from afteraction.profiles.schema import Profile
 
 
@@ -72,6 +72,7 @@ class Context:
     pending_events: list[PendingTime] = field(default_factory=list)
     section_zone: tzinfo | None = None
     dayfirst: bool = False
+    readings: list[Reading] = field(default_factory=list)
 
     @classmethod
     def for_profile(cls, profile: Profile, **kwargs: object) -> Context:

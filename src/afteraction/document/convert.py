@@ -22,9 +22,10 @@ from afteraction.document.kinds.common import extra_headers, item_attrs, render_
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.markdown import nest_headings
 from afteraction.document.parse import _strip_fixed, match_spec, read_document
-from afteraction.document.paths import get_path
+from afteraction.document.paths import get_path, set_path
+from afteraction.document.readings import without_inferred
 from afteraction.document.reference import written_formats
-from afteraction.document.render import FRONT_MATTER, PREAMBLE
+from afteraction.document.render import FRONT_MATTER, PREAMBLE, render_markdown
 from afteraction.document.templates import slots
 from afteraction.document.values import format_datetime, format_money
 from afteraction.document.zones import resolve_zone, stated_zone
@@ -333,8 +334,28 @@ def _move_sections(
     return kept
 
 
+def _infer_again(moved: Incident, target: Profile) -> Incident:
+    """Add the values the converted document lets a reader infer, as that reader would."""
+    try:
+        again = read_document(render_markdown(moved, target), target).record
+    except AfteractionError:
+        return moved
+    for reading in again.readings:
+        if reading.how == "inferred" and get_path(moved, reading.field) is None:
+            set_path(moved, reading.field, get_path(again, reading.field))
+            moved.readings.append(reading)
+    return moved
+
+
 def convert(record: Incident, source: Profile, target: Profile) -> Incident:
-    """Return ``record`` in ``target``; what has no place goes to Additional information."""
+    """Return ``record`` in ``target``; what has no place goes to Additional information.
+
+    Values the source inferred are not carried as statements: the converted
+    document gives them again from the text they came from. Words mapped onto
+    the source's scale are converted by their mapped level.
+    """
+    record = without_inferred(record)
+    record = record.model_copy(update={"readings": []})
     moved = record.model_copy(deep=True)
     moved.profile = target.name
     moved.severity = _map_severity(record.severity, source, target)
@@ -349,4 +370,4 @@ def convert(record: Incident, source: Profile, target: Profile) -> Incident:
         kept.append(Section(key=None, heading=ADDITIONAL, level=2, body=home.body()))
     order = {key: index for index, key in enumerate([PREAMBLE, *(s.key for s in target.sections)])}
     moved.sections = sorted(kept, key=lambda s: order.get(s.key or "", len(order)))
-    return moved
+    return _infer_again(moved, target)

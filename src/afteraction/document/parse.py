@@ -16,6 +16,7 @@ from functools import cache
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
+from afteraction.document.infer import infer_key_times
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
@@ -213,7 +214,10 @@ def _blocks(raw: RawDocument, section: RawSection, own: int, source: str) -> lis
     return raw.blocks_between(section.body_line, stop)
 
 
-def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context) -> None:
+def _sections(
+    raw: RawDocument, profile: Profile, record: Incident, ctx: Context
+) -> dict[int, tuple[int, int]]:
+    """Read every section; return where each section the profile does not know was written."""
     used: set[str] = set()
     timeline: SectionSpec | None = None
     # Where each section the profile does not know was written: heading line, first body line.
@@ -267,6 +271,7 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         visit(section)
     if not ctx.strict:
         _find_timeline(profile, record, ctx, used, unnamed)
+    return unnamed
 
 
 def _find_timeline(
@@ -395,10 +400,24 @@ def _place_events(ctx: Context, ref: date | None) -> None:
         previous = value
 
 
-def _finish(record: Incident, ctx: Context, day_hint: date | None) -> None:
+def _finish(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
+    """Place the times that waited for the document's date; return that date."""
     ref = _reference_day(record, ctx, day_hint)
     _place_key_times(record, ctx, ref)
     _place_events(ctx, ref)
+    return ref
+
+
+def _kept_lines(
+    raw: RawDocument, preamble: list[str], record: Incident, unnamed: dict[int, tuple[int, int]]
+) -> list[tuple[str, int]]:
+    """Return the lines kept as written outside the profile's fields, with their numbers."""
+    lines = [(text, raw.preamble_line + n) for n, text in enumerate(preamble)]
+    for section in record.sections:
+        where = unnamed.get(id(section))
+        if section.key is None and where is not None:
+            lines += [(text, where[1] + n) for n, text in enumerate(section.body.split("\n"))]
+    return lines
 
 
 def _keep_stated_duration(record: Incident, ctx: Context) -> None:
@@ -485,6 +504,7 @@ def read_document(
     ctx.dayfirst = guess_dayfirst(text)
     if not strict:
         bullets_as_sections(raw, profile)
+    preamble_lines = list(raw.preamble_lines)
     record = Incident(profile=profile.name)
     _strip_footer(raw, profile)
     _parse_title(raw, profile, record, ctx)
@@ -505,10 +525,20 @@ def read_document(
         record.sections.append(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
         )
-    _sections(raw, profile, record, ctx)
-    _finish(record, ctx, _document_day(raw, record, file))
+    unnamed = _sections(raw, profile, record, ctx)
+    ref = _finish(record, ctx, _document_day(raw, record, file))
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
         _read_front_matter(raw.front_matter, record)
     _keep_stated_duration(record, ctx)
+    record.readings = list(ctx.readings)
+    zone = stated_zone(text)
+    infer_key_times(
+        record,
+        _kept_lines(raw, preamble_lines, record, unnamed),
+        ctx.lines,
+        ref,
+        resolve_zone(zone) if zone else ctx.zone,
+        dayfirst=ctx.dayfirst,
+    )
     return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)

@@ -6,6 +6,7 @@ from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import render_lines
 from afteraction.document.paths import get_path
+from afteraction.document.readings import as_written
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import render_template, slots
 from afteraction.model import Incident, Section
@@ -28,6 +29,7 @@ def render_markdown(
 
     ``front_matter=False`` leaves out the document's front matter (for HTML).
     """
+    record = as_written(record)
     ctx = Context.for_profile(profile, hints=hints)
     ctx.ref_date = reference_date(record, profile, ctx)
     title = render_template(profile.title, record, ctx)

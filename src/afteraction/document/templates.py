@@ -15,6 +15,7 @@ from typing import Any
 from afteraction.document.context import Context, Partial
 from afteraction.document.paths import default_format, get_path, set_path
 from afteraction.document.placeholders import is_placeholder
+from afteraction.document.scales import map_onto_scale
 from afteraction.document.values import (
     ValueFormatError,
     format_bool,
@@ -27,7 +28,7 @@ from afteraction.document.values import (
     parse_money,
     parse_when,
 )
-from afteraction.model import Incident, Money
+from afteraction.model import Incident, Money, Reading
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,9 @@ def parse_template(
     pattern, names = _pattern(template)
     for slot in names:
         ctx.locate(slot.path, line)
-    if not text or (hint is not None and text == hint.strip()) or is_placeholder(text):
+    if not text or (hint is not None and text == hint.strip()):
+        return True
+    if is_placeholder(text) and not _bracketed_level(names, text, ctx):
         return True
     match = pattern.fullmatch(text) or pattern.fullmatch(text + " ")
     if match is None:
@@ -207,7 +210,7 @@ def parse_template(
         return False
     for index, slot in enumerate(names):
         raw = match.group(f"s{index}")
-        if raw is None or is_placeholder(raw):
+        if raw is None or (is_placeholder(raw) and not _bracketed_level((slot,), raw, ctx)):
             continue
         raw = raw.strip()
         try:
@@ -232,6 +235,28 @@ def parse_template(
     return True
 
 
+def _bracketed_level(names: tuple[Slot, ...], text: str, ctx: Context) -> bool:
+    """Say whether a bracketed value is a level the author filled in (``[High]``), not a prompt."""
+    return (
+        len(names) == 1
+        and names[0].path in _SCALES
+        and text.strip().startswith("[")
+        and map_onto_scale(names[0].path, text, ctx.profile) is not None
+    )
+
+
+_SCALES = ("severity", "status")
+
+
+def _same_family(value: str, allowed: list[str]) -> bool:
+    """Say whether a value is spelled like the scale's own names (``SEV9`` beside ``SEV1``)."""
+
+    def letters(text: str) -> str:
+        return re.sub(r"[\W\d_]+", "", text).lower()
+
+    return letters(value) in {letters(option) for option in allowed}
+
+
 def canonical_choice(
     path: str, value: str, ctx: Context, choices: list[str] | None, line: int | None, label: str
 ) -> str:
@@ -247,6 +272,14 @@ def canonical_choice(
     for option in allowed:
         if option.lower() == value.lower():
             return option
+    mapped = map_onto_scale(path, value, profile) if path in _SCALES else None
+    if mapped is not None:
+        ctx.readings.append(
+            Reading(field=path, value=mapped, written=value, line=line, how="mapped")
+        )
+        return mapped
+    if path in _SCALES and not ctx.strict and not _same_family(value, allowed):
+        return value  # a generic reading keeps the document's own word, unwarned
     ctx.fail(
         f"'{value}' is not allowed (allowed: {', '.join(allowed)})",
         line,

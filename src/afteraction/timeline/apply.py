@@ -117,7 +117,7 @@ def _check(applied: Applied, file: str, profile: Profile, before: Incident, coun
     """
     record = read_document(applied.text, profile, file=file, strict=False, collect=True).record
     filled = all(getattr(record.times, name) is not None for name in applied.filled)
-    rest = {"timeline", "times"}
+    rest = {"timeline", "times", "readings"}  # readings follow from the timeline and times
     same = record.model_dump(exclude=rest) == before.model_dump(exclude=rest)
     if len(record.timeline) != count or not filled or not same:
         raise UsageError(
