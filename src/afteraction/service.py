@@ -11,6 +11,7 @@ from pathlib import Path
 from afteraction.document.convert import convert
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import Parsed, read_document
+from afteraction.document.readings import without_inferred
 from afteraction.document.recognize import choose_profile
 from afteraction.document.render import render_markdown
 from afteraction.errors import AfteractionError, ParseError, UsageError
@@ -243,7 +244,7 @@ def add_timeline(path: Path, loaded: Loaded, timeline: Timeline) -> Applied:
     (atomically) only when something changed.
     """
     text = read_text(path)
-    report = infer_key_times(timeline.events, loaded.record.times)
+    report = infer_key_times(timeline.events, stated_times(loaded.record))
     applied = add_to_postmortem(text, str(path), loaded.profile, timeline.events, report)
     if applied.text != text:
         replace_file(path, applied.text)
@@ -264,6 +265,11 @@ def incident_window(times: KeyTimes) -> Window | None:
         return None
     end = times.closed or times.resolved or times.mitigated or start + timedelta(hours=23)
     return Window(start - timedelta(hours=1), end + timedelta(hours=1))
+
+
+def stated_times(record: Incident) -> KeyTimes:
+    """Return the key times a postmortem states (those it only infers left out)."""
+    return without_inferred(record).times
 
 
 def key_times(timeline: Timeline, stated: KeyTimes | None = None) -> KeyTimesReport:

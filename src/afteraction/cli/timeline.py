@@ -311,7 +311,7 @@ def keytimes(
     profile = _profile(profile_name)
     if postmortem is not None:
         loaded = service.load(postmortem, _registry(), profile_name)
-        stated, profile = loaded.record.times, loaded.profile
+        stated, profile = service.stated_times(loaded.record), loaded.profile
     zone, label = _zone(zone_name, profile)
     options = _options(zone, window, around, min_level, None, 0, strict)
     timeline = _build(froms, options)

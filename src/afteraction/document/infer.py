@@ -118,19 +118,33 @@ def _day(text: str, dayfirst: bool) -> date | None:
         return None
 
 
-def labelled_times(
-    lines: list[tuple[str, int]], ref: date | None, zone: tzinfo, *, dayfirst: bool = False
-) -> dict[str, Found]:
-    """Return the key times labelled lines state; a ``Date:`` line gives their day."""
-    pairs = [
+def _pairs(lines: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
+    """Return the labelled lines as (normalised label, value, line as written, number)."""
+    return [
         (norm(pair[0]), pair[1], text, line)
         for text, line in lines
         if (pair := split_labelled(text, plain=True))
     ]
+
+
+def _stated_day(pairs: list[tuple[str, str, str, int]], dayfirst: bool) -> date | None:
     for label, value, _, _ in pairs:
         if label in _DATE_LABELS and (day := _day(value, dayfirst)) is not None:
-            ref = day
-            break
+            return day
+    return None
+
+
+def stated_day(lines: list[str], *, dayfirst: bool = False) -> date | None:
+    """Return the day a ``Date:`` line among ``lines`` states, if one does."""
+    return _stated_day(_pairs([(text, 0) for text in lines]), dayfirst)
+
+
+def labelled_times(
+    lines: list[tuple[str, int]], ref: date | None, zone: tzinfo, *, dayfirst: bool = False
+) -> dict[str, Found]:
+    """Return the key times labelled lines state; a ``Date:`` line gives their day."""
+    pairs = _pairs(lines)
+    ref = _stated_day(pairs, dayfirst) or ref
     found: dict[str, Found] = {}
     for label, value, text, line in pairs:
         written = text.strip()

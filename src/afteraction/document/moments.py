@@ -84,6 +84,9 @@ _PHRASES: dict[str, re.Pattern[str]] = {
 # An entry told after the fact ("incident declared retroactively") marks no moment.
 _AFTER_THE_FACT = re.compile(r"\b(?:retroactive\w*|after the fact)\b", _FLAGS)
 
+# An entry says what moment it is in its first sentences; a longer one is read that far.
+_READ = 1000
+
 #: The key moments a timeline entry can mark, the most decisive first.
 MOMENTS = tuple(_PHRASES)
 
@@ -102,7 +105,9 @@ def moments_in(text: str) -> list[str]:
 
     A fix or a resolution only counts when the entry does not say it was
     tried, planned or failed; an entry told after the fact marks nothing.
+    Only the first thousand characters are read.
     """
+    text = text[:_READ]
     if _AFTER_THE_FACT.search(text):
         return []
     tentative = bool(_TENTATIVE.search(text))

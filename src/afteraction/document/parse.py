@@ -16,7 +16,7 @@ from functools import cache
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
-from afteraction.document.infer import infer_key_times
+from afteraction.document.infer import infer_key_times, stated_day
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import parse_labelled
@@ -301,13 +301,20 @@ def _find_timeline(
 
 
 def _document_day(raw: RawDocument, record: Incident, file: str | None) -> date | None:
-    """Return a date the document states outside its fields (front matter, title, file name)."""
+    """Return a date the document states outside its fields.
+
+    Front matter first, then a ``Date:`` line before the first heading, the
+    title and the file name.
+    """
     for key in ("date", "start_time", "started", "incident_date"):
         value = raw.front_matter.get(key)
         if value is not None:
             day = date_heading(str(value)[:10])
             if isinstance(day, date):
                 return day
+    written = stated_day(raw.preamble_lines)
+    if written is not None:
+        return written
     for text in (raw.title or "", record.title or "", file or ""):
         found = re.search(r"(\d{4}-\d{2}-\d{2})", text)
         if found:
@@ -541,4 +548,5 @@ def read_document(
         resolve_zone(zone) if zone else ctx.zone,
         dayfirst=ctx.dayfirst,
     )
+    record.readings.sort(key=lambda r: r.field)
     return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)

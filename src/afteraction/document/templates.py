@@ -230,7 +230,10 @@ def parse_template(
                     value = canonical_choice(slot.path, value, ctx, choices, line, label)
                 set_path(record, slot.path, value)
         except ValueFormatError as exc:
-            ctx.fail(str(exc), line, label, code=slot.fmt or "value", value=raw)
+            # A generic reading keeps words where a number was expected ("Users affected:
+            # All") as written, unwarned: the document never promised a number.
+            if ctx.strict or slot.fmt != "int" or re.search(r"\d", raw):
+                ctx.fail(str(exc), line, label, code=slot.fmt or "value", value=raw)
             return False
     return True
 

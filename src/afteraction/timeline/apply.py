@@ -19,6 +19,7 @@ from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import split_labelled
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
+from afteraction.document.readings import without_inferred
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import render_template
 from afteraction.errors import UsageError
@@ -55,7 +56,7 @@ def add_to_postmortem(
     raw = read_markdown(text, file)
     blocks = list(raw.blocks)
     parsed = read_document(text, profile, file=file, strict=False, collect=True, raw=raw)
-    record = parsed.record
+    record = without_inferred(parsed.record)  # a key time only inferred has an empty field
     ctx = Context.for_profile(profile)
     ctx.ref_date = reference_date(record, profile, ctx)
     written = {_identity(e, ctx) for e in record.timeline}
