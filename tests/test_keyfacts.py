@@ -329,3 +329,113 @@ def test_report_groups_real_shaped_documents_by_month_and_since(tmp_path):
     args = ["report", str(folder), "--today", "2026-04-01", "-f", "json"]
     since = aar(*args, "--since", "2026-02-01")
     assert json.loads(since.stdout)["overall"]["incidents"] == 1
+
+
+BOLD_LABELS = """\
+    # Incident Post-Mortem: KNative Net Controller issues
+
+    **Date:** 2025-07-16  
+    **Duration:** 12:22pm PST to 3:00pm PST  
+    **Impact:** Cloud services could not be routed to, causing API downtime.  
+    **Severity:** Critical 
+    **First detected:** 2025-07-16 12:30 PST  
+    **Prepared by:** Abhi, Ose
+
+    The net controller crash-looped.
+
+    ## Timeline
+
+    - 2025-07-16 13:32 PST: identified the crash loop
+    """  # noqa: W291 - the trailing spaces are the layout under test
+
+
+def test_bold_label_lines_are_read_as_fields_not_as_the_summary(registry):
+    parsed = generic(registry, BOLD_LABELS)
+    record = parsed.record
+    assert record.summary == "The net controller crash-looped."
+    assert record.severity == "SEV1" and parsed.problems == []
+    assert (
+        record.impact.description == "Cloud services could not be routed to, causing API downtime."
+    )
+    assert utc(record.times.started) == "2025-07-16 20:22"
+    assert utc(record.times.detected) == "2025-07-16 20:30"
+    assert utc(record.times.resolved) == "2025-07-16 23:00"
+    assert {r.field: r.line for r in record.readings} == {
+        "impact.description": 5,
+        "severity": 6,
+        "times.detected": 7,
+        "times.resolved": 4,
+        "times.started": 4,
+    }
+    profile = registry.get("default")
+    written = render_markdown(record, profile)
+    assert "**Prepared by:** Abhi, Ose" in written
+    assert generic(registry, written).record == record
+
+
+def test_the_impact_section_gives_the_description(registry):
+    record = generic(
+        registry,
+        """\
+        # Outage
+
+        ## Impact
+
+        About a third of checkouts failed for forty minutes.
+
+        - **Users affected:** 1,200
+        """,
+    ).record
+    assert record.impact.users == 1200
+    assert record.impact.description == "About a third of checkouts failed for forty minutes."
+    reading = record.reading("impact.description")
+    assert reading is not None and reading.how == "inferred" and reading.line == 3
+
+
+def test_the_severity_of_a_field_table_is_mapped(registry):
+    record = generic(
+        registry, "# Outage\n\n| Field | Value |\n|---|---|\n| Severity | High |\n"
+    ).record
+    assert record.severity == "SEV2"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Outage\n\n## Five Whys\n\n1. Why? The disk filled.\n2. Why? No rotation.\n\n"
+        "## Root Causes\n\nLog rotation was off.\n",
+        "# Outage\n\n# Causes\n\nLog rotation was off.\n\n# Timeline\n\n- 2020-04-08 11:11 x\n",
+        "# Outage\n\n## Cause\n\nLog rotation was off.\n",
+    ],
+    ids=["after-five-whys", "top-level-causes", "cause"],
+)
+def test_the_root_cause_comes_from_its_own_section(registry, text):
+    record = generic(registry, text).record
+    assert record.root_cause == "Log rotation was off."
+
+
+def test_text_before_the_title_and_a_template_prompt_are_kept(registry):
+    profile = registry.get("default")
+    text = (
+        "> Based on the template by Example Corp (CC-BY 4.0).\n\n# Postmortem: cache outage\n\n"
+        "Status: {draft|final}\n\n## Summary\n\nThe cache died.\n"
+    )
+    record = generic(registry, text).record
+    assert record.status is None and record.summary == "The cache died."
+    written = render_markdown(record, profile)
+    assert written.startswith(
+        "> Based on the template by Example Corp (CC-BY 4.0).\n\n# Postmortem"
+    )
+    assert "Status: {draft|final}" in written
+    assert generic(registry, written).record == record
+    html = aar_html(tmp_text=text)
+    assert "Example Corp" in html and "draft|final" in html
+
+
+def aar_html(tmp_text: str) -> str:
+    from afteraction.document.html import render_html
+    from afteraction.profiles import ProfileRegistry
+
+    profile = ProfileRegistry.discover().get("default")
+    record = read_document(tmp_text, profile, strict=False).record
+    return render_html(record, profile)

@@ -14,10 +14,18 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from afteraction.document.blocks import split_blocks
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import split_labelled
 from afteraction.document.moments import moments_in
-from afteraction.document.values import ValueFormatError, combine, parse_date, parse_when
+from afteraction.document.paths import set_path
+from afteraction.document.values import (
+    ValueFormatError,
+    combine,
+    parse_date,
+    parse_int,
+    parse_when,
+)
 from afteraction.model import Incident, Reading
 from afteraction.model.record import KEY_TIMES
 
@@ -215,18 +223,8 @@ def apply_inferred(record: Incident, found: dict[str, Found]) -> None:
     """Set each key time the record does not state, recording it as an inferred reading."""
     for name in KEY_TIMES:
         item = found.get(name)
-        if item is None or getattr(record.times, name) is not None:
-            continue
-        setattr(record.times, name, item.time)
-        record.readings.append(
-            Reading(
-                field=f"times.{name}",
-                value=item.time.astimezone(UTC).isoformat(),
-                written=item.written,
-                line=item.line,
-                how="inferred",
-            )
-        )
+        if item is not None and getattr(record.times, name) is None:
+            _inferred(record, f"times.{name}", item.time, item.written, item.line)
 
 
 def infer_key_times(
@@ -241,3 +239,56 @@ def infer_key_times(
     """Fill the key times a record does not state, from labelled lines, then the timeline."""
     apply_inferred(record, labelled_times(labelled, ref, zone, dayfirst=dayfirst))
     apply_inferred(record, timeline_times(record, lines))
+
+
+_IMPACT_LABELS = frozenset(
+    (
+        "impact",
+        "customer impact",
+        "user impact",
+        "users impact",
+        "impact summary",
+        "what was impacted",
+    )
+)
+_USERS_LABELS = frozenset(
+    ("users affected", "affected users", "customers affected", "affected customers")
+)
+
+
+def _inferred(record: Incident, path: str, value: object, written: str, line: int | None) -> None:
+    set_path(record, path, value)
+    shown = value.astimezone(UTC).isoformat() if isinstance(value, datetime) else str(value)
+    record.readings.append(
+        Reading(field=path, value=shown, written=written, line=line, how="inferred")
+    )
+
+
+def infer_impact(
+    record: Incident, labelled: list[tuple[str, int]], section_line: int | None
+) -> None:
+    """Fill the impact a record does not state from an ``Impact:`` line or the Impact section.
+
+    A labelled line kept as written (``**Impact:** API down for all users``)
+    gives the description, and a whole number of affected users when one is
+    stated; else the Impact section's own paragraphs are the description.
+    """
+    impact = record.impact
+    for label, value, text, line in _pairs(labelled):
+        if label in _IMPACT_LABELS and impact.description is None and value:
+            _inferred(record, "impact.description", value, text.strip(), line)
+        elif label in _USERS_LABELS and impact.users is None:
+            try:
+                users = parse_int(_MARKUP.sub("", value))
+            except ValueFormatError:
+                continue
+            _inferred(record, "impact.users", users, text.strip(), line)
+    note = next((s for s in record.sections if s.key == "impact"), None)
+    prose = "\n\n".join(
+        b.source.strip()
+        for b in (split_blocks(note.body) if note is not None else [])
+        if b.kind == "paragraph"
+        and not all(split_labelled(x) for x in b.source.split("\n") if x.strip())
+    )
+    if impact.description is None and prose:
+        _inferred(record, "impact.description", prose, prose, section_line)

@@ -16,12 +16,12 @@ from functools import cache
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
-from afteraction.document.infer import infer_key_times, stated_day
+from afteraction.document.infer import infer_impact, infer_key_times, stated_day
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.common import norm
-from afteraction.document.kinds.fields import parse_labelled
+from afteraction.document.kinds.fields import parse_labelled, split_labelled
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
-from afteraction.document.render import FRONT_MATTER, PREAMBLE, UNTITLED
+from afteraction.document.render import FRONT_MATTER, LEAD, PREAMBLE, UNTITLED
 from afteraction.document.templates import _pattern, parse_template
 from afteraction.document.timetext import (
     Day,
@@ -184,7 +184,14 @@ def _untitled_prose(
         match_spec(s.heading, profile, set(), prefix=True) == summary for s in raw.all_sections()
     )
     stated = any(raw.front_matter.get(key) for key in _FRONT_SUMMARY)
-    return not headed and not stated and any(b.kind == "paragraph" for b in blocks)
+    return not headed and not stated and any(_prose(b) for b in blocks)
+
+
+def _prose(block: Block) -> bool:
+    """Say whether a block is prose: a paragraph not made only of ``**Label:** value`` lines."""
+    return block.kind == "paragraph" and not all(
+        split_labelled(line) for line in block.source.split("\n") if line.strip()
+    )
 
 
 def _continue_timeline(
@@ -514,6 +521,9 @@ def read_document(
     preamble_lines = list(raw.preamble_lines)
     record = Incident(profile=profile.name)
     _strip_footer(raw, profile)
+    lead = "\n".join(raw.lead_lines).strip("\n").rstrip()
+    if lead:
+        record.sections.append(Section(key=LEAD, heading="", level=1, body=lead))
     _parse_title(raw, profile, record, ctx)
     preamble = [
         b for b in split_blocks("\n".join(raw.preamble_lines), raw.preamble_line) if b.kind != "hr"
@@ -526,8 +536,10 @@ def read_document(
         and summary is not None
         and _untitled_prose(leftover, raw, profile, summary)
     ):
-        blocks = _strip_fixed(summary, leftover)
-        leftover = KINDS[summary.kind].parse(summary, blocks, record, ctx)
+        # Lines of labelled values (``**Date:** ...``) stay where they are, not in the summary.
+        labels = [b for b in leftover if b.kind == "paragraph" and not _prose(b)]
+        blocks = _strip_fixed(summary, [b for b in leftover if b not in labels])
+        leftover = labels + KINDS[summary.kind].parse(summary, blocks, record, ctx)
     if leftover:
         record.sections.append(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
@@ -540,13 +552,15 @@ def read_document(
     _keep_stated_duration(record, ctx)
     record.readings = list(ctx.readings)
     zone = stated_zone(text)
+    kept = _kept_lines(raw, preamble_lines, record, unnamed)
     infer_key_times(
         record,
-        _kept_lines(raw, preamble_lines, record, unnamed),
+        kept,
         ctx.lines,
         ref,
         resolve_zone(zone) if zone else ctx.zone,
         dayfirst=ctx.dayfirst,
     )
+    infer_impact(record, kept, ctx.lines.get("section.impact"))
     record.readings.sort(key=lambda r: r.field)
     return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)

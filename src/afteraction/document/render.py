@@ -13,6 +13,8 @@ from afteraction.model import Incident, Section
 from afteraction.profiles.schema import Profile
 
 PREAMBLE = "preamble"
+#: The section holding text written before the title (a template's attribution).
+LEAD = "lead"
 #: The field holding a document's front matter, fences included, written back verbatim.
 FRONT_MATTER = "front_matter"
 UNTITLED = "Untitled postmortem"
@@ -37,6 +39,9 @@ def render_markdown(
         title = record.title or (profile.title_aliases[0] if profile.title_aliases else UNTITLED)
     written = record.fields.get(FRONT_MATTER) if front_matter else None
     parts = [written] if written else []
+    opening = _note(record, LEAD)
+    if opening and opening.body:
+        parts.append(opening.body)
     parts.append(f"# {title}")
     header = render_lines(profile.header, profile.header_style, False, record, ctx)
     if header:

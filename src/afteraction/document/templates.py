@@ -203,7 +203,8 @@ def parse_template(
     if not text or (hint is not None and text == hint.strip()):
         return True
     if is_placeholder(text) and not _bracketed_level(names, text, ctx):
-        return True
+        # A generic reading keeps a template's prompt (``Status: {draft|final}``) as written.
+        return ctx.strict
     match = pattern.fullmatch(text) or pattern.fullmatch(text + " ")
     if match is None:
         ctx.fail(f"'{text}' is not in the form '{template}'", line, label, code="form", value=text)
@@ -280,8 +281,10 @@ def canonical_choice(
         ctx.readings.append(
             Reading(field=path, value=mapped, written=value, line=line, how="mapped")
         )
-        return mapped
-    if path in _SCALES and not ctx.strict and not _same_family(value, allowed):
+        if not (ctx.strict and ctx.collect):
+            return mapped
+        # Checking a document in a known profile: its own scale's words are expected.
+    elif path in _SCALES and not ctx.strict and not _same_family(value, allowed):
         return value  # a generic reading keeps the document's own word, unwarned
     ctx.fail(
         f"'{value}' is not allowed (allowed: {', '.join(allowed)})",
@@ -291,4 +294,4 @@ def canonical_choice(
         value=value,
         allowed=tuple(allowed),
     )
-    return value
+    return mapped or value
