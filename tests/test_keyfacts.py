@@ -439,3 +439,19 @@ def aar_html(tmp_text: str) -> str:
     profile = ProfileRegistry.discover().get("default")
     record = read_document(tmp_text, profile, strict=False).record
     return render_html(record, profile)
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("**Date:** 2025-04-27", "2025-04-27"),
+        ("Date: Mar 12, 2025, 18:00 UTC", "2025-03-12"),
+        ("**Date:** January 14-19, 2026", None),
+        ("Date: last Tuesday", None),
+    ],
+)
+def test_a_date_line_gives_the_documents_day_only_when_it_is_one_day(line, day):
+    from afteraction.document.infer import stated_day
+
+    found = stated_day([line])
+    assert (found.isoformat() if found else None) == day

@@ -121,9 +121,11 @@ def _day(text: str, dayfirst: bool) -> date | None:
     head = _CLOCK_IN.split(_MARKUP.sub("", text), maxsplit=1)[0]
     head = re.sub(r"[\s,]+\d{1,2}$", "", head).strip(" ,")
     try:
-        return parse_date(head, dayfirst=dayfirst)
+        day = parse_date(head, dayfirst=dayfirst)
     except ValueFormatError:
         return None
+    # A range ("January 14-19, 2026") can read as another year: the year must be written.
+    return day if str(day.year) in head else None
 
 
 def _pairs(lines: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
