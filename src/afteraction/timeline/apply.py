@@ -116,7 +116,8 @@ def _check(applied: Applied, file: str, profile: Profile, before: Incident, coun
 
     Everything else the document says must read back as it did.
     """
-    record = read_document(applied.text, profile, file=file, strict=False, collect=True).record
+    read = read_document(applied.text, profile, file=file, strict=False, collect=True).record
+    record = without_inferred(read)  # what the text states, as ``before`` is
     filled = all(getattr(record.times, name) is not None for name in applied.filled)
     rest = {"timeline", "times", "readings"}  # readings follow from the timeline and times
     same = record.model_dump(exclude=rest) == before.model_dump(exclude=rest)
