@@ -63,10 +63,16 @@ def test_timeline_words_mark_key_moments(text, moments):
 
 
 def test_the_vocabulary_reads_a_long_adversarial_line_in_linear_time():
-    for line in ("no " * 300_000, "alert " * 200_000, "ticket " + "a" * 1_000_000):
+    for line in (
+        "no " * 300_000,
+        "alert " * 200_000,
+        "ticket " + "a" * 1_000_000,
+        " " * 1_000_000 + "x",
+        "1 " * 500_000,
+    ):
         began = clock.perf_counter()
         moments_in(line)
-        labelled_times([(f"**Duration:** {line}", 1)], None, UTC)
+        labelled_times([(f"**Duration:** {line}", 1), (f"Date: {line}", 2)], None, UTC)
         assert clock.perf_counter() - began < 1.0
 
 
@@ -269,6 +275,12 @@ def test_keytimes_warns_when_the_postmortem_puts_the_start_after_detection(tmp_p
 )
 def test_written_words_map_onto_the_default_scales(registry, path, written, mapped):
     assert map_onto_scale(path, written, registry.get("default")) == mapped
+
+
+def test_a_long_severity_is_not_a_level_and_is_read_quickly(registry):
+    began = clock.perf_counter()
+    assert map_onto_scale("severity", "(" * 1_000_000, registry.get("default")) is None
+    assert clock.perf_counter() - began < 1.0
 
 
 def test_a_generic_reading_maps_real_words_and_warns_of_none(registry):

@@ -89,7 +89,7 @@ _LABELS: dict[str, str] = {
 }
 _DATE_LABELS = frozenset(("date", "incident date", "date of incident", "day"))
 _RANGE_LABELS = frozenset(("duration", "time window", "window", "outage window", "period"))
-_CLOCK_IN = re.compile(r"\d:\d\d|\d\s?[ap]\.?m\b", re.IGNORECASE)
+_CLOCK_IN = re.compile(r"\d{1,2}:\d\d|\d{1,2}\s?[ap]\.?m\b", re.IGNORECASE)
 _RANGE = re.compile(r"\s(?:to|until|till|through|-|\u2013|\u2014)\s", re.IGNORECASE)
 _MARKUP = re.compile(r"[*_`\[\]]")
 
@@ -103,10 +103,14 @@ class Found:
     line: int | None
 
 
+# A moment is written in a few words; a longer value is a sentence, not a time.
+_LONGEST = 80
+
+
 def _moment(text: str, day: date | None, zone: tzinfo, dayfirst: bool) -> datetime | None:
     """Read a written moment; a clock needs a day, written or the document's."""
     text = _MARKUP.sub("", text).strip().rstrip(".")
-    if not _CLOCK_IN.search(text):
+    if len(text) > _LONGEST or not _CLOCK_IN.search(text):
         return None
     try:
         written_day, clock, stated = parse_when(text, dayfirst=dayfirst)
@@ -118,8 +122,9 @@ def _moment(text: str, day: date | None, zone: tzinfo, dayfirst: bool) -> dateti
 
 def _day(text: str, dayfirst: bool) -> date | None:
     """Read the day a ``Date:`` line states (its clock, if any, is read as a start)."""
-    head = _CLOCK_IN.split(_MARKUP.sub("", text), maxsplit=1)[0]
-    head = re.sub(r"[\s,]+\d{1,2}$", "", head).strip(" ,")
+    if len(text) > _LONGEST:
+        return None
+    head = _CLOCK_IN.split(_MARKUP.sub("", text), maxsplit=1)[0].strip(" ,")
     try:
         day = parse_date(head, dayfirst=dayfirst)
     except ValueFormatError:
@@ -129,11 +134,14 @@ def _day(text: str, dayfirst: bool) -> date | None:
 
 
 def _pairs(lines: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
-    """Return the labelled lines as (normalised label, value, line as written, number)."""
+    """Return the labelled lines as (normalised label, value, line as written, number).
+
+    Runs of spaces are read as one (a long run would cost the label pattern dear).
+    """
     return [
         (norm(pair[0]), pair[1], text, line)
         for text, line in lines
-        if (pair := split_labelled(text, plain=True))
+        if (pair := split_labelled(" ".join(text.split()), plain=True))
     ]
 
 
@@ -166,7 +174,7 @@ def labelled_times(
             moment = _moment(value, ref, zone, dayfirst)
             if moment is not None:
                 found.setdefault("started", Found(moment, written, line))
-        elif label in _RANGE_LABELS:
+        elif label in _RANGE_LABELS and len(value) <= 2 * _LONGEST:
             parts = _RANGE.split(_MARKUP.sub("", value), maxsplit=1)
             if len(parts) != 2:
                 continue

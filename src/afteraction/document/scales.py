@@ -24,6 +24,7 @@ _FINAL = frozenset(
     ("resolved", "closed", "final", "done", "complete", "completed", "finished", "published")
 )
 _OPEN = frozenset(("draft", "wip", "work in progress", "in progress", "ongoing", "open", "active"))
+_LONGEST = 60
 _REVIEW = frozenset(("review", "in review", "under review", "for review", "reviewing"))
 
 
@@ -74,6 +75,8 @@ def map_onto_scale(path: str, value: str, profile: Profile) -> str | None:
     next, ``SEV-2`` the level numbered 2; ``Resolved``, ``Closed`` and
     ``Final`` the final status, ``Draft`` and ``In progress`` the first.
     """
+    if len(value) > _LONGEST:
+        return None  # a sentence, not a level
     word = _key(value)
     if not word:
         return None
