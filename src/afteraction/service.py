@@ -10,7 +10,8 @@ from pathlib import Path
 
 from afteraction.document.convert import convert
 from afteraction.document.markdown import read_markdown
-from afteraction.document.parse import read_document
+from afteraction.document.parse import Parsed, read_document
+from afteraction.document.readings import without_inferred
 from afteraction.document.recognize import choose_profile, not_a_postmortem
 from afteraction.document.render import render_markdown
 from afteraction.errors import AfteractionError, ParseError, UsageError
@@ -22,7 +23,7 @@ from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
 from afteraction.lint.files import find_documents
 from afteraction.lint.registry import RuleRegistry
-from afteraction.model import Incident, KeyTimes
+from afteraction.model import Incident, KeyTimes, out_of_order
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.profiles.ids import format_id, id_regex
 from afteraction.timeline.apply import Applied, add_to_postmortem
@@ -46,6 +47,7 @@ class Loaded:
     profile: Profile
     recognized: bool
     warnings: list[str] = field(default_factory=list)
+    disorder: list[str] = field(default_factory=list)  # key times out of order (in warnings too)
 
 
 def read_text(path: Path) -> str:
@@ -67,7 +69,18 @@ def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None)
         raise ParseError(problem, file=path, line=1)
     profile, follows = choose_profile(raw, registry, profile_name)
     parsed = read_document(text, profile, file=str(path), strict=follows, raw=raw)
-    return Loaded(parsed.record, profile, follows, parsed.warnings)
+    disorder = order_warnings(parsed)
+    return Loaded(parsed.record, profile, follows, parsed.warnings + disorder, disorder)
+
+
+def order_warnings(parsed: Parsed) -> list[str]:
+    """Return a warning for each key time out of order, with the line it was read from."""
+    found = []
+    for wrong in out_of_order(parsed.record.times):
+        reading = parsed.record.reading(f"times.{wrong.name}")
+        line = reading.line if reading else parsed.lines.get(f"times.{wrong.name}")
+        found.append(f"line {line}: {wrong}" if line else str(wrong))
+    return found
 
 
 def render(record: Incident, profile: Profile, fmt: str) -> str:
@@ -234,7 +247,7 @@ def add_timeline(path: Path, loaded: Loaded, timeline: Timeline) -> Applied:
     (atomically) only when something changed.
     """
     text = read_text(path)
-    report = infer_key_times(timeline.events, loaded.record.times)
+    report = infer_key_times(timeline.events, stated_times(loaded.record))
     applied = add_to_postmortem(text, str(path), loaded.profile, timeline.events, report)
     if applied.text != text:
         replace_file(path, applied.text)
@@ -255,6 +268,11 @@ def incident_window(times: KeyTimes) -> Window | None:
         return None
     end = times.closed or times.resolved or times.mitigated or start + timedelta(hours=23)
     return Window(start - timedelta(hours=1), end + timedelta(hours=1))
+
+
+def stated_times(record: Incident) -> KeyTimes:
+    """Return the key times a postmortem states (those it only infers left out)."""
+    return without_inferred(record).times
 
 
 def key_times(timeline: Timeline, stated: KeyTimes | None = None) -> KeyTimesReport:

@@ -226,12 +226,16 @@ def convert(
 def show(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = False) -> None:
     """Show a postmortem with its derived figures in the profile's zone."""
     loaded = service.load(file, _registry(_settings()), profile_name)
+    for warning in loaded.disorder:
+        typer.echo(f"Warning: {file}: {warning}", err=True)
     if as_json:
         metrics = compute_metrics(loaded.record.times)
         data = {
             "record": loaded.record.model_dump(mode="json"),
             "profile": loaded.profile.name,
             "metrics": {k: (v.total_seconds() if v is not None else None) for k, v in metrics},
+            "inferred": [r.field for r in loaded.record.readings if r.how == "inferred"],
+            "warnings": loaded.disorder,
         }
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return

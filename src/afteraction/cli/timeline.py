@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, tzinfo
+from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +19,7 @@ from afteraction import service
 from afteraction.cli.view import timeline_view
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
-from afteraction.model import KeyTimes
+from afteraction.model import KeyTimes, out_of_order
 from afteraction.model.metrics import format_duration
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.settings import load_settings
@@ -333,7 +333,7 @@ def keytimes(
     profile = _profile(profile_name)
     if postmortem is not None:
         loaded = service.load(postmortem, _registry(), profile_name)
-        stated, profile = loaded.record.times, loaded.profile
+        stated, profile = service.stated_times(loaded.record), loaded.profile
     zone, label = _zone(zone_name, profile)
     options = _options(zone, window, around, min_level, None, 0, strict, far_days=far_days)
     if stated is not None:
@@ -341,6 +341,9 @@ def keytimes(
     timeline = _build(froms, options)
     _report(timeline)
     report = service.key_times(timeline, stated)
+    wrong = {w.name: w for w in out_of_order(report.key_times())}
+    for problem in wrong.values():
+        typer.echo(f"Warning: {problem}", err=True)
     if as_json:
         data = {"zone": label, **key_times_data(report, zone)}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -351,11 +354,14 @@ def keytimes(
     for name, kt in report.times.items():
         when = f"{kt.time.astimezone(zone):%Y-%m-%d %H:%M:%S}" if kt.time else "—"
         origin = kt.event.origin or kt.event.source if kt.event else ""
-        table.add_row(name, when, escape(origin or ""), escape(kt.how))
+        how = kt.how + (f"; out of order: before {wrong[name].before}" if name in wrong else "")
+        table.add_row(name, when, escape(origin or ""), escape(how))
     out.print(table)
     figures = Table(title="Figures", show_header=False)
     for name, value in report.metrics():
         shown = format_duration(value) if value is not None else "—"
+        if value is not None and value < timedelta(0):
+            shown += " (key times out of order)"
         figures.add_row(name.replace("_", " "), shown)
     out.print(figures)
 

@@ -12,8 +12,9 @@ from rich.text import Text
 from afteraction.document.zones import resolve_zone
 from afteraction.lint.engine import LintReport
 from afteraction.lint.rule import Rule
-from afteraction.model import Incident, compute_metrics
+from afteraction.model import Incident, compute_metrics, out_of_order
 from afteraction.model.metrics import format_duration
+from afteraction.model.record import KEY_TIMES
 from afteraction.profiles import Profile
 from afteraction.timeline.event import Event
 from afteraction.timeline.output import event_text
@@ -27,7 +28,17 @@ def _when(value: datetime | None, profile: Profile) -> str:
 
 
 def _span(value: timedelta | None) -> str:
-    return format_duration(value) if value is not None else "—"
+    if value is None:
+        return "—"
+    return format_duration(value) + (" (key times out of order)" if value < timedelta(0) else "")
+
+
+def _how(record: Incident, name: str) -> Text:
+    """Say where an inferred key time came from (nothing for a stated one)."""
+    reading = record.reading(f"times.{name}")
+    if reading is None or reading.how != "inferred":
+        return Text("")
+    return Text(f"inferred (line {reading.line})" if reading.line else "inferred", style="dim")
 
 
 def _excerpt(text: str, limit: int = 400) -> Text:
@@ -46,9 +57,14 @@ def record_view(record: Incident, profile: Profile) -> Group:
         ("Status", record.status or "—"),
     ):
         head.add_row(Text(label, style="bold"), Text(value))
+    wrong = {w.name: w for w in out_of_order(record.times)}
     times = Table(title=f"Key times ({profile.zone_label or profile.zone})", show_header=False)
-    for name in ("started", "detected", "acknowledged", "mitigated", "resolved", "closed"):
-        times.add_row(name.capitalize(), _when(getattr(record.times, name), profile))
+    for name in KEY_TIMES:
+        times.add_row(
+            name.capitalize(), _when(getattr(record.times, name), profile), _how(record, name)
+        )
+        if name in wrong:
+            times.add_row("", Text(f"⚠ before {wrong[name].before}: out of order", style="yellow"))
     metrics = compute_metrics(record.times)
     figures = Table(title="Derived figures", show_header=False)
     figures.add_row("Duration", _span(metrics.duration))
@@ -57,6 +73,15 @@ def record_view(record: Incident, profile: Profile) -> Group:
     figures.add_row("Time to mitigate", _span(metrics.time_to_mitigate))
     figures.add_row("Time to resolve", _span(metrics.time_to_resolve))
     parts: list[object] = [Panel(head, title=Text(record.title or "(untitled)")), times, figures]
+    mapped = [r for r in record.readings if r.how == "mapped"]
+    if mapped:
+        parts.append(
+            Text(
+                "Mapped onto the profile's scale: "
+                + "; ".join(f"{r.field} '{r.written}' read as {r.value}" for r in mapped),
+                style="dim",
+            )
+        )
     for title, text in (("Summary", record.summary), ("Root cause", record.root_cause)):
         if text:
             parts.append(Panel(_excerpt(text), title=title, title_align="left"))

@@ -10,7 +10,7 @@ from typing import Any
 from afteraction.document.timetext import Day
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import FieldValueError
-from afteraction.model import Incident, TimelineEvent
+from afteraction.model import Incident, Reading, TimelineEvent
 from afteraction.profiles.schema import Profile
 
 
@@ -81,6 +81,7 @@ class Context:
     dayfirst: bool = False
     # The document's link reference definitions, as read (see ``RawDocument.references``).
     references: dict[str, str] = field(default_factory=dict)
+    readings: list[Reading] = field(default_factory=list)
 
     @classmethod
     def for_profile(cls, profile: Profile, **kwargs: object) -> Context:

@@ -22,14 +22,16 @@ from afteraction.document.kinds.common import extra_headers, item_attrs, render_
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.markdown import nest_headings
 from afteraction.document.parse import _strip_fixed, match_spec, read_document
-from afteraction.document.paths import get_path
+from afteraction.document.paths import get_path, set_path
+from afteraction.document.readings import without_inferred
 from afteraction.document.reference import written_formats
-from afteraction.document.render import FRONT_MATTER, PREAMBLE
+from afteraction.document.render import FRONT_MATTER, LEAD, PREAMBLE, render_markdown
+from afteraction.document.scales import map_onto_scale
 from afteraction.document.templates import slots
 from afteraction.document.values import format_datetime, format_money
 from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.errors import AfteractionError
-from afteraction.model import ActionItem, Incident, Money, Section
+from afteraction.model import ActionItem, Incident, Money, Reading, Section
 from afteraction.profiles.schema import Profile, SectionSpec
 
 ADDITIONAL = "Additional information"
@@ -316,7 +318,7 @@ def _move_sections(
         if section.key == PREAMBLE and not _fits(None, section.body, target):
             home.section("Opening text", section.body)
             continue
-        if section.key in (None, PREAMBLE):
+        if section.key in (None, PREAMBLE, LEAD):
             kept.append(section)
             continue
         heading = section.heading
@@ -333,8 +335,28 @@ def _move_sections(
     return kept
 
 
+def _infer_again(moved: Incident, target: Profile) -> Incident:
+    """Add the values the converted document lets a reader infer, as that reader would."""
+    try:
+        again = read_document(render_markdown(moved, target), target).record
+    except AfteractionError:
+        return moved
+    for reading in again.readings:
+        if reading.how == "inferred" and get_path(moved, reading.field) is None:
+            set_path(moved, reading.field, get_path(again, reading.field))
+            moved.readings.append(reading)
+    moved.readings.sort(key=lambda r: r.field)  # in the order a reader gives them
+    return moved
+
+
 def convert(record: Incident, source: Profile, target: Profile) -> Incident:
-    """Return ``record`` in ``target``; what has no place goes to Additional information."""
+    """Return ``record`` in ``target``; what has no place goes to Additional information.
+
+    Values the source inferred are not carried as statements: the converted
+    document gives them again from the text they came from. Words mapped onto
+    the source's scale are converted by their mapped level.
+    """
+    record, mapped = _scale_words(without_inferred(record), target)
     moved = record.model_copy(deep=True)
     moved.profile = target.name
     moved.severity = _map_severity(record.severity, source, target)
@@ -347,6 +369,32 @@ def convert(record: Incident, source: Profile, target: Profile) -> Incident:
     _move_lists(record, moved, source, target, home)
     if home.lines or home.sections:
         kept.append(Section(key=None, heading=ADDITIONAL, level=2, body=home.body()))
-    order = {key: index for index, key in enumerate([PREAMBLE, *(s.key for s in target.sections)])}
+    order = {
+        key: index for index, key in enumerate([LEAD, PREAMBLE, *(s.key for s in target.sections)])
+    }
     moved.sections = sorted(kept, key=lambda s: order.get(s.key or "", len(order)))
-    return moved
+    for reading in mapped:
+        set_path(moved, reading.field, reading.value)
+    moved.readings = mapped
+    return _infer_again(moved, target)
+
+
+def _scale_words(record: Incident, target: Profile) -> tuple[Incident, list[Reading]]:
+    """Map the words a record's scales were written in onto the target's scales.
+
+    A word the target's scale also takes (``Critical``) keeps being written,
+    mapped onto the target's level; any other is converted as written.
+    """
+    stated = record.model_copy(deep=True, update={"readings": []})
+    mapped: list[Reading] = []
+    formats = written_formats(target)
+    for reading in record.readings:
+        again = map_onto_scale(reading.field, reading.written, target)
+        if again is None or reading.field not in formats:
+            set_path(stated, reading.field, reading.written)
+        elif again.lower() == reading.written.strip().lower():
+            set_path(stated, reading.field, again)  # the target's own word: stated there
+        else:
+            set_path(stated, reading.field, None)
+            mapped.append(reading.model_copy(update={"value": again}))
+    return stated, mapped

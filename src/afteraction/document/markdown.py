@@ -69,6 +69,7 @@ class RawDocument:
     blocks: list[Block] = field(default_factory=list)
     # Link reference definitions (``[#2226]: https://...``): normalised label -> URL.
     references: dict[str, str] = field(default_factory=dict)
+    lead_lines: list[str] = field(default_factory=list)  # text before the title (an attribution)
 
     def blocks_between(self, first: int, stop: int) -> list[Block]:
         """Return the document's blocks that start on lines ``first`` to ``stop - 1``."""
@@ -146,10 +147,12 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
             )
     title: str | None = None
     title_line: int | None = None
+    lead: list[str] = []
     if headings and headings[0][2] == 1:
         start, end, _, title = headings.pop(0)
         title_line = start + 1
         preamble_start = end
+        lead = lines[offset:start]
     else:
         preamble_start = offset
     first_section = headings[0][0] if headings else len(lines)
@@ -186,4 +189,5 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
         sections=roots,
         blocks=blocks_from_tokens(tokens, lines[offset:], offset + 1),
         references={k: v["href"] for k, v in env.get("references", {}).items()},
+        lead_lines=lead if any(line.strip() for line in lead) else [],
     )

@@ -17,6 +17,7 @@ from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
 from afteraction.document.docdate import document_day
+from afteraction.document.infer import infer_impact, infer_key_times
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.action_stated import (
     action_group,
@@ -24,10 +25,10 @@ from afteraction.document.kinds.action_stated import (
     take_stated_here,
 )
 from afteraction.document.kinds.common import norm
-from afteraction.document.kinds.fields import parse_labelled
+from afteraction.document.kinds.fields import parse_labelled, split_labelled
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
 from afteraction.document.placing import place_times
-from afteraction.document.render import FRONT_MATTER, PREAMBLE, UNTITLED
+from afteraction.document.render import FRONT_MATTER, LEAD, PREAMBLE, UNTITLED
 from afteraction.document.templates import _pattern, parse_template
 from afteraction.document.timetext import (
     guess_dayfirst,
@@ -214,7 +215,14 @@ def _untitled_prose(
         match_spec(s.heading, profile, set(), prefix=True) == summary for s in raw.all_sections()
     )
     stated = any(raw.front_matter.get(key) for key in _FRONT_SUMMARY)
-    return not headed and not stated and any(b.kind == "paragraph" for b in blocks)
+    return not headed and not stated and any(_prose(b) for b in blocks)
+
+
+def _prose(block: Block) -> bool:
+    """Say whether a block is prose: a paragraph not made only of ``**Label:** value`` lines."""
+    return block.kind == "paragraph" and not all(
+        split_labelled(line) for line in block.source.split("\n") if line.strip()
+    )
 
 
 def _continue_timeline(
@@ -244,7 +252,10 @@ def _blocks(raw: RawDocument, section: RawSection, own: int, source: str) -> lis
     return raw.blocks_between(section.body_line, stop)
 
 
-def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context) -> None:
+def _sections(
+    raw: RawDocument, profile: Profile, record: Incident, ctx: Context
+) -> dict[int, tuple[int, int]]:
+    """Read every section; return where each section the profile does not know was written."""
     used: set[str] = set()
     timeline: SectionSpec | None = None
     # Where each section the profile does not know was written: heading line, first body line.
@@ -308,6 +319,7 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         visit(section)
     if not ctx.strict:
         _find_timeline(profile, record, ctx, used, unnamed)
+    return unnamed
 
 
 def _find_timeline(
@@ -347,6 +359,18 @@ def _clock_led(text: str, ctx: Context) -> bool:
     """Say whether a paragraph starts with a time of day (``14:02 - text``)."""
     moment = leading_moment(text, dayfirst=ctx.dayfirst)
     return moment is not None and moment.clock is not None
+
+
+def _kept_lines(
+    raw: RawDocument, preamble: list[str], record: Incident, unnamed: dict[int, tuple[int, int]]
+) -> list[tuple[str, int]]:
+    """Return the lines kept as written outside the profile's fields, with their numbers."""
+    lines = [(text, raw.preamble_line + n) for n, text in enumerate(preamble)]
+    for section in record.sections:
+        where = unnamed.get(id(section))
+        if section.key is None and where is not None:
+            lines += [(text, where[1] + n) for n, text in enumerate(section.body.split("\n"))]
+    return lines
 
 
 def _keep_stated_duration(record: Incident, ctx: Context) -> None:
@@ -438,8 +462,12 @@ def read_document(
     ctx.references = raw.references
     if not strict:
         bullets_as_sections(raw, profile)
+    preamble_lines = list(raw.preamble_lines)
     record = Incident(profile=profile.name)
     _strip_footer(raw, profile)
+    lead = "\n".join(raw.lead_lines).strip("\n").rstrip()
+    if lead:
+        record.sections.append(Section(key=LEAD, heading="", level=1, body=lead))
     _parse_title(raw, profile, record, ctx)
     preamble = [
         b for b in split_blocks("\n".join(raw.preamble_lines), raw.preamble_line) if b.kind != "hr"
@@ -452,16 +480,31 @@ def read_document(
         and summary is not None
         and _untitled_prose(leftover, raw, profile, summary)
     ):
-        blocks = _strip_fixed(summary, leftover)
-        leftover = KINDS[summary.kind].parse(summary, blocks, record, ctx)
+        # Lines of labelled values (``**Date:** ...``) stay where they are, not in the summary.
+        labels = [b for b in leftover if b.kind == "paragraph" and not _prose(b)]
+        blocks = _strip_fixed(summary, [b for b in leftover if b not in labels])
+        leftover = labels + KINDS[summary.kind].parse(summary, blocks, record, ctx)
     if leftover:
         record.sections.append(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
         )
-    _sections(raw, profile, record, ctx)
-    place_times(record, ctx, document_day(raw, record, file, dayfirst=ctx.dayfirst))
+    unnamed = _sections(raw, profile, record, ctx)
+    ref = place_times(record, ctx, document_day(raw, record, file, dayfirst=ctx.dayfirst))
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
         _read_front_matter(raw.front_matter, record)
     _keep_stated_duration(record, ctx)
+    record.readings = list(ctx.readings)
+    zone = stated_zone(text)
+    kept = _kept_lines(raw, preamble_lines, record, unnamed)
+    infer_key_times(
+        record,
+        kept,
+        ctx.lines,
+        ref,
+        resolve_zone(zone) if zone else ctx.zone,
+        dayfirst=ctx.dayfirst,
+    )
+    infer_impact(record, kept, ctx.lines.get("section.impact"))
+    record.readings.sort(key=lambda r: r.field)
     return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)

@@ -111,11 +111,13 @@ def _place_events(ctx: Context, ref: date | None) -> None:
         previous, previous_day = value, pending.day
 
 
-def place_times(record: Incident, ctx: Context, day_hint: date | None) -> None:
+def place_times(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
     """Give the key times and timeline entries read without a day the day they belong to.
 
-    ``day_hint`` is the date the document states outside its fields.
+    ``day_hint`` is the date the document states outside its fields; the day
+    the times were placed on is returned.
     """
     ref = _reference_day(record, ctx, day_hint)
     _place_key_times(record, ctx, ref)
     _place_events(ctx, ref)
+    return ref

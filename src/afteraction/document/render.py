@@ -6,12 +6,15 @@ from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import render_lines
 from afteraction.document.paths import get_path
+from afteraction.document.readings import as_written
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import render_template, slots
 from afteraction.model import Incident, Section
 from afteraction.profiles.schema import Profile
 
 PREAMBLE = "preamble"
+#: The section holding text written before the title (a template's attribution).
+LEAD = "lead"
 #: The field holding a document's front matter, fences included, written back verbatim.
 FRONT_MATTER = "front_matter"
 UNTITLED = "Untitled postmortem"
@@ -28,6 +31,7 @@ def render_markdown(
 
     ``front_matter=False`` leaves out the document's front matter (for HTML).
     """
+    record = as_written(record)
     ctx = Context.for_profile(profile, hints=hints)
     ctx.ref_date = reference_date(record, profile, ctx)
     title = render_template(profile.title, record, ctx)
@@ -35,6 +39,9 @@ def render_markdown(
         title = record.title or (profile.title_aliases[0] if profile.title_aliases else UNTITLED)
     written = record.fields.get(FRONT_MATTER) if front_matter else None
     parts = [written] if written else []
+    opening = _note(record, LEAD)
+    if opening and opening.body:
+        parts.append(opening.body)
     parts.append(f"# {title}")
     header = render_lines(profile.header, profile.header_style, False, record, ctx)
     if header:

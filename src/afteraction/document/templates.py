@@ -15,6 +15,7 @@ from typing import Any
 from afteraction.document.context import Context, Partial
 from afteraction.document.paths import default_format, get_path, set_path
 from afteraction.document.placeholders import is_placeholder
+from afteraction.document.scales import map_onto_scale
 from afteraction.document.values import (
     ValueFormatError,
     format_bool,
@@ -27,7 +28,7 @@ from afteraction.document.values import (
     parse_money,
     parse_when,
 )
-from afteraction.model import Incident, Money
+from afteraction.model import Incident, Money, Reading
 
 
 @dataclass(frozen=True)
@@ -199,15 +200,18 @@ def parse_template(
     pattern, names = _pattern(template)
     for slot in names:
         ctx.locate(slot.path, line)
-    if not text or (hint is not None and text == hint.strip()) or is_placeholder(text):
+    if not text or (hint is not None and text == hint.strip()):
         return True
+    if is_placeholder(text) and not _bracketed_level(names, text, ctx):
+        # A generic reading keeps a template's prompt (``Status: {draft|final}``) as written.
+        return ctx.strict
     match = pattern.fullmatch(text) or pattern.fullmatch(text + " ")
     if match is None:
         ctx.fail(f"'{text}' is not in the form '{template}'", line, label, code="form", value=text)
         return False
     for index, slot in enumerate(names):
         raw = match.group(f"s{index}")
-        if raw is None or is_placeholder(raw):
+        if raw is None or (is_placeholder(raw) and not _bracketed_level((slot,), raw, ctx)):
             continue
         raw = raw.strip()
         try:
@@ -227,9 +231,34 @@ def parse_template(
                     value = canonical_choice(slot.path, value, ctx, choices, line, label)
                 set_path(record, slot.path, value)
         except ValueFormatError as exc:
-            ctx.fail(str(exc), line, label, code=slot.fmt or "value", value=raw)
+            # A generic reading keeps words where a number was expected ("Users affected:
+            # All") as written, unwarned: the document never promised a number.
+            if ctx.strict or slot.fmt != "int" or re.search(r"\d", raw):
+                ctx.fail(str(exc), line, label, code=slot.fmt or "value", value=raw)
             return False
     return True
+
+
+def _bracketed_level(names: tuple[Slot, ...], text: str, ctx: Context) -> bool:
+    """Say whether a bracketed value is a level the author filled in (``[High]``), not a prompt."""
+    return (
+        len(names) == 1
+        and names[0].path in _SCALES
+        and text.strip().startswith("[")
+        and map_onto_scale(names[0].path, text, ctx.profile) is not None
+    )
+
+
+_SCALES = ("severity", "status")
+
+
+def _same_family(value: str, allowed: list[str]) -> bool:
+    """Say whether a value is spelled like the scale's own names (``SEV9`` beside ``SEV1``)."""
+
+    def letters(text: str) -> str:
+        return re.sub(r"[\W\d_]+", "", text).lower()
+
+    return letters(value) in {letters(option) for option in allowed}
 
 
 def canonical_choice(
@@ -247,6 +276,16 @@ def canonical_choice(
     for option in allowed:
         if option.lower() == value.lower():
             return option
+    mapped = map_onto_scale(path, value, profile) if path in _SCALES else None
+    if mapped is not None:
+        ctx.readings.append(
+            Reading(field=path, value=mapped, written=value, line=line, how="mapped")
+        )
+        if not (ctx.strict and ctx.collect):
+            return mapped
+        # Checking a document in a known profile: its own scale's words are expected.
+    elif path in _SCALES and not ctx.strict and not _same_family(value, allowed):
+        return value  # a generic reading keeps the document's own word, unwarned
     ctx.fail(
         f"'{value}' is not allowed (allowed: {', '.join(allowed)})",
         line,
@@ -255,4 +294,4 @@ def canonical_choice(
         value=value,
         allowed=tuple(allowed),
     )
-    return value
+    return mapped or value

@@ -11,6 +11,7 @@ from itertools import pairwise
 from afteraction.document.blocks import Block
 from afteraction.document.markdown import RawDocument, read_markdown
 from afteraction.document.parse import Parsed, read_document
+from afteraction.document.readings import without_inferred
 from afteraction.document.recognize import choose_profile
 from afteraction.model import Incident
 from afteraction.profiles import Profile, ProfileRegistry
@@ -32,10 +33,10 @@ class LintDocument:
     parsed: Parsed
     blocks: list[Block] = field(default_factory=list)
 
-    @property
+    @cached_property
     def record(self) -> Incident:
-        """Return the record read from the document."""
-        return self.parsed.record
+        """Return the record as the document states it (no inferred key times)."""
+        return without_inferred(self.parsed.record)
 
     @cached_property
     def lines(self) -> list[str]:

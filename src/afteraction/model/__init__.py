@@ -1,6 +1,7 @@
 """The postmortem record: typed, framework-free, UTC inside."""
 
 from afteraction.model.metrics import Metrics, compute_metrics
+from afteraction.model.order import OutOfOrder, out_of_order
 from afteraction.model.record import (
     ActionItem,
     Evidence,
@@ -10,6 +11,7 @@ from afteraction.model.record import (
     Incident,
     KeyTimes,
     Money,
+    Reading,
     RelatedIncident,
     Section,
     SignOff,
@@ -27,10 +29,13 @@ __all__ = [
     "KeyTimes",
     "Metrics",
     "Money",
+    "OutOfOrder",
+    "Reading",
     "RelatedIncident",
     "Section",
     "SignOff",
     "TimelineEvent",
     "Why",
     "compute_metrics",
+    "out_of_order",
 ]

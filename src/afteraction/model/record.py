@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 KEY_TIMES = ("started", "detected", "acknowledged", "mitigated", "resolved", "closed")
 ActionState = Literal["open", "in_progress", "done", "cancelled"]
+ReadingHow = Literal["inferred", "mapped"]
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -159,8 +160,46 @@ class Section(_Model):
     body: str = ""
 
 
+class Reading(_Model):
+    """How a value of the record was read when the document does not state it in its field.
+
+    ``field`` is the record path (``times.detected``, ``severity``,
+    ``impact.users``); ``value`` the value the record holds, as text (an ISO
+    time for a key time); ``written`` the words as the document wrote them;
+    ``line`` where. ``how`` is ``inferred`` (derived from text kept where it
+    was written, a timeline entry or a labelled line; rendering writes that
+    text, never the value, and reading derives it again) or ``mapped`` (the
+    field's own words, mapped onto the profile's scale; rendering writes the
+    words as written).
+    """
+
+    field: str
+    value: str
+    written: str
+    line: int | None = None
+    how: ReadingHow
+
+    def __eq__(self, other: object) -> bool:
+        """Compare what was read and how; the line moves when a document is rewritten."""
+        if not isinstance(other, Reading):
+            return NotImplemented
+        return (self.field, self.value, self.written, self.how) == (
+            other.field,
+            other.value,
+            other.written,
+            other.how,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.field, self.value, self.written, self.how))
+
+
 class Incident(_Model):
-    """The canonical postmortem record."""
+    """The canonical postmortem record.
+
+    ``readings`` says how each value not stated in its own field was read;
+    a value stated in its field has none.
+    """
 
     id: str | None = None
     title: str = ""
@@ -184,6 +223,11 @@ class Incident(_Model):
     history: list[HistoryEntry] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     fields: dict[str, str] = Field(default_factory=dict)
+    readings: list[Reading] = Field(default_factory=list)
+
+    def reading(self, path: str) -> Reading | None:
+        """Return how the value at ``path`` was read, when it was not stated in its field."""
+        return next((r for r in self.readings if r.field == path), None)
 
     def incident_date(self) -> Date | None:
         """Return the UTC date the incident started, when known."""

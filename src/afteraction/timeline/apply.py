@@ -19,6 +19,7 @@ from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import split_labelled
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
+from afteraction.document.readings import without_inferred
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import render_template
 from afteraction.errors import UsageError
@@ -65,7 +66,7 @@ def add_to_postmortem(
     raw = read_markdown(text, file)
     blocks = list(raw.blocks)
     parsed = read_document(text, profile, file=file, strict=False, collect=True, raw=raw)
-    record = parsed.record
+    record = without_inferred(parsed.record)  # a key time only inferred has an empty field
     ctx = Context.for_profile(profile)
     ctx.ref_date = reference_date(record, profile, ctx)
     written = {_identity(e, ctx) for e in record.timeline}
@@ -125,9 +126,10 @@ def _check(applied: Applied, file: str, profile: Profile, before: Incident, coun
 
     Everything else the document says must read back as it did.
     """
-    record = read_document(applied.text, profile, file=file, strict=False, collect=True).record
+    read = read_document(applied.text, profile, file=file, strict=False, collect=True).record
+    record = without_inferred(read)  # what the text states, as ``before`` is
     filled = all(getattr(record.times, name) is not None for name in applied.filled)
-    rest = {"timeline", "times"}
+    rest = {"timeline", "times", "readings"}  # readings follow from the timeline and times
     same = record.model_dump(exclude=rest) == before.model_dump(exclude=rest)
     if len(record.timeline) != count or not filled or not same:
         raise UsageError(

@@ -7,7 +7,7 @@ from typing import Any
 
 from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
-from afteraction.model import Incident, TimelineEvent
+from afteraction.model import Incident, TimelineEvent, out_of_order
 from afteraction.profiles import Profile
 from afteraction.timeline.build import Timeline
 from afteraction.timeline.event import Event, iso
@@ -80,6 +80,7 @@ def key_times_data(report: KeyTimesReport, zone: tzinfo) -> dict[str, Any]:
 
     metrics = report.metrics()
     return {
+        "warnings": [str(w) for w in out_of_order(report.key_times())],
         "key_times": {
             name: {
                 "time": when(kt.time),
