@@ -78,13 +78,11 @@ def score(record: Incident, name: str, want: dict[str, object]) -> FileScore:
     for key in KEY_TIMES:
         if key in times:
             result.check(f"times.{key}", _minute(getattr(record.times, key)), times[key])
+    # A severity mapped onto the profile's scale keeps its words as written in its reading.
+    mapped = record.reading("severity")
+    written = mapped.written if mapped else record.severity
     severity = want.get("severity")
-    result.check(
-        "severity",
-        record.severity,
-        severity,
-        _words(record.severity) == _words(str(severity or "")),
-    )
+    result.check("severity", written, severity, _words(written) == _words(str(severity or "")))
     _score_actions(result, record, want.get("actions") or [])
     phrase = want.get("root_cause")
     found = _words(record.root_cause)
