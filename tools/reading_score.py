@@ -82,7 +82,8 @@ def score(record: Incident, name: str, want: dict[str, object]) -> FileScore:
     mapped = record.reading("severity")
     written = mapped.written if mapped else record.severity
     severity = want.get("severity")
-    result.check("severity", written, severity, _words(written) == _words(str(severity or "")))
+    same = _words(written).strip("[] ") == _words(str(severity or ""))
+    result.check("severity", written, severity, same)
     _score_actions(result, record, want.get("actions") or [])
     phrase = want.get("root_cause")
     found = _words(record.root_cause)
