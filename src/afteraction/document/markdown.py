@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from markdown_it.token import Token
 
 from afteraction.document.blocks import Block, block_parser, blocks_from_tokens
 from afteraction.errors import ParseError
@@ -138,6 +139,22 @@ def _split_front_matter(text: str, file: str | None) -> tuple[dict[str, Any], st
     return data, kind, end + 1
 
 
+def _text_before(tokens: list[Token], line: int) -> bool:
+    """Say whether a block other than HTML or a rule starts before (0-based) ``line``.
+
+    A first-level heading after the opening text is a section of a page whose
+    title is elsewhere (front matter), not the document's title.
+    """
+    return any(
+        t.level == 0
+        and t.nesting >= 0
+        and t.map is not None
+        and t.map[0] < line
+        and t.type not in ("html_block", "hr")
+        for t in tokens
+    )
+
+
 def read_markdown(text: str, file: str | None = None) -> RawDocument:
     """Split ``text`` into a :class:`RawDocument`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -154,7 +171,7 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
             )
     title: str | None = None
     title_line: int | None = None
-    if headings and headings[0][2] == 1:
+    if headings and headings[0][2] == 1 and not _text_before(tokens, headings[0][0] - offset):
         start, end, _, title = headings.pop(0)
         title_line = start + 1
         preamble_start = end

@@ -7,6 +7,7 @@ import re
 from afteraction.document.blocks import Block
 from afteraction.document.context import Context
 from afteraction.document.kinds.common import norm, render_table
+from afteraction.document.placeholders import is_placeholder
 from afteraction.document.templates import parse_template, render_template
 from afteraction.model import Incident
 from afteraction.profiles.schema import FieldSpec, SectionSpec
@@ -91,7 +92,15 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
 
 
 def read_field(spec: FieldSpec, value: str, line: int, record: Incident, ctx: Context) -> bool:
-    """Read one labelled value into the record."""
+    """Read one labelled value into the record; False leaves the line as written.
+
+    A generic reading keeps a bracketed value ("[High]") as text: in a document
+    of no known template it is the author's value, not a prompt to drop.
+    """
+    written = value.strip()
+    prompt = (spec.hint or "").strip()
+    if not ctx.strict and written and written != prompt and is_placeholder(written):
+        return False
     return parse_template(
         spec.value,
         value,
