@@ -72,6 +72,8 @@ class Context:
     pending_events: list[PendingTime] = field(default_factory=list)
     section_zone: tzinfo | None = None
     dayfirst: bool = False
+    # Write only the fields that have a value (a document written in its own shape).
+    sparse: bool = False
 
     @classmethod
     def for_profile(cls, profile: Profile, **kwargs: object) -> Context:

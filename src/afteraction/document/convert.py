@@ -316,7 +316,12 @@ def _move_sections(
         if section.key == PREAMBLE and not _fits(None, section.body, target):
             home.section("Opening text", section.body)
             continue
-        if section.key in (None, PREAMBLE):
+        if section.key is None:
+            # Written after the target's sections, each at the second level with what it holds.
+            body = nest_headings(section.body, 2)
+            kept.append(section.model_copy(update={"level": 2, "body": body}))
+            continue
+        if section.key == PREAMBLE:
             kept.append(section)
             continue
         heading = section.heading
@@ -328,8 +333,11 @@ def _move_sections(
             home.section(heading, section.body)
             continue
         used.add(spec.key)
-        if body:
-            kept.append(Section(key=spec.key, heading=spec.heading, level=spec.level, body=body))
+        # A timeline heading that states its zone keeps it: its times are written in that zone.
+        zoned = spec.kind == "timeline" and stated_zone(heading) is not None
+        if body or zoned:
+            written = heading if zoned else spec.heading
+            kept.append(Section(key=spec.key, heading=written, level=spec.level, body=body))
     return kept
 
 
@@ -337,6 +345,7 @@ def convert(record: Incident, source: Profile, target: Profile) -> Incident:
     """Return ``record`` in ``target``; what has no place goes to Additional information."""
     moved = record.model_copy(deep=True)
     moved.profile = target.name
+    moved.layout = "profile"  # a converted document is written in the target's layout
     moved.severity = _map_severity(record.severity, source, target)
     home = _Homeless()
     if moved.severity is not None and moved.severity not in target.severity_names():

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
+from afteraction.document.frontmatter import FRONT_SUMMARY, read_front_matter
 from afteraction.document.kinds import KINDS, Kind
-from afteraction.document.kinds.common import norm
+from afteraction.document.kinds.common import match_columns, norm
 from afteraction.document.kinds.fields import parse_labelled
+from afteraction.document.kinds.timeline import GENERIC_COLUMNS
 from afteraction.document.markdown import RawDocument, RawSection, read_markdown
 from afteraction.document.render import FRONT_MATTER, PREAMBLE, UNTITLED
 from afteraction.document.templates import _pattern, parse_template
@@ -81,11 +83,14 @@ def valued_heading(spec: SectionSpec, heading: str) -> bool:
     return _pattern(spec.heading_value)[0].fullmatch(heading.strip()) is not None
 
 
-def _strip_fixed(spec: SectionSpec, blocks: list[Block]) -> list[Block]:
-    """Drop the section's fixed text and any untouched template prompt."""
+def _strip_fixed(spec: SectionSpec, blocks: list[Block], *, keep_text: bool = False) -> list[Block]:
+    """Drop the section's fixed text and any untouched template prompt.
+
+    ``keep_text`` keeps the fixed text (a document read in its own shape wrote it itself).
+    """
     kept = [b for b in blocks if b.kind != "hr"]
     fixed, lead, hint, prompts, example_rows = _template_index(spec.text, spec.lead, spec.hint)
-    if fixed:
+    if fixed and not keep_text:
         kept = [b for b in kept if _squash(b.source) not in fixed]
     if lead:
         kept = [b for b in kept if _squash(b.source) != lead]
@@ -182,7 +187,7 @@ def _untitled_prose(
     headed = any(
         match_spec(s.heading, profile, set(), prefix=True) == summary for s in raw.all_sections()
     )
-    stated = any(raw.front_matter.get(key) for key in _FRONT_SUMMARY)
+    stated = any(raw.front_matter.get(key) for key in FRONT_SUMMARY)
     return not headed and not stated and any(b.kind == "paragraph" for b in blocks)
 
 
@@ -215,6 +220,7 @@ def _blocks(raw: RawDocument, section: RawSection, own: int, source: str) -> lis
 
 def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context) -> None:
     used: set[str] = set()
+    own_shape = record.layout == "document"
     timeline: SectionSpec | None = None
     # Where each section the profile does not know was written: heading line, first body line.
     unnamed: dict[int, tuple[int, int]] = {}
@@ -232,8 +238,9 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             own = _own_children(section, KINDS["group"], profile, used, ctx)
             source = section.source_with(section.children[:own])
             body = source.strip("\n").rstrip()
+            level = section.level if own_shape else min(section.level, 2)
             record.sections.append(
-                Section(key=None, heading=section.heading, level=min(section.level, 2), body=body)
+                Section(key=None, heading=section.heading, level=level, body=body)
             )
             skipped = source[: len(source) - len(source.lstrip("\n"))].count("\n")
             unnamed[id(record.sections[-1])] = (section.line, section.body_line + skipped)
@@ -252,12 +259,13 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         source = section.source_with(section.children[:own])
         zone = stated_zone(section.heading) or stated_zone(source.strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
-        blocks = _strip_fixed(spec, _blocks(raw, section, own, source))
+        blocks = _strip_fixed(spec, _blocks(raw, section, own, source), keep_text=own_shape)
         leftover = kind.parse(spec, blocks, record, ctx)
         note = join_sources(leftover)
-        if note or (section.heading != spec.heading and not valued):
+        if own_shape or note or (section.heading != spec.heading and not valued):
+            level = section.level if own_shape else spec.level
             record.sections.append(
-                Section(key=spec.key, heading=section.heading, level=spec.level, body=note)
+                Section(key=spec.key, heading=section.heading, level=level, body=note)
             )
         timeline = spec if spec.kind == "timeline" and own == len(section.children) else None
         for child in section.children[own:]:
@@ -287,12 +295,20 @@ def _find_timeline(
         blocks = split_blocks(section.body, body_line)
         items = [i for b in blocks if b.kind == "list" for i in b.items]
         led = [i for i in items if leading_moment(i.text, dayfirst=ctx.dayfirst)]
-        if len(led) < 3 or len(led) * 2 < len(items):
+        if (len(led) < 3 or len(led) * 2 < len(items)) and not _timed_table(blocks):
             continue
         ctx.locate(f"section.{spec.key}", heading_line)
         section.body = join_sources(KINDS["timeline"].parse(spec, blocks, record, ctx))
         section.key = spec.key
         return
+
+
+def _timed_table(blocks: list[Block]) -> bool:
+    """Say whether a section's first block is a table of three or more rows with a time column."""
+    first = blocks[0] if blocks else None
+    if first is None or first.kind != "table" or len(first.rows) < 3:
+        return False
+    return "time" in match_columns(first.header, GENERIC_COLUMNS)
 
 
 def _document_day(raw: RawDocument, record: Incident, file: str | None) -> date | None:
@@ -409,33 +425,6 @@ def _keep_stated_duration(record: Incident, ctx: Context) -> None:
             record.fields["duration"] = ctx.stated_duration
 
 
-_FRONT_SUMMARY = ("summary", "description")
-# Front-matter keys that name record parts, as static-site and catalogue tools write them.
-_FRONT_TIMES = {
-    "start_time": "started",
-    "started": "started",
-    "start": "started",
-    "detected": "detected",
-    "end_time": "resolved",
-    "resolved": "resolved",
-    "end": "resolved",
-}
-
-
-def _read_front_matter(front: dict[str, object], record: Incident) -> None:
-    """Fill what the body left empty from front-matter keys (times, summary, severity)."""
-    for key, name in _FRONT_TIMES.items():
-        value = front.get(key)
-        if isinstance(value, datetime) and getattr(record.times, name) is None:
-            aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-            setattr(record.times, name, aware.astimezone(UTC))
-    for key in _FRONT_SUMMARY:
-        value = front.get(key)
-        if isinstance(value, str) and value.strip() and not record.summary:
-            record.summary = value.strip()
-            break
-
-
 @dataclass
 class Parsed:
     """A record read from a document, with where each part was written.
@@ -485,7 +474,7 @@ def read_document(
     ctx.dayfirst = guess_dayfirst(text)
     if not strict:
         bullets_as_sections(raw, profile)
-    record = Incident(profile=profile.name)
+    record = Incident(profile=profile.name, layout="profile" if strict else "document")
     _strip_footer(raw, profile)
     _parse_title(raw, profile, record, ctx)
     preamble = [
@@ -501,6 +490,8 @@ def read_document(
     ):
         blocks = _strip_fixed(summary, leftover)
         leftover = KINDS[summary.kind].parse(summary, blocks, record, ctx)
+        # Written without a heading, where the document has it.
+        record.sections.append(Section(key=summary.key, heading="", level=1))
     if leftover:
         record.sections.append(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
@@ -509,6 +500,6 @@ def read_document(
     _finish(record, ctx, _document_day(raw, record, file))
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
-        _read_front_matter(raw.front_matter, record)
+        read_front_matter(raw.front_matter, record)
     _keep_stated_duration(record, ctx)
     return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)

@@ -177,6 +177,10 @@ class Incident(_Model):
     history: list[HistoryEntry] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     fields: dict[str, str] = Field(default_factory=dict)
+    # "document": a generic reading of a document in no known profile; ``sections``
+    # then lists every section in the order written and the record is written back
+    # in that shape. "profile": written in its profile's layout.
+    layout: Literal["profile", "document"] = "profile"
 
     def incident_date(self) -> Date | None:
         """Return the UTC date the incident started, when known."""

@@ -69,10 +69,13 @@ def field_value(spec: FieldSpec, record: Incident, ctx: Context) -> str:
 def render_lines(
     specs: list[FieldSpec], style: str, bullets: bool, record: Incident, ctx: Context
 ) -> str:
-    """Write labelled lines (or bullets) for ``specs``."""
+    """Write labelled lines (or bullets) for ``specs``; ``ctx.sparse`` skips those with no value."""
     prefix = "- " if bullets else ""
+    values = [(s, field_value(s, record, ctx)) for s in specs]
     return "\n".join(
-        prefix + format_line(s.label, field_value(s, record, ctx), style) for s in specs
+        prefix + format_line(s.label, value, style)
+        for s, value in values
+        if value or not ctx.sparse
     )
 
 
@@ -87,7 +90,8 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     if spec.layout == "table":
         headers = [c.header for c in spec.columns[:2]] or ["Field", "Value"]
         rows = [[f.label, field_value(f, record, ctx)] for f in spec.fields]
-        return render_table(headers, rows)
+        rows = [row for row in rows if row[1] or not ctx.sparse]
+        return render_table(headers, rows) if rows or not ctx.sparse else ""
     return render_lines(spec.fields, ctx.profile.header_style, spec.layout != "lines", record, ctx)
 
 

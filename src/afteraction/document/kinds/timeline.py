@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, tzinfo
 from typing import Any
 
-from afteraction.document.blocks import Block, ListItem
+from afteraction.document.blocks import Block, ListItem, split_blocks
 from afteraction.document.context import Context, PendingTime
 from afteraction.document.kinds.common import (
     extra_headers,
@@ -70,33 +71,110 @@ def _attr_text(event: TimelineEvent, attr: str, ctx: Context) -> str:
     return str(value or "")
 
 
+def _row_cells(
+    event: TimelineEvent,
+    columns: list[ColumnSpec],
+    merged: set[str],
+    extras: list[str],
+    ctx: Context,
+) -> list[str]:
+    """Return an event's table cells; an extra under a column's own header fills that column.
+
+    An entry whose time could not be placed keeps it as written in ``extra["Time"]``:
+    it goes in the Time column, not in a second column of the same name.
+    """
+    cells = []
+    for column in columns:
+        # A zone in the column's header is read before any other: its times are written in it.
+        zone = stated_zone(column.header) if column.attr == "time" else None
+        value = _attr_text(
+            event, column.attr, replace(ctx, zone=resolve_zone(zone)) if zone else ctx
+        )
+        if column.header in merged:
+            value = value or event.extra.get(column.header, "")
+        cells.append(value)
+    return cells + [event.extra.get(h, "") for h in extras]
+
+
+def _bullet(event: TimelineEvent, spec: SectionSpec, ctx: Context) -> str:
+    values = {
+        a: _attr_text(event, a, ctx) for a in ("time", "text", "actor", "source", "component")
+    }
+    extra = "".join(f" ({key}: {value})" for key, value in event.extra.items())
+    return "- " + fill_item(spec.item or "**{time}** - {text}", values) + extra
+
+
+def _as_heading(event: TimelineEvent, spec: SectionSpec, ctx: Context) -> str | None:
+    """Write an entry holding blocks (code, a list, paragraphs) as a time heading and its blocks.
+
+    None when the entry is one line of text, has other attributes a heading cannot
+    hold, or would not read back as itself.
+    """
+    if "\n" not in event.text or event.actor or event.source or event.component:
+        return None
+    if event.extra or event.time is None:
+        return None
+    blocks = split_blocks(event.text)
+    first = blocks[0] if blocks else None
+    lead = (
+        first.source
+        if first is not None and first.kind == "paragraph" and "\n" not in first.source
+        else ""
+    )
+    rest = blocks[1:] if lead else blocks
+    level = "#" * min(spec.level + 1, 6)
+    written = f"{level} {format_time(event.time, ctx.zone, ctx.ref_date)} {lead}".rstrip()
+    text = "\n\n".join([written, *(b.source for b in rest)])
+    scratch = Incident()
+    probe = Context.for_profile(ctx.profile, strict=False)
+    probe.zone = ctx.zone
+    probe.section_zone = ctx.zone
+    leftover = parse(spec, split_blocks(text), scratch, probe)
+    if leftover or len(scratch.timeline) != 1 or scratch.timeline[0].text != event.text:
+        return None
+    return text
+
+
 def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
-    """Write the timeline as the profile's table or bullet list."""
+    """Write the timeline as the profile's table or bullet list.
+
+    An entry holding blocks is written as a time heading followed by its
+    blocks, between the table's or list's other entries.
+    """
     if not record.timeline:
         return spec.hint if ctx.hints and spec.hint else ""
-    if spec.layout == "bullets":
-        template = spec.item or "**{time}** - {text}"
-        return "\n".join(
-            "- "
-            + fill_item(
-                template,
-                {
-                    a: _attr_text(e, a, ctx)
-                    for a in ("time", "text", "actor", "source", "component")
-                },
-            )
-            + "".join(f" ({key}: {value})" for key, value in e.extra.items())
-            for e in record.timeline
-        )
     columns = written_columns(spec, GENERIC_COLUMNS, record.timeline, implied=["date"])
-    shown = {c.attr[6:] for c in columns if c.attr.startswith("extra.")}
+    merged = {
+        c.header
+        for c in columns
+        if c.attr == "time" and all(e.time is None for e in record.timeline if c.header in e.extra)
+    }
+    shown = {c.attr[6:] for c in columns if c.attr.startswith("extra.")} | merged
     extras = [h for h in extra_headers(e.extra for e in record.timeline) if h not in shown]
     headers = [c.header for c in columns] + extras
-    rows = [
-        [_attr_text(e, c.attr, ctx) for c in columns] + [e.extra.get(h, "") for h in extras]
-        for e in record.timeline
-    ]
-    return render_table(headers, rows)
+    parts: list[str] = []
+    run: list[TimelineEvent] = []
+
+    def close_run() -> None:
+        if not run:
+            return
+        if spec.layout == "bullets":
+            parts.append("\n".join(_bullet(e, spec, ctx) for e in run))
+        else:
+            parts.append(
+                render_table(headers, [_row_cells(e, columns, merged, extras, ctx) for e in run])
+            )
+        run.clear()
+
+    for event in record.timeline:
+        alone = _as_heading(event, spec, ctx)
+        if alone is None:
+            run.append(event)
+            continue
+        close_run()
+        parts.append(alone)
+    close_run()
+    return "\n\n".join(parts)
 
 
 class _Reading:
@@ -127,13 +205,14 @@ class _Reading:
         self.last = event
         return event
 
-    def set_day(self, block: Block, day: Day) -> None:
-        """Start a new day (a date heading or a date-only line)."""
-        self.flush_day()
+    def set_day(self, block: Block, day: Day) -> list[Block]:
+        """Start a new day (a date heading or a date-only line); return the last if unused."""
+        unused = self.flush_day()
         self.day, self.day_block, self.day_used = day, block, False
         zone = stated_zone(block.text)
         if zone:
             self.zone = resolve_zone(zone)
+        return unused
 
     def flush_day(self) -> list[Block]:
         """Return the day heading if no event used it (it is then kept as text)."""
@@ -226,6 +305,18 @@ def _belongs_to_event(block: Block, ctx: Context) -> bool:
     return block.kind in ("code", "quote", "html", "other")
 
 
+def _kept_items(block: Block, kept: list[ListItem]) -> Block:
+    """Return a list of the items that are not entries, spaced as the list was written."""
+    if len(kept) == len(block.items):
+        return block
+    loose = any(
+        b.line > a.line + a.source.count("\n") + 1
+        for a, b in zip(block.items, block.items[1:], strict=False)
+    )
+    joiner = "\n\n" if loose else "\n"
+    return Block("list", joiner.join(i.source for i in kept), block.line)
+
+
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
     """Read timeline entries from tables, lists, headings and time-led paragraphs."""
     leftover: list[Block] = []
@@ -235,7 +326,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         if block.kind in ("heading", "paragraph"):
             day = date_heading(block.text, dayfirst=ctx.dayfirst)
             if day is not None:
-                reading.set_day(block, day)
+                leftover.extend(reading.set_day(block, day))
                 after_heading = False
                 continue
         if block.kind == "table" and _from_table(spec, block, reading):
@@ -247,7 +338,8 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         if block.kind == "list":
             kept = [i for i in block.items if not _from_item(i, spec, reading)]
             if kept:
-                leftover.append(Block("list", "\n".join(i.source for i in kept), block.line))
+                leftover.extend(reading.flush_day())
+                leftover.append(_kept_items(block, kept))
             after_heading = False
             continue
         if block.kind == "heading":
