@@ -140,11 +140,7 @@ def _split_front_matter(text: str, file: str | None) -> tuple[dict[str, Any], st
 
 
 def _text_before(tokens: list[Token], line: int) -> bool:
-    """Say whether a block other than HTML or a rule starts before (0-based) ``line``.
-
-    A first-level heading after the opening text is a section of a page whose
-    title is elsewhere (front matter), not the document's title.
-    """
+    """Say whether a block other than HTML or a rule starts before (0-based) ``line``."""
     return any(
         t.level == 0
         and t.nesting >= 0
@@ -171,11 +167,17 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
             )
     title: str | None = None
     title_line: int | None = None
-    if headings and headings[0][2] == 1 and not _text_before(tokens, headings[0][0] - offset):
+    # Text before the title is read with the text after it (the title's lines left blank,
+    # so line numbers hold); after front matter that names the title, a first-level
+    # heading below opening text is a section, not the title.
+    before = bool(headings) and _text_before(tokens, headings[0][0] - offset)
+    if headings and headings[0][2] == 1 and not (before and "title" in front):
         start, end, _, title = headings.pop(0)
         title_line = start + 1
-        preamble_start = end
+        lead = [*lines[offset:start], *[""] * (end - start)] if before else []
+        preamble_start = offset if before else end
     else:
+        lead = []
         preamble_start = offset
     first_section = headings[0][0] if headings else len(lines)
     roots: list[RawSection] = []
@@ -206,7 +208,7 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
         front_matter_source="\n".join(lines[:offset]) if offset else None,
         title=title.strip() if title is not None else None,
         title_line=title_line,
-        preamble_lines=lines[preamble_start:first_section],
+        preamble_lines=[*lead, *lines[preamble_start + len(lead) : first_section]],
         preamble_line=preamble_start + 1,
         sections=roots,
         blocks=blocks_from_tokens(tokens, lines[offset:], offset + 1),

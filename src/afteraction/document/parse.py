@@ -21,7 +21,7 @@ from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.common import match_columns, norm
 from afteraction.document.kinds.fields import parse_labelled
 from afteraction.document.kinds.timeline import GENERIC_COLUMNS
-from afteraction.document.markdown import RawDocument, RawSection, read_markdown
+from afteraction.document.markdown import RawDocument, RawSection, nest_headings, read_markdown
 from afteraction.document.render import FRONT_MATTER, PREAMBLE, UNTITLED
 from afteraction.document.templates import _pattern, parse_template
 from afteraction.document.timetext import (
@@ -233,12 +233,15 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             return
         timeline = None
         if spec is None:
-            # Other sections are written after the profile's, at the top level,
-            # each with the subsections that are not the profile's.
+            # Other sections are written after the profile's, at the second level
+            # (a first-level one would take in those after it), each with the
+            # subsections that are not the profile's.
             own = _own_children(section, KINDS["group"], profile, used, ctx)
             source = section.source_with(section.children[:own])
             body = source.strip("\n").rstrip()
-            level = section.level if own_shape else min(section.level, 2)
+            level = section.level if own_shape else 2
+            if level != section.level:
+                body = nest_headings(body, level)
             record.sections.append(
                 Section(key=None, heading=section.heading, level=level, body=body)
             )
@@ -262,6 +265,8 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         blocks = _strip_fixed(spec, _blocks(raw, section, own, source), keep_text=own_shape)
         leftover = kind.parse(spec, blocks, record, ctx)
         note = join_sources(leftover)
+        if not own_shape and section.level < spec.level:
+            note = nest_headings(note, spec.level)  # its subsections stay under it
         if own_shape or note or (section.heading != spec.heading and not valued):
             level = section.level if own_shape else spec.level
             record.sections.append(

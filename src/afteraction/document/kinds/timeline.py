@@ -184,6 +184,7 @@ class _Reading:
         self.record = record
         self.ctx = ctx
         self.day: Day | None = None
+        self.heading_day: Day | None = None  # the day the last date heading or line set
         self.zone: tzinfo | None = None
         self.day_block: Block | None = None
         self.day_used = False
@@ -195,7 +196,8 @@ class _Reading:
         self.record.timeline.append(event)
         if moment is not None and moment.when is not None:
             self.day = moment.when
-        day = (moment.when if moment else None) or self.day
+        # An entry with no time written takes no day from the entries before it.
+        day = ((moment.when if moment else None) or self.day) if moment else self.heading_day
         zone = (moment.zone if moment else None) or self.zone or self.ctx.section_zone
         clock = moment.clock if moment else None
         path = f"timeline[{len(self.record.timeline) - 1}]"
@@ -208,6 +210,7 @@ class _Reading:
     def set_day(self, block: Block, day: Day) -> list[Block]:
         """Start a new day (a date heading or a date-only line); return the last if unused."""
         unused = self.flush_day()
+        self.heading_day = day
         self.day, self.day_block, self.day_used = day, block, False
         zone = stated_zone(block.text)
         if zone:
