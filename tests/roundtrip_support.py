@@ -121,23 +121,29 @@ def change_level(lines: list[str], at: int, deeper: bool) -> list[str]:
     return edited
 
 
+MUTATIONS = ("insert", "drop", "duplicate", "empty", "level")
+
+
+def mutate(lines: list[str], kind: str, at: int, pick: int) -> list[str]:
+    """Apply one imperfection of ``kind`` at position ``at``; ``pick`` chooses its details."""
+    if kind == "insert":
+        return insert_text(lines, at, INSERTED[pick % len(INSERTED)], pick % 2 == 0)
+    if kind == "drop":
+        return drop_section(lines, at)
+    if kind == "duplicate":
+        return duplicate_line(lines, at)
+    if kind == "empty":
+        return empty_cell(lines, at, pick)
+    return change_level(lines, at, pick % 2 == 0)
+
+
 @st.composite
 def mutated(draw: st.DrawFn) -> str:
     """A demo document with one to three imperfections."""
     lines = draw(st.sampled_from(bases())).split("\n")
     for _ in range(draw(st.integers(1, 3))):
-        at = draw(st.integers(0, 10_000))
-        kind = draw(st.sampled_from(["insert", "drop", "duplicate", "empty", "level"]))
-        if kind == "insert":
-            lines = insert_text(lines, at, draw(st.sampled_from(INSERTED)), draw(st.booleans()))
-        elif kind == "drop":
-            lines = drop_section(lines, at)
-        elif kind == "duplicate":
-            lines = duplicate_line(lines, at)
-        elif kind == "empty":
-            lines = empty_cell(lines, at, draw(st.integers(0, 8)))
-        else:
-            lines = change_level(lines, at, draw(st.booleans()))
+        kind = draw(st.sampled_from(MUTATIONS))
+        lines = mutate(lines, kind, draw(st.integers(0, 10_000)), draw(st.integers(0, 11)))
     return "\n".join(lines)
 
 

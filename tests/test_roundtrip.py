@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from afteraction.document.convert import convert
 from afteraction.document.kinds.common import item_attrs
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import parse_markdown, read_document
@@ -331,3 +332,15 @@ def test_an_emptied_cell_of_a_demo_reads_back_the_same():
 def test_imperfect_real_documents_round_trip_and_convert(text):
     finding = check_document(text)
     assert finding is None, str(finding)
+
+
+def test_a_demo_with_a_line_before_its_timeline_table_converts_and_imports_again(registry):
+    source = registry.get("lending-governance")
+    lines = demo_text("lending-governance").split("\n")
+    table = next(i for i, line in enumerate(lines) if line.startswith("| Time"))
+    text = "\n".join([*lines[:table], "Times from the pager log.", "", *lines[table:]])
+    record = read_document(text, source).record
+    target = registry.get("trading-invariants")
+    moved = convert(record, source, target)
+    written = render_markdown(moved, target)
+    assert parse_markdown(written, target) == moved

@@ -507,4 +507,7 @@ def read_document(
         record.fields[FRONT_MATTER] = raw.front_matter_source
         read_front_matter(raw.front_matter, record)
     _keep_stated_duration(record, ctx)
+    if record.layout == "profile":  # in the order the profile writes them
+        order = {key: i for i, key in enumerate([PREAMBLE, *(s.key for s in profile.sections)])}
+        record.sections.sort(key=lambda s: order.get(s.key or "", len(order)))
     return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)
