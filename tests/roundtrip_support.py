@@ -22,7 +22,7 @@ from afteraction.document.recognize import choose_profile
 from afteraction.document.render import render_markdown
 from afteraction.errors import AfteractionError
 from afteraction.profiles import ProfileRegistry
-from tests.conftest import BUILTIN
+from tests.conftest import BUILTIN, SHARED
 
 INSERTED = ["Note: figures are provisional.", "See the runbook for details.", "TBD"]
 
@@ -38,6 +38,13 @@ def bases() -> tuple[str, ...]:
     """Return the filled-in demo document of every built-in profile."""
     registry = profiles()
     return tuple(render_markdown(demo_record(registry.get(n)), registry.get(n)) for n in BUILTIN)
+
+
+@cache
+def real_bases() -> tuple[str, ...]:
+    """Return the real postmortems of ../shared/fixtures, read in place (none when absent)."""
+    folder = SHARED / "fixtures" / "postmortems"
+    return tuple(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md")))
 
 
 def _block_starts(lines: list[str]) -> list[int]:

@@ -269,9 +269,9 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
             note = nest_headings(note, spec.level)  # its subsections stay under it
         if own_shape or note or (section.heading != spec.heading and not valued):
             level = section.level if own_shape else spec.level
-            record.sections.append(
-                Section(key=spec.key, heading=section.heading, level=level, body=note)
-            )
+            # A heading with its value written in is the profile's, written from the value.
+            heading = spec.heading if valued and not own_shape else section.heading
+            record.sections.append(Section(key=spec.key, heading=heading, level=level, body=note))
         timeline = spec if spec.kind == "timeline" and own == len(section.children) else None
         for child in section.children[own:]:
             visit(child)

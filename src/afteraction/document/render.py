@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from afteraction.document.blocks import split_blocks
 from afteraction.document.context import Context
 from afteraction.document.frontmatter import read_front_matter
 from afteraction.document.kinds import KINDS
@@ -50,6 +51,16 @@ def _stated(heading: str, body: str) -> str | None:
     return stated_zone(heading) or stated_zone(body.strip()[:300])
 
 
+def _merges(first: str, second: str) -> bool:
+    """Say whether ``second`` written after ``first`` would join its last list."""
+    before, after = split_blocks(first), split_blocks(second)
+    return (
+        bool(before and after)
+        and before[-1].kind == after[0].kind == "list"
+        and (before[-1].ordered == after[0].ordered)
+    )
+
+
 def _section_text(
     spec: SectionSpec, note: Section | None, record: Incident, ctx: Context, *, own: bool
 ) -> str:
@@ -64,6 +75,8 @@ def _section_text(
     kind_ctx = replace(ctx, zone=resolve_zone(zone)) if zone else ctx
     content = KINDS[spec.kind].render(spec, record, kind_ctx)
     fixed = "" if own or (zone and stated_zone(spec.text or "")) else spec.text or ""
+    if fixed and written and _merges(fixed, written):
+        fixed = ""  # the written list stands in the template's (an edited copy of it)
     if ctx.hints and not written and spec.hint and spec.kind in _PROMPTED and not content:
         return "\n\n".join(b for b in (fixed, spec.hint) if b)
     lead = written or (spec.lead if ctx.hints and spec.lead else "")
