@@ -104,13 +104,15 @@ def _bullet(event: TimelineEvent, spec: SectionSpec, ctx: Context) -> str:
     return "- " + fill_item(spec.item or "**{time}** - {text}", values) + extra
 
 
-def _as_heading(event: TimelineEvent, spec: SectionSpec, ctx: Context) -> str | None:
+def _as_heading(
+    event: TimelineEvent, spec: SectionSpec, ctx: Context, *, every: bool = False
+) -> str | None:
     """Write an entry holding blocks (code, a list, paragraphs) as a time heading and its blocks.
 
-    None when the entry is one line of text, has other attributes a heading cannot
-    hold, or would not read back as itself.
+    None when the entry is one line of text (unless ``every`` entry is written so),
+    has other attributes a heading cannot hold, or would not read back as itself.
     """
-    if "\n" not in event.text or event.actor or event.source or event.component:
+    if (not every and "\n" not in event.text) or event.actor or event.source or event.component:
         return None
     if event.extra or event.time is None:
         return None
@@ -166,8 +168,10 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
             )
         run.clear()
 
-    for event in record.timeline:
-        alone = _as_heading(event, spec, ctx)
+    alone_forms = [_as_heading(e, spec, ctx) for e in record.timeline]
+    if any(alone_forms):  # one entry needs a heading: every entry that can is written so
+        alone_forms = [_as_heading(e, spec, ctx, every=True) for e in record.timeline]
+    for event, alone in zip(record.timeline, alone_forms, strict=True):
         if alone is None:
             run.append(event)
             continue
