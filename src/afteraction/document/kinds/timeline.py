@@ -201,7 +201,7 @@ class _Reading:
         if moment is not None and moment.when is not None:
             self.day = moment.when
         # An entry with no time written takes no day from the entries before it.
-        day = ((moment.when if moment else None) or self.day) if moment else self.heading_day
+        day = (moment.when or self.day) if moment is not None else self.heading_day
         zone = (moment.zone if moment else None) or self.zone or self.ctx.section_zone
         clock = moment.clock if moment else None
         path = f"timeline[{len(self.record.timeline) - 1}]"
