@@ -162,9 +162,9 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.map is not None and token.level == 0:
             start, end = token.map
-            headings.append(
-                (start + offset, end + offset, int(token.tag[1]), tokens[i + 1].content)
-            )
+            # A setext heading may run over lines: its text is one line.
+            text = " ".join(tokens[i + 1].content.split())
+            headings.append((start + offset, end + offset, int(token.tag[1]), text))
     title: str | None = None
     title_line: int | None = None
     # Text before the title is read with the text after it (the title's lines left blank,
