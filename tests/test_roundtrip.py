@@ -344,3 +344,30 @@ def test_a_demo_with_a_line_before_its_timeline_table_converts_and_imports_again
     moved = convert(record, source, target)
     written = render_markdown(moved, target)
     assert parse_markdown(written, target) == moved
+
+
+def test_factors_numbered_on_after_a_note_continue_the_list(registry):
+    text = demo_text("trading-cot")
+    first_factor = next(line for line in text.split("\n") if line.startswith("2. **"))
+    first, again = import_render_import(
+        text.replace(first_factor, f"TBD\n\n{first_factor}"), registry
+    )
+    assert len(first.contributing_factors) == 2
+    assert again == first
+
+
+def test_an_edited_copy_of_a_fixed_list_replaces_it(registry):
+    text = demo_text("trading-cot")
+    line = "- **Training**: Knowledge sharing or skill development needs"
+    assert line in text
+    first, again = import_render_import(text.replace(line, f"{line}\n{line}"), registry)
+    note = next(s for s in first.sections if s.key == "action_categories")
+    assert note.body.count(line) == 2
+    assert again == first
+
+
+def test_a_heading_over_two_lines_is_read_and_written_as_one(registry):
+    text = "# Outage\n\n## Summary\n\nDown.\n\nFollow-up\nnotes\n---------\n\nCall the vendor.\n"
+    first, again = import_render_import(text, registry)
+    assert any(s.heading == "Follow-up notes" for s in first.sections)
+    assert again == first
