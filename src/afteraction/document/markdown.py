@@ -163,7 +163,7 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
         if token.type == "heading_open" and token.map is not None and token.level == 0:
             start, end = token.map
             # A setext heading may run over lines: its text is one line.
-            text = " ".join(tokens[i + 1].content.split())
+            text = " ".join(part.strip() for part in tokens[i + 1].content.split("\n"))
             headings.append((start + offset, end + offset, int(token.tag[1]), text))
     title: str | None = None
     title_line: int | None = None
