@@ -197,3 +197,27 @@ def test_real_generic_readings_read_back_as_they_were(registry):
             if line.startswith("#") and not line.startswith("#!"):
                 title = line.lstrip("#").strip()
                 assert title in source or "20" in title, (path.name, line)
+
+
+def test_a_list_after_the_factors_stays_after_them(registry):
+    text = """\
+    # Exploit
+
+    ## Contributing factors
+
+    - slippage set too loose
+    - fee set to zero
+
+    The combination made the attack profitable.
+
+    #### Additional resources
+
+    - simulation of the attack
+    """
+    written, record = own_shape(registry, text)
+    assert [f.title for f in record.contributing_factors] == [
+        "slippage set too loose",
+        "fee set to zero",
+    ]
+    assert written.index("- fee set to zero") < written.index("#### Additional resources")
+    assert reread(registry, written) == record

@@ -61,6 +61,22 @@ def _merges(first: str, second: str) -> bool:
     )
 
 
+def _holds_list_like(note: str, content: str) -> bool:
+    """Say whether ``note`` holds, after its opening, a list of the kind ``content`` opens with.
+
+    A kind reads the first such list as its own; the note's list must come after it.
+    """
+    if not note or not content:
+        return False
+    first = split_blocks(content)[0]
+    blocks = split_blocks(note)
+    return (
+        first.kind == "list"
+        and blocks[0].kind != "list"
+        and any(b.kind == "list" and b.ordered == first.ordered for b in blocks[1:])
+    )
+
+
 def _section_text(
     spec: SectionSpec, note: Section | None, record: Incident, ctx: Context, *, own: bool
 ) -> str:
@@ -81,6 +97,8 @@ def _section_text(
         return "\n\n".join(b for b in (fixed, spec.hint) if b)
     lead = written or (spec.lead if ctx.hints and spec.lead else "")
     body = [lead, fixed, content] if spec.lead else [fixed, written, content]
+    if not spec.lead and _holds_list_like(written, content):
+        body = [fixed, content, written]  # else the note's list would be read as the content
     return "\n\n".join(b for b in body if b)
 
 
