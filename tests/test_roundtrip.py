@@ -371,3 +371,11 @@ def test_a_heading_over_two_lines_is_read_and_written_as_one(registry):
     first, again = import_render_import(text, registry)
     assert any(s.heading == "Follow-up notes" for s in first.sections)
     assert again == first
+
+
+def test_a_first_level_section_holding_its_own_heading_again_reads_back(registry):
+    text = demo_text("default").replace("## Summary", "# Summary\n## Summary", 1)
+    first, again = import_render_import(text, registry)
+    assert first.summary is not None
+    assert first.summary.startswith("### Summary")
+    assert again == first

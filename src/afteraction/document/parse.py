@@ -267,6 +267,7 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         note = join_sources(leftover)
         if not own_shape and section.level < spec.level:
             note = nest_headings(note, spec.level)  # its subsections stay under it
+            _nest_bound_text(spec, record)
         if own_shape or note or (section.heading != spec.heading and not valued):
             level = section.level if own_shape else spec.level
             # A heading with its value written in is the profile's, written from the value.
@@ -280,6 +281,17 @@ def _sections(raw: RawDocument, profile: Profile, record: Incident, ctx: Context
         visit(section)
     if not ctx.strict:
         _find_timeline(profile, record, ctx, used, unnamed)
+
+
+def _nest_bound_text(spec: SectionSpec, record: Incident) -> None:
+    """Move the headings in a section's bound text below the level it is written at."""
+    if spec.kind != "prose" or spec.bind is None:
+        return
+    holder = record.impact if spec.bind == "impact.description" else record
+    name = spec.bind.rsplit(".", 1)[-1]
+    value = getattr(holder, name)
+    if value:
+        setattr(holder, name, nest_headings(value, spec.level))
 
 
 def _find_timeline(
