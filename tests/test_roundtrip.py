@@ -1,4 +1,5 @@
-"""parse(render(r)) == r for every built-in profile, on generated records."""
+"""parse(render(r)) == r for every built-in profile, on generated records and on real
+documents with imperfections (import -> render -> import, and every conversion)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from afteraction.document.convert import convert
 from afteraction.document.kinds.common import item_attrs
+from afteraction.document.markdown import read_markdown
 from afteraction.document.moments import moments_in
-from afteraction.document.parse import parse_markdown
+from afteraction.document.parse import parse_markdown, read_document
+from afteraction.document.recognize import choose_profile
 from afteraction.document.reference import written_paths
 from afteraction.document.render import render_markdown
 from afteraction.document.templates import slots
@@ -30,6 +34,17 @@ from afteraction.model import (
 from afteraction.profiles import Profile
 from afteraction.profiles.schema import SectionSpec
 from tests.conftest import BUILTIN
+from tests.lint_support import demo_text
+from tests.roundtrip_support import (
+    bases,
+    change_level,
+    check_document,
+    drop_section,
+    duplicate_line,
+    empty_cell,
+    insert_text,
+    mutated,
+)
 
 WORD = st.from_regex(r"[A-Za-z][a-z]{1,8}", fullmatch=True)
 TEXT = (
@@ -252,3 +267,125 @@ def test_blank_draft_reads_as_empty(name, registry):
     profile = registry.get(name)
     record = Incident(profile=name)
     assert parse_markdown(render_markdown(record, profile, hints=True), profile) == record
+
+
+def import_render_import(text: str, registry) -> tuple[Incident, Incident]:
+    """Import ``text`` as ``aar import`` does, render it in its profile, and import that."""
+    readings = []
+    for _ in range(2):
+        raw = read_markdown(text)
+        profile, follows = choose_profile(raw, registry)
+        readings.append(read_document(text, profile, strict=follows, raw=raw).record)
+        text = render_markdown(readings[-1], profile)
+    return readings[0], readings[1]
+
+
+def test_text_before_the_title_is_kept_and_reads_back(registry):
+    text = "Note: provisional.\n\n" + demo_text("sre")
+    first, again = import_render_import(text, registry)
+    assert first.title == "Order gateway rejected orders after a risk-limit push"
+    assert any("Note: provisional." in s.body for s in first.sections if s.key == "preamble")
+    assert again == first
+
+
+def test_a_second_title_line_stays_a_section_of_its_own(registry):
+    text = demo_text("trading-resilience")
+    title = text.split("\n", 1)[0]
+    first, again = import_render_import(f"{title}\n{text}", registry)
+    assert [s.level for s in first.sections if s.heading == title[2:]] == [2]
+    assert again == first
+
+
+def test_a_duration_with_no_start_reads_back_its_end(registry):
+    profile = registry.get("trading-cot")
+    record = Incident(profile=profile.name, title="Outage", severity="P1")
+    record.fields["date"] = "2026-11-03"
+    record.times.resolved = datetime(2026, 11, 3, 15, 30, tzinfo=UTC)
+    written = render_markdown(record, profile)
+    assert parse_markdown(written, profile).times == record.times
+
+
+def test_a_timeline_row_without_a_time_takes_no_day_from_the_row_above(registry):
+    text = demo_text("lending-governance")
+    row = next(line for line in text.split("\n") if "On-call acknowledges" in line)
+    first, again = import_render_import(text.replace(row, "|  |" + row.split("|", 2)[2]), registry)
+    event = next(e for e in first.timeline if e.text == "On-call acknowledges the page")
+    assert (event.time, event.extra) == (None, {})
+    assert again == first
+
+
+@pytest.mark.parametrize("make", [insert_text, drop_section, duplicate_line, change_level])
+def test_each_imperfection_of_a_demo_reads_back_the_same(make, registry):
+    for text in bases():
+        lines = text.split("\n")
+        for at in range(3, 60, 19):
+            if make is insert_text:
+                edited = make(lines, at, "TBD", at % 2 == 0)
+            elif make is change_level:
+                edited = make(lines, at, at % 2 == 0)
+            else:
+                edited = make(lines, at)
+            finding = check_document("\n".join(edited))
+            assert finding is None, str(finding)
+
+
+def test_an_emptied_cell_of_a_demo_reads_back_the_same():
+    for text in bases():
+        lines = text.split("\n")
+        for at in range(2, 40, 9):
+            finding = check_document("\n".join(empty_cell(lines, at, at)))
+            assert finding is None, str(finding)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_imperfect_real_documents_round_trip_and_convert(text):
+    finding = check_document(text)
+    assert finding is None, str(finding)
+
+
+def test_a_demo_with_a_line_before_its_timeline_table_converts_and_imports_again(registry):
+    source = registry.get("lending-governance")
+    lines = demo_text("lending-governance").split("\n")
+    table = next(i for i, line in enumerate(lines) if line.startswith("| Time"))
+    text = "\n".join([*lines[:table], "Times from the pager log.", "", *lines[table:]])
+    record = read_document(text, source).record
+    target = registry.get("trading-invariants")
+    moved = convert(record, source, target)
+    written = render_markdown(moved, target)
+    assert parse_markdown(written, target) == moved
+
+
+def test_factors_numbered_on_after_a_note_continue_the_list(registry):
+    text = demo_text("trading-cot")
+    first_factor = next(line for line in text.split("\n") if line.startswith("2. **"))
+    first, again = import_render_import(
+        text.replace(first_factor, f"TBD\n\n{first_factor}"), registry
+    )
+    assert len(first.contributing_factors) == 2
+    assert again == first
+
+
+def test_an_edited_copy_of_a_fixed_list_replaces_it(registry):
+    text = demo_text("trading-cot")
+    line = "- **Training**: Knowledge sharing or skill development needs"
+    assert line in text
+    first, again = import_render_import(text.replace(line, f"{line}\n{line}"), registry)
+    note = next(s for s in first.sections if s.key == "action_categories")
+    assert note.body.count(line) == 2
+    assert again == first
+
+
+def test_a_heading_over_two_lines_is_read_and_written_as_one(registry):
+    text = "# Outage\n\n## Summary\n\nDown.\n\nFollow-up\nnotes\n---------\n\nCall the vendor.\n"
+    first, again = import_render_import(text, registry)
+    assert any(s.heading == "Follow-up notes" for s in first.sections)
+    assert again == first
+
+
+def test_a_first_level_section_holding_its_own_heading_again_reads_back(registry):
+    text = demo_text("default").replace("## Summary", "# Summary\n## Summary", 1)
+    first, again = import_render_import(text, registry)
+    assert first.summary is not None
+    assert first.summary.startswith("### Summary")
+    assert again == first

@@ -82,6 +82,8 @@ class Context:
     # The document's link reference definitions, as read (see ``RawDocument.references``).
     references: dict[str, str] = field(default_factory=dict)
     readings: list[Reading] = field(default_factory=list)
+    # Write only the fields that have a value (a document written in its own shape).
+    sparse: bool = False
 
     @classmethod
     def for_profile(cls, profile: Profile, **kwargs: object) -> Context:

@@ -318,7 +318,12 @@ def _move_sections(
         if section.key == PREAMBLE and not _fits(None, section.body, target):
             home.section("Opening text", section.body)
             continue
-        if section.key in (None, PREAMBLE, LEAD):
+        if section.key is None:
+            # Written after the target's sections, each at the second level with what it holds.
+            body = nest_headings(section.body, 2)
+            kept.append(section.model_copy(update={"level": 2, "body": body}))
+            continue
+        if section.key in (PREAMBLE, LEAD):
             kept.append(section)
             continue
         heading = section.heading
@@ -330,8 +335,11 @@ def _move_sections(
             home.section(heading, section.body)
             continue
         used.add(spec.key)
-        if body:
-            kept.append(Section(key=spec.key, heading=spec.heading, level=spec.level, body=body))
+        # A timeline heading that states its zone keeps it: its times are written in that zone.
+        zoned = spec.kind == "timeline" and stated_zone(heading) is not None
+        if body or zoned:
+            written = heading if zoned else spec.heading
+            kept.append(Section(key=spec.key, heading=written, level=spec.level, body=body))
     return kept
 
 
@@ -359,6 +367,7 @@ def convert(record: Incident, source: Profile, target: Profile) -> Incident:
     record, mapped = _scale_words(without_inferred(record), target)
     moved = record.model_copy(deep=True)
     moved.profile = target.name
+    moved.layout = "profile"  # a converted document is written in the target's layout
     moved.severity = _map_severity(record.severity, source, target)
     home = _Homeless()
     if moved.severity is not None and moved.severity not in target.severity_names():

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from markdown_it.token import Token
+
 from afteraction.document.blocks import Block, block_parser, blocks_from_tokens
 from afteraction.errors import ParseError
 from afteraction.safeload import load_toml, load_yaml
@@ -130,6 +132,18 @@ def _split_front_matter(text: str, file: str | None) -> tuple[dict[str, Any], st
     return data, kind, end + 1
 
 
+def _text_before(tokens: list[Token], line: int) -> bool:
+    """Say whether a block other than HTML or a rule starts before (0-based) ``line``."""
+    return any(
+        t.level == 0
+        and t.nesting >= 0
+        and t.map is not None
+        and t.map[0] < line
+        and t.type not in ("html_block", "hr")
+        for t in tokens
+    )
+
+
 def read_markdown(text: str, file: str | None = None) -> RawDocument:
     """Split ``text`` into a :class:`RawDocument`."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -142,13 +156,17 @@ def read_markdown(text: str, file: str | None = None) -> RawDocument:
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.map is not None and token.level == 0:
             start, end = token.map
-            headings.append(
-                (start + offset, end + offset, int(token.tag[1]), tokens[i + 1].content)
-            )
+            # A setext heading may run over lines: its text is one line.
+            text = " ".join(part.strip() for part in tokens[i + 1].content.split("\n"))
+            headings.append((start + offset, end + offset, int(token.tag[1]), text))
     title: str | None = None
     title_line: int | None = None
+    # Text before the title is kept as the document's lead (written before the title);
+    # after front matter that names the title, a first-level heading below opening
+    # text is a section, not the title, and the opening text is the preamble.
+    before = bool(headings) and _text_before(tokens, headings[0][0] - offset)
     lead: list[str] = []
-    if headings and headings[0][2] == 1:
+    if headings and headings[0][2] == 1 and not (before and "title" in front):
         start, end, _, title = headings.pop(0)
         title_line = start + 1
         preamble_start = end

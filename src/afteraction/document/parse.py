@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cache
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.context import Context, Problem
 from afteraction.document.docdate import document_day
+from afteraction.document.frontmatter import FRONT_SUMMARY, read_front_matter
 from afteraction.document.infer import infer_impact, infer_key_times
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.action_stated import (
@@ -24,9 +24,10 @@ from afteraction.document.kinds.action_stated import (
     stated_in_text,
     take_stated_here,
 )
-from afteraction.document.kinds.common import norm
+from afteraction.document.kinds.common import match_columns, norm
 from afteraction.document.kinds.fields import parse_labelled, split_labelled
-from afteraction.document.markdown import RawDocument, RawSection, read_markdown
+from afteraction.document.kinds.timeline import GENERIC_COLUMNS
+from afteraction.document.markdown import RawDocument, RawSection, nest_headings, read_markdown
 from afteraction.document.placing import place_times
 from afteraction.document.render import FRONT_MATTER, LEAD, PREAMBLE, UNTITLED
 from afteraction.document.templates import _pattern, parse_template
@@ -85,11 +86,14 @@ def valued_heading(spec: SectionSpec, heading: str) -> bool:
     return _pattern(spec.heading_value)[0].fullmatch(heading.strip()) is not None
 
 
-def _strip_fixed(spec: SectionSpec, blocks: list[Block]) -> list[Block]:
-    """Drop the section's fixed text and any untouched template prompt."""
+def _strip_fixed(spec: SectionSpec, blocks: list[Block], *, keep_text: bool = False) -> list[Block]:
+    """Drop the section's fixed text and any untouched template prompt.
+
+    ``keep_text`` keeps the fixed text (a document read in its own shape wrote it itself).
+    """
     kept = [b for b in blocks if b.kind != "hr"]
     fixed, lead, hint, prompts, example_rows = _template_index(spec.text, spec.lead, spec.hint)
-    if fixed:
+    if fixed and not keep_text:
         kept = [b for b in kept if _squash(b.source) not in fixed]
     if lead:
         kept = [b for b in kept if _squash(b.source) != lead]
@@ -214,7 +218,7 @@ def _untitled_prose(
     headed = any(
         match_spec(s.heading, profile, set(), prefix=True) == summary for s in raw.all_sections()
     )
-    stated = any(raw.front_matter.get(key) for key in _FRONT_SUMMARY)
+    stated = any(raw.front_matter.get(key) for key in FRONT_SUMMARY)
     return not headed and not stated and any(_prose(b) for b in blocks)
 
 
@@ -257,6 +261,7 @@ def _sections(
 ) -> dict[int, tuple[int, int]]:
     """Read every section; return where each section the profile does not know was written."""
     used: set[str] = set()
+    own_shape = record.layout == "document"
     timeline: SectionSpec | None = None
     # Where each section the profile does not know was written: heading line, first body line.
     unnamed: dict[int, tuple[int, int]] = {}
@@ -276,14 +281,18 @@ def _sections(
                 visit(child)
             return
         if spec is None:
-            # Other sections are written after the profile's, at the top level,
-            # each with the subsections that are not the profile's.
+            # Other sections are written after the profile's, at the second level
+            # (a first-level one would take in those after it), each with the
+            # subsections that are not the profile's.
             own = _own_children(section, KINDS["group"], profile, used, ctx)
             source = section.source_with(section.children[:own])
             rest = stated_in_text(source, section.body_line, record, ctx)
             body = (source if rest is None else rest).strip("\n").rstrip()
+            level = section.level if own_shape else 2
+            if level != section.level:
+                body = nest_headings(body, level)
             record.sections.append(
-                Section(key=None, heading=section.heading, level=min(section.level, 2), body=body)
+                Section(key=None, heading=section.heading, level=level, body=body)
             )
             skipped = source[: len(source) - len(source.lstrip("\n"))].count("\n")
             unnamed[id(record.sections[-1])] = (section.line, section.body_line + skipped)
@@ -302,15 +311,19 @@ def _sections(
         source = section.source_with(section.children[:own])
         zone = stated_zone(section.heading) or stated_zone(source.strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
-        blocks = _strip_fixed(spec, _blocks(raw, section, own, source))
+        blocks = _strip_fixed(spec, _blocks(raw, section, own, source), keep_text=own_shape)
         if spec.kind != "actions":
             blocks = take_stated_here(blocks, record, ctx)
         leftover = kind.parse(spec, blocks, record, ctx)
         note = join_sources(leftover)
-        if note or (section.heading != spec.heading and not valued):
-            record.sections.append(
-                Section(key=spec.key, heading=section.heading, level=spec.level, body=note)
-            )
+        if not own_shape and section.level < spec.level:
+            note = nest_headings(note, spec.level)  # its subsections stay under it
+            _nest_bound_text(spec, record)
+        if own_shape or note or (section.heading != spec.heading and not valued):
+            level = section.level if own_shape else spec.level
+            # A heading with its value written in is the profile's, written from the value.
+            heading = spec.heading if valued and not own_shape else section.heading
+            record.sections.append(Section(key=spec.key, heading=heading, level=level, body=note))
         timeline = spec if spec.kind == "timeline" and own == len(section.children) else None
         for child in section.children[own:]:
             visit(child)
@@ -320,6 +333,17 @@ def _sections(
     if not ctx.strict:
         _find_timeline(profile, record, ctx, used, unnamed)
     return unnamed
+
+
+def _nest_bound_text(spec: SectionSpec, record: Incident) -> None:
+    """Move the headings in a section's bound text below the level it is written at."""
+    if spec.kind != "prose" or spec.bind is None:
+        return
+    holder = record.impact if spec.bind == "impact.description" else record
+    name = spec.bind.rsplit(".", 1)[-1]
+    value = getattr(holder, name)
+    if value:
+        setattr(holder, name, nest_headings(value, spec.level))
 
 
 def _find_timeline(
@@ -347,7 +371,7 @@ def _find_timeline(
         led = [t for t in items if leading_moment(t, dayfirst=ctx.dayfirst)]
         timed = [t for t in paragraphs if _clock_led(t, ctx)]
         count, entries = len(led) + len(timed), len(items) + len(paragraphs)
-        if count < 3 or count * 2 < entries:
+        if (count < 3 or count * 2 < entries) and not _timed_table(blocks):
             continue
         ctx.locate(f"section.{spec.key}", heading_line)
         section.body = join_sources(KINDS["timeline"].parse(spec, blocks, record, ctx))
@@ -359,6 +383,14 @@ def _clock_led(text: str, ctx: Context) -> bool:
     """Say whether a paragraph starts with a time of day (``14:02 - text``)."""
     moment = leading_moment(text, dayfirst=ctx.dayfirst)
     return moment is not None and moment.clock is not None
+
+
+def _timed_table(blocks: list[Block]) -> bool:
+    """Say whether a section's first block is a table of three or more rows with a time column."""
+    first = blocks[0] if blocks else None
+    if first is None or first.kind != "table" or len(first.rows) < 3:
+        return False
+    return "time" in match_columns(first.header, GENERIC_COLUMNS)
 
 
 def _kept_lines(
@@ -379,33 +411,6 @@ def _keep_stated_duration(record: Incident, ctx: Context) -> None:
         duration = compute_metrics(record.times).duration
         if duration is None or format_duration(duration) != ctx.stated_duration:
             record.fields["duration"] = ctx.stated_duration
-
-
-_FRONT_SUMMARY = ("summary", "description")
-# Front-matter keys that name record parts, as static-site and catalogue tools write them.
-_FRONT_TIMES = {
-    "start_time": "started",
-    "started": "started",
-    "start": "started",
-    "detected": "detected",
-    "end_time": "resolved",
-    "resolved": "resolved",
-    "end": "resolved",
-}
-
-
-def _read_front_matter(front: dict[str, object], record: Incident) -> None:
-    """Fill what the body left empty from front-matter keys (times, summary, severity)."""
-    for key, name in _FRONT_TIMES.items():
-        value = front.get(key)
-        if isinstance(value, datetime) and getattr(record.times, name) is None:
-            aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-            setattr(record.times, name, aware.astimezone(UTC))
-    for key in _FRONT_SUMMARY:
-        value = front.get(key)
-        if isinstance(value, str) and value.strip() and not record.summary:
-            record.summary = value.strip()
-            break
 
 
 @dataclass
@@ -463,7 +468,7 @@ def read_document(
     if not strict:
         bullets_as_sections(raw, profile)
     preamble_lines = list(raw.preamble_lines)
-    record = Incident(profile=profile.name)
+    record = Incident(profile=profile.name, layout="profile" if strict else "document")
     _strip_footer(raw, profile)
     lead = "\n".join(raw.lead_lines).strip("\n").rstrip()
     if lead:
@@ -484,6 +489,8 @@ def read_document(
         labels = [b for b in leftover if b.kind == "paragraph" and not _prose(b)]
         blocks = _strip_fixed(summary, [b for b in leftover if b not in labels])
         leftover = labels + KINDS[summary.kind].parse(summary, blocks, record, ctx)
+        # Written without a heading, where the document has it.
+        record.sections.append(Section(key=summary.key, heading="", level=1))
     if leftover:
         record.sections.append(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
@@ -492,7 +499,7 @@ def read_document(
     ref = place_times(record, ctx, document_day(raw, record, file, dayfirst=ctx.dayfirst))
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
-        _read_front_matter(raw.front_matter, record)
+        read_front_matter(raw.front_matter, record)
     _keep_stated_duration(record, ctx)
     record.readings = list(ctx.readings)
     zone = stated_zone(text)
@@ -507,4 +514,9 @@ def read_document(
     )
     infer_impact(record, kept, ctx.lines.get("section.impact"))
     record.readings.sort(key=lambda r: r.field)
+    if record.layout == "profile":  # in the order the profile writes them
+        order = {
+            key: i for i, key in enumerate([LEAD, PREAMBLE, *(s.key for s in profile.sections)])
+        }
+        record.sections.sort(key=lambda s: order.get(s.key or "", len(order)))
     return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)

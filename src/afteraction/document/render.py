@@ -1,16 +1,29 @@
-"""Record -> Markdown, driven by a profile; deterministic."""
+"""Record -> Markdown, driven by a profile; deterministic.
+
+A record in its profile's layout is written section by section as the profile
+lays them out. A generic reading (``layout == "document"``) is written back in
+the document's own shape: its sections in the order and words it wrote them,
+and no section, field or zone statement it did not have.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from afteraction.document.blocks import split_blocks
 from afteraction.document.context import Context
+from afteraction.document.frontmatter import read_front_matter
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import render_lines
+from afteraction.document.markdown import read_markdown
 from afteraction.document.paths import get_path
 from afteraction.document.readings import as_written
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import render_template, slots
+from afteraction.document.zones import resolve_zone, stated_zone
+from afteraction.errors import AfteractionError
 from afteraction.model import Incident, Section
-from afteraction.profiles.schema import Profile
+from afteraction.profiles.schema import Profile, SectionSpec
 
 PREAMBLE = "preamble"
 #: The section holding text written before the title (a template's attribution).
@@ -18,55 +31,86 @@ LEAD = "lead"
 #: The field holding a document's front matter, fences included, written back verbatim.
 FRONT_MATTER = "front_matter"
 UNTITLED = "Untitled postmortem"
+# Kinds whose template prompt a draft writes when the section is empty.
+_PROMPTED = ("prose", "list", "checklist", "code", "table", "group", "fields")
 
 
 def _note(record: Incident, key: str) -> Section | None:
     return next((s for s in record.sections if s.key == key), None)
 
 
-def render_markdown(
-    record: Incident, profile: Profile, *, hints: bool = False, front_matter: bool = True
-) -> str:
-    """Write ``record`` as Markdown in ``profile``; ``hints`` writes the template's prompts.
+def _front_matter(front: str | None) -> dict[str, object]:
+    """Return the keys of a written front matter (empty when there is none or it is not valid)."""
+    if not front:
+        return {}
+    try:
+        return read_markdown(front).front_matter
+    except AfteractionError:
+        return {}
 
-    ``front_matter=False`` leaves out the document's front matter (for HTML).
+
+def _stated(heading: str, body: str) -> str | None:
+    """Return the zone a section's heading or opening text states, as parsing finds it."""
+    return stated_zone(heading) or stated_zone(body.strip()[:300])
+
+
+def _merges(first: str, second: str) -> bool:
+    """Say whether ``second`` written after ``first`` would join its last list."""
+    before, after = split_blocks(first), split_blocks(second)
+    return (
+        bool(before and after)
+        and before[-1].kind == after[0].kind == "list"
+        and (before[-1].ordered == after[0].ordered)
+    )
+
+
+def _holds_list_like(note: str, content: str) -> bool:
+    """Say whether ``note`` holds, after its opening, a list of the kind ``content`` opens with.
+
+    A kind reads the first such list as its own; the note's list must come after it.
     """
-    record = as_written(record)
-    ctx = Context.for_profile(profile, hints=hints)
-    ctx.ref_date = reference_date(record, profile, ctx)
-    title = render_template(profile.title, record, ctx)
-    if not title.strip(" :—-"):
-        title = record.title or (profile.title_aliases[0] if profile.title_aliases else UNTITLED)
-    written = record.fields.get(FRONT_MATTER) if front_matter else None
-    parts = [written] if written else []
-    opening = _note(record, LEAD)
-    if opening and opening.body:
-        parts.append(opening.body)
-    parts.append(f"# {title}")
-    header = render_lines(profile.header, profile.header_style, False, record, ctx)
-    if header:
-        parts.append(header)
-    preamble = _note(record, PREAMBLE)
-    if preamble and preamble.body:
-        parts.append(preamble.body)
+    if not note or not content:
+        return False
+    first = split_blocks(content)[0]
+    blocks = split_blocks(note)
+    return (
+        first.kind == "list"
+        and blocks[0].kind != "list"
+        and any(b.kind == "list" and b.ordered == first.ordered for b in blocks[1:])
+    )
+
+
+def _section_text(
+    spec: SectionSpec, note: Section | None, record: Incident, ctx: Context, *, own: bool
+) -> str:
+    """Write a profile section's body: its fixed text, the written note and the kind's content.
+
+    A timeline whose heading or note states a zone is written in that zone, and
+    the profile's own zone statement is left out (the section states one).
+    """
+    written = note.body if note else ""
+    heading = note.heading if note and note.heading else spec.heading
+    zone = _stated(heading, written) if spec.kind == "timeline" else None
+    kind_ctx = replace(ctx, zone=resolve_zone(zone)) if zone else ctx
+    content = KINDS[spec.kind].render(spec, record, kind_ctx)
+    fixed = "" if own or (zone and stated_zone(spec.text or "")) else spec.text or ""
+    if fixed and written and _merges(fixed, written):
+        fixed = ""  # the written list stands in the template's (an edited copy of it)
+    if ctx.hints and not written and spec.hint and spec.kind in _PROMPTED and not content:
+        return "\n\n".join(b for b in (fixed, spec.hint) if b)
+    lead = written or (spec.lead if ctx.hints and spec.lead else "")
+    body = [lead, fixed, content] if spec.lead else [fixed, written, content]
+    if not spec.lead and _holds_list_like(written, content):
+        body = [fixed, content, written]  # else the note's list would be read as the content
+    return "\n\n".join(b for b in body if b)
+
+
+def _profile_sections(record: Incident, profile: Profile, ctx: Context) -> list[str]:
+    """Write every section of the profile in its order, then the sections it does not know."""
+    parts: list[str] = []
     for spec in profile.sections:
         note = _note(record, spec.key)
-        written = note.body if note else ""
-        lead = written or (spec.lead if hints and spec.lead else "")
-        body = (
-            [lead, spec.text or "", KINDS[spec.kind].render(spec, record, ctx)]
-            if spec.lead
-            else [spec.text or "", written, KINDS[spec.kind].render(spec, record, ctx)]
-        )
-        text = "\n\n".join(b for b in body if b)
-        if (
-            hints
-            and not (note and note.body)
-            and spec.hint
-            and spec.kind in ("prose", "list", "checklist", "code", "table", "group", "fields")
-            and not KINDS[spec.kind].render(spec, record, ctx)
-        ):
-            text = "\n\n".join(b for b in (spec.text, spec.hint) if b)
+        text = _section_text(spec, note, record, ctx, own=False)
         if spec.rule or (profile.separators and spec.level == 2):
             parts.append("---")
         heading = note.heading if note and note.heading else spec.heading
@@ -82,6 +126,77 @@ def render_markdown(
             parts.append(f"{'#' * section.level} {section.heading}")
             if section.body:
                 parts.append(section.body)
+    return parts
+
+
+def _own_sections(record: Incident, profile: Profile, ctx: Context) -> list[str]:
+    """Write the sections in the order the document wrote them, each at its written level.
+
+    A profile section with content and no place in the document (a record
+    changed after reading) comes last, under the profile's heading, unless all
+    it would write is the profile's blank form or what the front matter says.
+    """
+    parts: list[str] = []
+    specs = {spec.key: spec for spec in profile.sections}
+    placed: set[str] = set()
+    implied = Incident(profile=record.profile, layout=record.layout)
+    read_front_matter(_front_matter(record.fields.get(FRONT_MATTER)), implied)
+    for section in record.sections:
+        spec = specs.get(section.key or "")
+        if section.key == LEAD:
+            continue  # written before the title
+        if section.key == PREAMBLE or (spec is None and not section.heading):
+            parts.append(section.body)
+            continue
+        if section.heading:
+            parts.append(f"{'#' * max(section.level, 1)} {section.heading}")
+        if spec is None:
+            parts.append(section.body)
+            continue
+        placed.add(spec.key)
+        parts.append(_section_text(spec, section, record, ctx, own=True))
+    for spec in profile.sections:
+        if spec.key in placed:
+            continue
+        text = _section_text(spec, None, record, ctx, own=True)
+        if text and text != _section_text(spec, None, implied, ctx, own=True):
+            parts += [f"{'#' * spec.level} {spec.heading}", text]
+    return [p for p in parts if p]
+
+
+def render_markdown(
+    record: Incident, profile: Profile, *, hints: bool = False, front_matter: bool = True
+) -> str:
+    """Write ``record`` as Markdown in ``profile``; ``hints`` writes the template's prompts.
+
+    ``front_matter=False`` leaves out the document's front matter (for HTML).
+    """
+    record = as_written(record)
+    own = record.layout == "document" and not hints
+    ctx = Context.for_profile(profile, hints=hints, sparse=own)
+    ctx.ref_date = reference_date(record, profile, ctx)
+    front = record.fields.get(FRONT_MATTER)
+    parts = [front] if front and front_matter else []
+    opening = _note(record, LEAD)
+    if opening and opening.body:
+        parts.append(opening.body)
+    title = render_template(profile.title, record, ctx)
+    if not title.strip(" :—-"):
+        title = record.title or (profile.title_aliases[0] if profile.title_aliases else UNTITLED)
+    if not own:
+        parts.append(f"# {title}")
+    elif record.title and record.title != _front_matter(front).get("title"):
+        parts.append(f"# {record.title}")
+    header = render_lines(profile.header, profile.header_style, False, record, ctx)
+    if header:
+        parts.append(header)
+    if own:
+        parts += _own_sections(record, profile, ctx)
+    else:
+        preamble = _note(record, PREAMBLE)
+        if preamble and preamble.body:
+            parts.append(preamble.body)
+        parts += _profile_sections(record, profile, ctx)
     if profile.footer:
         parts += ["---", profile.footer.strip()]
     return "\n\n".join(parts).rstrip() + "\n"

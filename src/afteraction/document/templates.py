@@ -180,6 +180,16 @@ def _convert(slot: Slot, text: str, choices: list[str] | None) -> Any:
     return text.strip()
 
 
+def _first_literal(segments: tuple[Segment, ...]) -> str:
+    """Return the first fixed text of a template, trimmed ("to" in "{start} to {end}")."""
+    for segment in segments:
+        if isinstance(segment, str) and segment.strip():
+            return segment.strip()
+        if isinstance(segment, tuple):
+            return _first_literal(segment)
+    return ""
+
+
 def parse_template(
     template: str,
     text: str,
@@ -205,6 +215,11 @@ def parse_template(
     if is_placeholder(text) and not _bracketed_level(names, text, ctx):
         # A generic reading keeps a template's prompt (``Status: {draft|final}``) as written.
         return ctx.strict
+    # A value written with its first or last slot empty lost the space beside it when
+    # trimmed: "{start} - {end}" written " - 15:30" is read with the first slot empty.
+    first = _first_literal(compile_template(template))
+    if first and text.startswith(first) and not template.startswith(first):
+        text = " " + text
     match = pattern.fullmatch(text) or pattern.fullmatch(text + " ")
     if match is None:
         ctx.fail(f"'{text}' is not in the form '{template}'", line, label, code="form", value=text)

@@ -229,6 +229,11 @@ class Incident(_Model):
         """Return how the value at ``path`` was read, when it was not stated in its field."""
         return next((r for r in self.readings if r.field == path), None)
 
+    # "document": a generic reading of a document in no known profile; ``sections``
+    # then lists every section in the order written and the record is written back
+    # in that shape. "profile": written in its profile's layout.
+    layout: Literal["profile", "document"] = "profile"
+
     def incident_date(self) -> Date | None:
         """Return the UTC date the incident started, when known."""
         first = self.times.started or self.times.detected

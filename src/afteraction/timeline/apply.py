@@ -23,7 +23,7 @@ from afteraction.document.readings import without_inferred
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import render_template
 from afteraction.errors import UsageError
-from afteraction.model import Incident, TimelineEvent
+from afteraction.model import Incident, Section, TimelineEvent
 from afteraction.profiles import Profile
 from afteraction.profiles.schema import FieldSpec, SectionSpec
 from afteraction.timeline.event import Event
@@ -130,13 +130,23 @@ def _check(applied: Applied, file: str, profile: Profile, before: Incident, coun
     record = without_inferred(read)  # what the text states, as ``before`` is
     filled = all(getattr(record.times, name) is not None for name in applied.filled)
     rest = {"timeline", "times", "readings"}  # readings follow from the timeline and times
-    same = record.model_dump(exclude=rest) == before.model_dump(exclude=rest)
+    # A reading in the document's own shape lists a timeline section the document now has.
+    key = next(s.key for s in profile.sections if s.kind == "timeline")
+    added = Section(key=key, heading=profile.section(key).heading, level=profile.section(key).level)
+    same = _without(record, added).model_dump(exclude=rest) == _without(before, added).model_dump(
+        exclude=rest
+    )
     if len(record.timeline) != count or not filled or not same:
         raise UsageError(
             "the events could not be written so that the document reads them back;"
             " add them by hand",
             file=file,
         )
+
+
+def _without(record: Incident, section: Section) -> Incident:
+    """Return ``record`` without ``section`` among its sections."""
+    return record.model_copy(update={"sections": [s for s in record.sections if s != section]})
 
 
 def _identity(event: TimelineEvent, ctx: Context) -> tuple[str, str]:

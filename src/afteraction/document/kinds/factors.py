@@ -62,10 +62,15 @@ def _factor(spec: SectionSpec, item: ListItem) -> Factor:
 
 
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
-    """Read the first list as the factors; keep other text."""
+    """Read the first list as the factors; keep other text.
+
+    A later numbered list that numbers on from the factors goes on with them.
+    """
     leftover: list[Block] = []
     for block in blocks:
-        if block.kind != "list" or record.contributing_factors:
+        count = len(record.contributing_factors)
+        goes_on = block.ordered and bool(block.items) and block.items[0].number == count + 1
+        if block.kind != "list" or (count and not goes_on):
             leftover.append(block)
             continue
         for item in block.items:

@@ -7,6 +7,7 @@ import re
 from afteraction.document.blocks import Block
 from afteraction.document.context import Context
 from afteraction.document.kinds.common import norm, render_table
+from afteraction.document.placeholders import is_placeholder
 from afteraction.document.templates import parse_template, render_template
 from afteraction.model import Incident
 from afteraction.profiles.schema import FieldSpec, SectionSpec
@@ -69,10 +70,13 @@ def field_value(spec: FieldSpec, record: Incident, ctx: Context) -> str:
 def render_lines(
     specs: list[FieldSpec], style: str, bullets: bool, record: Incident, ctx: Context
 ) -> str:
-    """Write labelled lines (or bullets) for ``specs``."""
+    """Write labelled lines (or bullets) for ``specs``; ``ctx.sparse`` skips those with no value."""
     prefix = "- " if bullets else ""
+    values = [(s, field_value(s, record, ctx)) for s in specs]
     return "\n".join(
-        prefix + format_line(s.label, field_value(s, record, ctx), style) for s in specs
+        prefix + format_line(s.label, value, style)
+        for s, value in values
+        if value or not ctx.sparse
     )
 
 
@@ -87,12 +91,21 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     if spec.layout == "table":
         headers = [c.header for c in spec.columns[:2]] or ["Field", "Value"]
         rows = [[f.label, field_value(f, record, ctx)] for f in spec.fields]
-        return render_table(headers, rows)
+        rows = [row for row in rows if row[1] or not ctx.sparse]
+        return render_table(headers, rows) if rows or not ctx.sparse else ""
     return render_lines(spec.fields, ctx.profile.header_style, spec.layout != "lines", record, ctx)
 
 
 def read_field(spec: FieldSpec, value: str, line: int, record: Incident, ctx: Context) -> bool:
-    """Read one labelled value into the record."""
+    """Read one labelled value into the record; False leaves the line as written.
+
+    A generic reading keeps a bracketed value ("[High]") as text: in a document
+    of no known template it is the author's value, not a prompt to drop.
+    """
+    written = value.strip()
+    prompt = (spec.hint or "").strip()
+    if not ctx.strict and written and written != prompt and is_placeholder(written):
+        return False
     return parse_template(
         spec.value,
         value,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, tzinfo
 from typing import Any
 
-from afteraction.document.blocks import Block, ListItem
+from afteraction.document.blocks import Block, ListItem, split_blocks
 from afteraction.document.context import Context, PendingTime
 from afteraction.document.kinds.common import (
     extra_headers,
@@ -101,34 +102,119 @@ def _attr_text(event: TimelineEvent, attr: str, when: str) -> str:
     return str(value or "")
 
 
+def _column_ctx(spec: SectionSpec, record: Incident, ctx: Context) -> Context:
+    """Return ``ctx`` in the zone the time column's header states, when it states one."""
+    columns = written_columns(spec, GENERIC_COLUMNS, record.timeline, implied=["date"])
+    zones = [stated_zone(c.header) for c in columns if c.attr == "time"]
+    zone = next((z for z in zones if z), None)
+    return replace(ctx, zone=resolve_zone(zone)) if zone else ctx
+
+
+def _row_cells(
+    event: TimelineEvent,
+    when: str,
+    columns: list[ColumnSpec],
+    merged: set[str],
+    extras: list[str],
+) -> list[str]:
+    """Return an event's table cells; an extra under a column's own header fills that column.
+
+    An entry whose time could not be placed keeps it as written in ``extra["Time"]``:
+    it goes in the Time column, not in a second column of the same name.
+    """
+    cells = []
+    for column in columns:
+        value = _attr_text(event, column.attr, when)
+        if column.header in merged:
+            value = value or event.extra.get(column.header, "")
+        cells.append(value)
+    return cells + [event.extra.get(h, "") for h in extras]
+
+
+def _bullet(event: TimelineEvent, when: str, spec: SectionSpec) -> str:
+    values = {
+        a: _attr_text(event, a, when) for a in ("time", "text", "actor", "source", "component")
+    }
+    extra = "".join(f" ({key}: {value})" for key, value in event.extra.items())
+    return "- " + fill_item(spec.item or "**{time}** - {text}", values) + extra
+
+
+def _as_heading(
+    event: TimelineEvent, spec: SectionSpec, ctx: Context, *, every: bool = False
+) -> str | None:
+    """Write an entry holding blocks (code, a list, paragraphs) as a time heading and its blocks.
+
+    None when the entry is one line of text (unless ``every`` entry is written so),
+    has other attributes a heading cannot hold, or would not read back as itself.
+    """
+    if (not every and "\n" not in event.text) or event.actor or event.source or event.component:
+        return None
+    if event.extra or event.time is None:
+        return None
+    blocks = split_blocks(event.text)
+    first = blocks[0] if blocks else None
+    lead = (
+        first.source
+        if first is not None and first.kind == "paragraph" and "\n" not in first.source
+        else ""
+    )
+    rest = blocks[1:] if lead else blocks
+    level = "#" * min(spec.level + 1, 6)
+    written = f"{level} {format_time(event.time, ctx.zone, ctx.ref_date)} {lead}".rstrip()
+    text = "\n\n".join([written, *(b.source for b in rest)])
+    scratch = Incident()
+    probe = Context.for_profile(ctx.profile, strict=False)
+    probe.zone = ctx.zone
+    probe.section_zone = ctx.zone
+    leftover = parse(spec, split_blocks(text), scratch, probe)
+    if leftover or len(scratch.timeline) != 1 or scratch.timeline[0].text != event.text:
+        return None
+    return text
+
+
 def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
-    """Write the timeline as the profile's table or bullet list."""
+    """Write the timeline as the profile's table or bullet list.
+
+    An entry holding blocks is written as a time heading followed by its
+    blocks, between the table's or list's other entries.
+    """
     if not record.timeline:
         return spec.hint if ctx.hints and spec.hint else ""
-    whens = _when_texts(record.timeline, ctx)
-    if spec.layout == "bullets":
-        template = spec.item or "**{time}** - {text}"
-        return "\n".join(
-            "- "
-            + fill_item(
-                template,
-                {
-                    a: _attr_text(e, a, when)
-                    for a in ("time", "text", "actor", "source", "component")
-                },
-            )
-            + "".join(f" ({key}: {value})" for key, value in e.extra.items())
-            for e, when in zip(record.timeline, whens, strict=True)
-        )
+    # A zone in the time column's header is read before any other: its times are written in it.
+    whens = _when_texts(record.timeline, _column_ctx(spec, record, ctx))
     columns = written_columns(spec, GENERIC_COLUMNS, record.timeline, implied=["date"])
-    shown = {c.attr[6:] for c in columns if c.attr.startswith("extra.")}
+    merged = {
+        c.header
+        for c in columns
+        if c.attr == "time" and all(e.time is None for e in record.timeline if c.header in e.extra)
+    }
+    shown = {c.attr[6:] for c in columns if c.attr.startswith("extra.")} | merged
     extras = [h for h in extra_headers(e.extra for e in record.timeline) if h not in shown]
     headers = [c.header for c in columns] + extras
-    rows = [
-        [_attr_text(e, c.attr, when) for c in columns] + [e.extra.get(h, "") for h in extras]
-        for e, when in zip(record.timeline, whens, strict=True)
-    ]
-    return render_table(headers, rows)
+    parts: list[str] = []
+    run: list[tuple[TimelineEvent, str]] = []
+
+    def close_run() -> None:
+        if not run:
+            return
+        if spec.layout == "bullets":
+            parts.append("\n".join(_bullet(e, when, spec) for e, when in run))
+        else:
+            rows = [_row_cells(e, when, columns, merged, extras) for e, when in run]
+            parts.append(render_table(headers, rows))
+        run.clear()
+
+    alone_forms = [_as_heading(e, spec, ctx) for e in record.timeline]
+    if any(alone_forms):  # one entry needs a heading: every entry that can is written so
+        alone_forms = [_as_heading(e, spec, ctx, every=True) for e in record.timeline]
+    for event, when, alone in zip(record.timeline, whens, alone_forms, strict=True):
+        if alone is None:
+            run.append((event, when))
+            continue
+        close_run()
+        parts.append(alone)
+    close_run()
+    return "\n\n".join(parts)
 
 
 class _Reading:
@@ -194,13 +280,17 @@ class _Reading:
         self.last = event
         return event
 
-    def set_day(self, block: Block, day: Day, *, keep: bool = False) -> None:
-        """Start a new day (a date heading or a date-only line); ``keep`` keeps its text."""
-        self.flush_day()
+    def set_day(self, block: Block, day: Day, *, keep: bool = False) -> list[Block]:
+        """Start a new day (a date heading or a date-only line); ``keep`` keeps its text.
+
+        Return the previous day's heading when no entry used it (it is kept as text).
+        """
+        unused = self.flush_day()
         self.day, self.day_block, self.day_used, self.headed = day, block, keep, True
         zone = stated_zone(block.text)
         if zone:
             self.zone = resolve_zone(zone)
+        return unused
 
     def flush_day(self) -> list[Block]:
         """Return the day heading if no event used it (it is then kept as text)."""
@@ -299,6 +389,18 @@ def _from_lines(block: Block, reading: _Reading) -> bool:
     return True
 
 
+def _kept_items(block: Block, kept: list[ListItem]) -> Block:
+    """Return a list of the items that are not entries, spaced as the list was written."""
+    if len(kept) == len(block.items):
+        return block
+    loose = any(
+        b.line > a.line + a.source.count("\n") + 1
+        for a, b in zip(block.items, block.items[1:], strict=False)
+    )
+    joiner = "\n\n" if loose else "\n"
+    return Block("list", joiner.join(i.source for i in kept), block.line)
+
+
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
     """Read timeline entries from tables, lists, headings and time-led paragraphs."""
     leftover: list[Block] = []
@@ -310,7 +412,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         if block.kind in ("heading", "paragraph"):
             day = date_heading(block.text, dayfirst=ctx.dayfirst)
             if day is not None:
-                reading.set_day(block, day)
+                leftover.extend(reading.set_day(block, day))
                 day_prose = untimed_prose(blocks, index + 1, ctx)
                 after_heading = False
                 continue
@@ -327,7 +429,8 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         if block.kind == "list":
             kept = [i for i in block.items if not _from_item(i, spec, reading)]
             if kept:
-                leftover.append(Block("list", "\n".join(i.source for i in kept), block.line))
+                leftover.extend(reading.flush_day())
+                leftover.append(_kept_items(block, kept))
             after_heading = False
             continue
         if block.kind == "heading":
@@ -337,7 +440,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                 # A time heading over timed entries of its own titles them ("### 10:07-10:29 AM").
                 reading.meridiem = reading.meridiem or moment.meridiem
                 if moment.when is not None:
-                    reading.set_day(block, moment.when)
+                    leftover.extend(reading.set_day(block, moment.when))
                 reading.group = block.text
                 after_heading = False
                 continue
@@ -347,8 +450,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
                 continue
             if moment is not None and moment.when is not None:
                 # A day heading with a title ("### March 5, 2025: Testnet issue").
-                leftover.extend(reading.flush_day())
-                reading.set_day(block, moment.when, keep=True)
+                leftover.extend(reading.set_day(block, moment.when, keep=True))
                 leftover.append(block)
                 after_heading = False
                 continue

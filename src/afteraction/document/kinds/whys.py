@@ -31,11 +31,16 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
 
 
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
-    """Read the first numbered list as the chain; keep other text."""
+    """Read the first numbered list as the chain; keep other text.
+
+    A later list numbered on from the chain ("3." after two whys and a note)
+    goes on with it.
+    """
     del spec
     leftover: list[Block] = []
     for block in blocks:
-        if block.kind != "list" or not block.ordered or record.whys:
+        goes_on = bool(block.items) and block.items[0].number == len(record.whys) + 1
+        if block.kind != "list" or not block.ordered or (record.whys and not goes_on):
             leftover.append(block)
             continue
         for item in block.items:
