@@ -284,7 +284,8 @@ def test_text_before_the_title_is_kept_and_reads_back(registry):
     text = "Note: provisional.\n\n" + demo_text("sre")
     first, again = import_render_import(text, registry)
     assert first.title == "Order gateway rejected orders after a risk-limit push"
-    assert any("Note: provisional." in s.body for s in first.sections if s.key == "preamble")
+    # Kept as the document's lead, written before the title.
+    assert any("Note: provisional." in s.body for s in first.sections if s.key == "lead")
     assert again == first
 
 
