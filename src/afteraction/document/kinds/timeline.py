@@ -126,7 +126,8 @@ def _row_cells(
     for column in columns:
         value = _attr_text(event, column.attr, when)
         if column.header in merged:
-            value = value or event.extra.get(column.header, "")
+            # An unknown clock ("--:--") follows its day, as it was written.
+            value = " ".join(v for v in (value, event.extra.get(column.header, "")) if v)
         cells.append(value)
     return cells + [event.extra.get(h, "") for h in extras]
 
