@@ -15,6 +15,7 @@ from functools import cache
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
+from afteraction.document.causes import infer_root_cause
 from afteraction.document.context import Context, Problem
 from afteraction.document.docdate import document_day
 from afteraction.document.infer import infer_impact, infer_key_times
@@ -364,8 +365,15 @@ def _clock_led(text: str, ctx: Context) -> bool:
 def _kept_lines(
     raw: RawDocument, preamble: list[str], record: Incident, unnamed: dict[int, tuple[int, int]]
 ) -> list[tuple[str, int]]:
-    """Return the lines kept as written outside the profile's fields, with their numbers."""
-    lines = [(text, raw.preamble_line + n) for n, text in enumerate(preamble)]
+    """Return the lines kept as written outside the profile's fields, with their numbers.
+
+    Those are the text before the title, the preamble and the unnamed sections.
+    """
+    lines = []
+    if raw.lead_lines and raw.title_line is not None:
+        first = raw.title_line - len(raw.lead_lines)
+        lines += [(text, first + n) for n, text in enumerate(raw.lead_lines)]
+    lines += [(text, raw.preamble_line + n) for n, text in enumerate(preamble)]
     for section in record.sections:
         where = unnamed.get(id(section))
         if section.key is None and where is not None:
@@ -506,5 +514,6 @@ def read_document(
         dayfirst=ctx.dayfirst,
     )
     infer_impact(record, kept, ctx.lines.get("section.impact"))
+    infer_root_cause(record, kept)
     record.readings.sort(key=lambda r: r.field)
     return Parsed(record, ctx.problems, ctx.lines, ctx.zoneless, ctx.stated_duration)
