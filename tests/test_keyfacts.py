@@ -47,6 +47,16 @@ def utc(value: datetime | None) -> str | None:
         ("Service fully restored", ["resolved", "mitigated"]),
         ("Incident closed, post-mortem phase begins", ["closed"]),
         ("Writer database begins experiencing connection saturation", ["started"]),
+        ("Ticket https://desk.example.com/t/3310 is opened about slow starts", ["detected"]),
+        ("ianh reports that Travis is upset", ["detected"]),
+        ("A user notified us that reviews no longer open", ["detected"]),
+        ("Team Payments was made aware of the problem", ["detected"]),
+        ("The website monitor triggered an alert on a server issue", ["detected"]),
+        ("The responsible team of the service provider responded", ["acknowledged"]),
+        ("At 12:50:07 UTC, issue exploited", ["started"]),
+        ("Another user posts a temporary fix", ["mitigated"]),
+        ("Production is monkey-patched", ["mitigated"]),
+        ("Fix lands. <END OF OUTAGE>", ["resolved", "started"]),
         # Negated, tried, planned or told after the fact: no moment.
         ("Checked the dashboards and found no alerts triggered", []),
         ("Rollback attempted", []),
@@ -467,3 +477,74 @@ def test_a_date_line_gives_the_documents_day_only_when_it_is_one_day(line, day):
 
     found = stated_day([line])
     assert (found.isoformat() if found else None) == day
+
+
+@pytest.mark.parametrize(
+    ("body", "cause", "line"),
+    [
+        (
+            "## Notifications stopped on the 27th\n\n**Date**: 27.11.2023\n\n"
+            "**Root Causes**: the notifications job crashed.\n"
+            "It failed on a group's RSS secret.\n**Trigger**: A deployment.\n",
+            "the notifications job crashed.\nIt failed on a group's RSS secret.",
+            7,
+        ),
+        (
+            "**Date:** 2025-07-16  \n**Cause:** the net controller crash-looped  \n",
+            "the net controller crash-looped",
+            4,
+        ),
+        (
+            "## Context\n\nImages failed to load.\n\nWe were able to quickly identify the root"
+            " cause as\nexpired TLS certificates. Renewing them fixed it.\n",
+            "We were able to quickly identify the root cause as expired TLS certificates.",
+            7,
+        ),
+        (
+            "## Conclusions\n\nLoad was high. The ultimate cause of this incident was a bug"
+            " in the spawner. It is fixed now.\n",
+            "The ultimate cause of this incident was a bug in the spawner.",
+            5,
+        ),
+        ("The root cause was not identified until the next day.\n", None, None),
+        ("The root cause is still unknown. We keep looking.\n", None, None),
+        ("It is believed to be the root cause of most of our issues.\n", None, None),
+        ("## Contributing factors\n\n1. The slippage check was too loose\n", None, None),
+    ],
+)
+def test_a_root_cause_is_read_from_a_cause_label_or_a_sentence_naming_it(
+    registry, body, cause, line
+):
+    record = generic(registry, "# Outage\n\n" + body).record
+    assert record.root_cause == cause
+    reading = record.reading("root_cause")
+    assert (reading.line, reading.how) == (line, "inferred") if cause else reading is None
+    written = render_markdown(record, registry.get("default"))
+    assert generic(registry, written).record == record
+
+
+def test_a_root_cause_section_wins_over_a_sentence_naming_one(registry):
+    record = generic(
+        registry,
+        "# Outage\n\nThe root cause was a full disk.\n\n## Root cause\n\nA runaway log.\n",
+    ).record
+    assert record.root_cause == "A runaway log." and record.reading("root_cause") is None
+
+
+def test_root_cause_sentences_are_read_in_linear_time(registry):
+    for text in ("the root cause of " * 60_000, "identified the root cause as " + "a" * 1_000_000):
+        began = clock.perf_counter()
+        generic(registry, f"# Outage\n\n{text}\n")
+        assert clock.perf_counter() - began < 2.0
+
+
+def test_a_root_cause_named_before_the_first_heading_is_read(registry):
+    text = (
+        "Media failed to load.\n\nWe identified the root cause as expired certificates.\n\n"
+        "# Context\n\nCertificates are renewed by hand.\n"
+    )
+    record = generic(registry, text).record
+    assert record.root_cause == "We identified the root cause as expired certificates."
+    assert record.reading("root_cause").line == 3
+    written = render_markdown(record, registry.get("default"))
+    assert generic(registry, written).record == record

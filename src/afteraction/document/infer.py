@@ -234,7 +234,7 @@ def apply_inferred(record: Incident, found: dict[str, Found]) -> None:
     for name in KEY_TIMES:
         item = found.get(name)
         if item is not None and getattr(record.times, name) is None:
-            _inferred(record, f"times.{name}", item.time, item.written, item.line)
+            record_inferred(record, f"times.{name}", item.time, item.written, item.line)
 
 
 def infer_key_times(
@@ -266,7 +266,10 @@ _USERS_LABELS = frozenset(
 )
 
 
-def _inferred(record: Incident, path: str, value: object, written: str, line: int | None) -> None:
+def record_inferred(
+    record: Incident, path: str, value: object, written: str, line: int | None
+) -> None:
+    """Set ``path`` to ``value``, recording it as inferred from ``written`` on ``line``."""
     set_path(record, path, value)
     shown = value.astimezone(UTC).isoformat() if isinstance(value, datetime) else str(value)
     record.readings.append(
@@ -286,13 +289,13 @@ def infer_impact(
     impact = record.impact
     for label, value, text, line in _pairs(labelled):
         if label in _IMPACT_LABELS and impact.description is None and value:
-            _inferred(record, "impact.description", value, text.strip(), line)
+            record_inferred(record, "impact.description", value, text.strip(), line)
         elif label in _USERS_LABELS and impact.users is None:
             try:
                 users = parse_int(_MARKUP.sub("", value))
             except ValueFormatError:
                 continue
-            _inferred(record, "impact.users", users, text.strip(), line)
+            record_inferred(record, "impact.users", users, text.strip(), line)
     note = next((s for s in record.sections if s.key == "impact"), None)
     prose = "\n\n".join(
         b.source.strip()
@@ -301,4 +304,4 @@ def infer_impact(
         and not all(split_labelled(x) for x in b.source.split("\n") if x.strip())
     )
     if impact.description is None and prose:
-        _inferred(record, "impact.description", prose, prose, section_line)
+        record_inferred(record, "impact.description", prose, prose, section_line)

@@ -35,9 +35,11 @@ _PHRASES: dict[str, re.Pattern[str]] = {
         _FLAGS,
     ),
     "resolved": re.compile(
-        r"\b(?:resolved|all[ -]clear|fixed|fix (?:is |was )?(?:deployed|released|live|rolled out)|"
+        r"\b(?:resolved|all[ -]clear|fixed|"
+        r"fix (?:is |was )?(?:deployed|released|live|rolled out|lands|landed)|"
         r"(?:back|returns?|returned|went back) to normal|"
         r"fully (?:restored|recovered|operational|functional)|"
+        r"end of (?:the )?(?:outage|incident|impact)|outage (?:ends|ended|is over|was over)|"
         r"(?:systems?|services?) (?:(?:verified|are|is|were|was|fully|back) )*operational)\b",
         _FLAGS,
     ),
@@ -45,11 +47,12 @@ _PHRASES: dict[str, re.Pattern[str]] = {
         r"\b(?:mitigat\w*|roll(?:ed|s)? ?back|rollback|revert(?:s|ed)?|"
         r"fail(?:ed|s)?[ -]?over|hot ?fix\w*|work-?around\w*|restored|recovered|"
         r"repaired|stabili[sz]ed|back up(?: and running)?|drained|"
-        r"disabled (?:the )?(?:feature|flag))\b",
+        r"disabled (?:the )?(?:feature|flag)|(?:temporary|quick) (?:fix|patch)|monkey-?patch\w*)\b",
         _FLAGS,
     ),
     "acknowledged": re.compile(
         r"\b(?:acknowledg\w*|ack(?:ed|'d)|(?:on-?call|engineer|responder)s? respond\w*|"
+        r"(?:team|provider|vendor|support) (?:\w+ ){0,4}respond(?:s|ed)\b|"
         r"(?:begins?|began|start(?:s|ed)?|launch(?:es|ed)?) (?:an? )?investigat\w*|"
         r"investigation (?:is )?(?:launched|started|begins|began)|"
         r"incident (?:is |was )?declared|declared an incident|war room)\b",
@@ -60,12 +63,14 @@ _PHRASES: dict[str, re.Pattern[str]] = {
         r"paged|pages? (?:sent|triggered)|"
         r"incident (?:is |was )?declared|declared an incident|"
         r"(?:users?|customers?|community|members?|clients?) (?:\w+ ){0,2}"
-        r"(?:report\w*|notic\w*|complain\w*|reach(?:ed|es)? out|e-?mails?|contact\w*)|"
+        r"(?:report\w*|notic\w*|notif(?:y|ies|ied)|complain\w*|reach(?:ed|es)? out|"
+        r"e-?mails?|contact\w*)|report(?:s|ed)? that|"
         r"report(?:s|ed)? (?:from|by) (?:an? |the )?(?:users?|customers?|community)|"
         r"report(?:s|ed)? (?:of )?(?:the|an|a) (?:issue|problem|bug|outage|incident)|"
-        r"(?:another|first|new) report|ticket\b[^.\n]{0,80}?\bopened|"
+        r"(?:another|first|new) report|ticket\b(?:[^.\n]|\.\S){0,80}?\bopened|"
         r"notic(?:es|ed)|(?:we|they|I|team|engineers?|admins?) notice|"
-        r"became aware|becomes aware|detect(?:s|ed)|"
+        r"became aware|becomes aware|(?:was|were|is|are) made aware|"
+        r"(?:triggered|raised|fired|sent) an? (?:\w+ )?(?:alert|alarm|page)|detect(?:s|ed)|"
         r"discover(?:s|ed)|spotted|observ(?:e|es|ed)|"
         r"automated (?:warning|message|alert|notification)|"
         r"receiv(?:es|ed) an? (?:e-?mail|report|message|ticket)|ticket (?:is |was )?opened)\b",
@@ -76,7 +81,7 @@ _PHRASES: dict[str, re.Pattern[str]] = {
         r"unreachable|unresponsive|(?:is|are|was|were|went|goes) down|crash\w*|"
         r"5\d\d(?:s| errors?)|time-?outs?|timing out|saturat\w*|exhaust\w*|"
         r"drop(?:s|ped)?|dip|spik(?:e|es|ed)|reach(?:es|ed)? 0\b|"
-        r"impact (?:began|begins|started|starts))\b",
+        r"impact (?:began|begins|started|starts)|(?:was |were |is |are )?exploited)\b",
         _FLAGS,
     ),
 }

@@ -14,6 +14,7 @@ from functools import cache
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
+from afteraction.document.causes import infer_root_cause
 from afteraction.document.context import Context, Problem
 from afteraction.document.docdate import document_day
 from afteraction.document.frontmatter import FRONT_SUMMARY, read_front_matter
@@ -396,8 +397,15 @@ def _timed_table(blocks: list[Block]) -> bool:
 def _kept_lines(
     raw: RawDocument, preamble: list[str], record: Incident, unnamed: dict[int, tuple[int, int]]
 ) -> list[tuple[str, int]]:
-    """Return the lines kept as written outside the profile's fields, with their numbers."""
-    lines = [(text, raw.preamble_line + n) for n, text in enumerate(preamble)]
+    """Return the lines kept as written outside the profile's fields, with their numbers.
+
+    Those are the text before the title, the preamble and the unnamed sections.
+    """
+    lines = []
+    if raw.lead_lines and raw.title_line is not None:
+        first = raw.title_line - len(raw.lead_lines)
+        lines += [(text, first + n) for n, text in enumerate(raw.lead_lines)]
+    lines += [(text, raw.preamble_line + n) for n, text in enumerate(preamble)]
     for section in record.sections:
         where = unnamed.get(id(section))
         if section.key is None and where is not None:
@@ -513,6 +521,7 @@ def read_document(
         dayfirst=ctx.dayfirst,
     )
     infer_impact(record, kept, ctx.lines.get("section.impact"))
+    infer_root_cause(record, kept)
     record.readings.sort(key=lambda r: r.field)
     if record.layout == "profile":  # in the order the profile writes them
         order = {
