@@ -105,3 +105,6 @@ def test_real_postmortem_imports_without_losing_text(path: Path, registry):
     assert not not_kept, f"words not kept in the record: {sorted(not_kept)[:20]}"
     not_written = source - words(rendered) - words(vocabulary(loaded.profile))
     assert not not_written, f"words lost on rendering: {sorted(not_written)[:20]}"
+
+
+FILLED_IN = [p for p in FIXTURES if p.parent.name == "postmortems"]

@@ -20,7 +20,7 @@ from afteraction.document.paths import get_path
 from afteraction.document.readings import as_written
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import render_template, slots
-from afteraction.document.zones import resolve_zone, stated_zone
+from afteraction.document.zones import document_zone, resolve_zone, stated_zone
 from afteraction.errors import AfteractionError
 from afteraction.model import Incident, Section
 from afteraction.profiles.schema import Profile, SectionSpec
@@ -52,6 +52,11 @@ def _front_matter(front: str | None) -> dict[str, object]:
 def _stated(heading: str, body: str) -> str | None:
     """Return the zone a section's heading or opening text states, as parsing finds it."""
     return stated_zone(heading) or stated_zone(body.strip()[:300])
+
+
+def _document_stated(record: Incident) -> str | None:
+    """Return the zone the document states for all its times, as the reader finds it."""
+    return document_zone("\n\n".join(s.body for s in record.sections))
 
 
 def _merges(first: str, second: str) -> bool:
@@ -90,7 +95,9 @@ def _section_text(
     """
     written = note.body if note else ""
     heading = note.heading if note and note.heading else spec.heading
-    zone = _stated(heading, written) if spec.kind == "timeline" else None
+    zone = (
+        (_stated(heading, written) or _document_stated(record)) if spec.kind == "timeline" else None
+    )
     kind_ctx = replace(ctx, zone=resolve_zone(zone)) if zone else ctx
     content = KINDS[spec.kind].render(spec, record, kind_ctx)
     fixed = "" if own or (zone and stated_zone(spec.text or "")) else spec.text or ""
