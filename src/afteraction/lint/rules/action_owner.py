@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
 from afteraction.lint.rules.common import action_section, holds
-
-# An item that opens with its owner: "Nóva to send the list", "@sam will add an alert".
-_OWNER_FIRST = re.compile(
-    r"^\W{0,4}(?:@[\w.-]{1,40}|[A-Z][^\W\d_]{1,30}(?: [A-Z][^\W\d_]{1,30})?)"
-    r" (?:to|will) [a-z]"
-)
 
 
 class ActionOwner(Rule):
@@ -37,7 +30,7 @@ class ActionOwner(Rule):
         """Report each action item with no owner."""
         del ctx
         for index, item in enumerate(doc.record.action_items):
-            if item.owner or _OWNER_FIRST.match(item.title):
+            if item.owner:
                 continue
             if holds(action_section(doc, index), "owner"):
                 line = doc.line_of(f"action_items[{index}]")
