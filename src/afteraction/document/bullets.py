@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from afteraction.document.blocks import split_blocks
+from afteraction.document.blocks import Block
 from afteraction.document.kinds.common import norm
 from afteraction.document.markdown import RawDocument, RawSection
 from afteraction.profiles.schema import Profile
@@ -31,18 +31,21 @@ def _known(label: str, profile: Profile) -> bool:
     )
 
 
-def bullets_as_sections(raw: RawDocument, profile: Profile) -> None:
-    """Turn a leading list of ``**Label**`` bullets into sections, in place."""
-    blocks = split_blocks("\n".join(raw.preamble_lines), raw.preamble_line)
-    lists = [b for b in blocks if b.kind == "list"]
+def bullets_as_sections(raw: RawDocument, profile: Profile, preamble: list[Block]) -> list[Block]:
+    """Turn a leading list of ``**Label**`` bullets into sections, in place.
+
+    ``preamble`` is the blocks of the text before the first section; the
+    blocks left there are returned.
+    """
+    lists = [b for b in preamble if b.kind == "list"]
     if len(lists) != 1:
-        return
+        return preamble
     block = lists[0]
     labelled = [(item, _LABEL.match(_MARKER.sub("", item.source))) for item in block.items]
     if not all(match for _, match in labelled):
-        return
+        return preamble
     if sum(_known(match["label"], profile) for _, match in labelled if match) < 2:
-        return
+        return preamble
     sections: list[RawSection] = []
     for item, match in labelled:
         assert match is not None
@@ -61,3 +64,4 @@ def bullets_as_sections(raw: RawDocument, profile: Profile) -> None:
     stop = start + len(block.source.split("\n"))
     raw.preamble_lines = raw.preamble_lines[:start] + raw.preamble_lines[stop:]
     raw.sections = sections + raw.sections
+    return [b for b in preamble if b is not block]

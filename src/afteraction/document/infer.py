@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from afteraction.document.blocks import split_blocks
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import split_labelled
-from afteraction.document.moments import moments_in
+from afteraction.document.moments import MOMENTS, moments_in
 from afteraction.document.paths import set_path
 from afteraction.document.values import (
     ValueFormatError,
@@ -189,44 +189,63 @@ def labelled_times(
 
 
 def timeline_times(record: Incident, lines: dict[str, int]) -> dict[str, Found]:
-    """Return the key times the timeline's words mark: the first entry for each.
+    """Return the key times the record does not state that the timeline's words mark.
 
     Detection is the first alert, report or declaration; the impact start the
     first sign of impact no later than it; resolution and closing the first
     entry saying so from the incident's start on; acknowledgement (from
     detection on) and mitigation the first entry saying so before the
-    resolution.
+    resolution. A bound the record states (its detection, start or
+    resolution) is used as stated.
     """
+    stated = {name: getattr(record.times, name) for name in KEY_TIMES}
+    # The bounds the wanted times need are read too, where the record does not state them.
+    wanted = {name for name, value in stated.items() if value is None}
+    needs = {
+        "started": ("detected",),
+        "acknowledged": ("detected", "started", "resolved"),
+        "mitigated": ("detected", "started", "resolved"),
+        "resolved": ("detected", "started"),
+        "closed": ("detected", "started"),
+    }
+    scanned = wanted | {b for name in wanted for b in needs.get(name, ()) if stated[b] is None}
+    names = tuple(name for name in MOMENTS if name in scanned)
     marked: dict[str, list[Found]] = {name: [] for name in KEY_TIMES}
     for index, event in enumerate(record.timeline):
-        if event.time is None:
+        if event.time is None or not names:
             continue
-        for name in moments_in(event.text):
+        for name in moments_in(event.text, names):
             marked[name].append(Found(event.time, event.text, lines.get(f"timeline[{index}]")))
-    first = {name: min(found, key=lambda f: f.time) for name, found in marked.items() if found}
-    detected = first.get("detected")
-    result: dict[str, Found] = {}
-    if detected is not None:
-        result["detected"] = detected
-    starts = [f for f in marked["started"] if detected is None or f.time <= detected.time]
+    found: dict[str, Found] = {}
+
+    def at(name: str) -> datetime | None:
+        value = stated[name]
+        return value if value is not None else found[name].time if name in found else None
+
+    if marked["detected"]:
+        found["detected"] = min(marked["detected"], key=lambda f: f.time)
+    detected = at("detected")
+    starts = [f for f in marked["started"] if detected is None or f.time <= detected]
     if starts:
-        result["started"] = min(starts, key=lambda f: f.time)
-    begin = min((f.time for f in result.values()), default=None)
+        found["started"] = min(starts, key=lambda f: f.time)
+    begin = min((t for t in (at("detected"), at("started")) if t is not None), default=None)
     for name in ("resolved", "closed"):
         later = [f for f in marked[name] if begin is None or f.time >= begin]
         if later:
-            result[name] = min(later, key=lambda f: f.time)
-    end = result.get("resolved")
-    for name, after in (("acknowledged", detected), ("mitigated", None)):
-        since = after.time if after is not None else begin
+            found[name] = min(later, key=lambda f: f.time)
+    end = at("resolved")
+    for name, since in (
+        ("acknowledged", detected if detected is not None else begin),
+        ("mitigated", begin),
+    ):
         between = [
             f
             for f in marked[name]
-            if (since is None or f.time >= since) and (end is None or f.time <= end.time)
+            if (since is None or f.time >= since) and (end is None or f.time <= end)
         ]
         if between:
-            result[name] = min(between, key=lambda f: f.time)
-    return result
+            found[name] = min(between, key=lambda f: f.time)
+    return {name: item for name, item in found.items() if name in wanted}
 
 
 def apply_inferred(record: Incident, found: dict[str, Found]) -> None:
@@ -247,8 +266,15 @@ def infer_key_times(
     dayfirst: bool = False,
 ) -> None:
     """Fill the key times a record does not state, from labelled lines, then the timeline."""
+    if _all_stated(record):
+        return
     apply_inferred(record, labelled_times(labelled, ref, zone, dayfirst=dayfirst))
-    apply_inferred(record, timeline_times(record, lines))
+    if not _all_stated(record):
+        apply_inferred(record, timeline_times(record, lines))
+
+
+def _all_stated(record: Incident) -> bool:
+    return all(getattr(record.times, name) is not None for name in KEY_TIMES)
 
 
 _IMPACT_LABELS = frozenset(
@@ -287,6 +313,8 @@ def infer_impact(
     stated; else the Impact section's own paragraphs are the description.
     """
     impact = record.impact
+    if impact.description is not None and impact.users is not None:
+        return
     for label, value, text, line in _pairs(labelled):
         if label in _IMPACT_LABELS and impact.description is None and value:
             record_inferred(record, "impact.description", value, text.strip(), line)
@@ -297,11 +325,13 @@ def infer_impact(
                 continue
             record_inferred(record, "impact.users", users, text.strip(), line)
     note = next((s for s in record.sections if s.key == "impact"), None)
+    if impact.description is not None or note is None:
+        return
     prose = "\n\n".join(
         b.source.strip()
-        for b in (split_blocks(note.body) if note is not None else [])
+        for b in split_blocks(note.body)
         if b.kind == "paragraph"
         and not all(split_labelled(x) for x in b.source.split("\n") if x.strip())
     )
-    if impact.description is None and prose:
+    if prose:
         record_inferred(record, "impact.description", prose, prose, section_line)

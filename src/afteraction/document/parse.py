@@ -287,7 +287,7 @@ def _sections(
             # subsections that are not the profile's.
             own = _own_children(section, KINDS["group"], profile, used, ctx)
             source = section.source_with(section.children[:own])
-            rest = stated_in_text(source, section.body_line, record, ctx)
+            rest = stated_in_text(source, lambda: _blocks(raw, section, own, source), record, ctx)
             body = (source if rest is None else rest).strip("\n").rstrip()
             level = section.level if own_shape else 2
             if level != section.level:
@@ -472,9 +472,14 @@ def read_document(
     if stated is not None:
         # "All times are in PST" anywhere: the zone of every time that states none.
         ctx.zone = resolve_zone(stated)
+    # Labelled lines take that zone, else the one the document states once ("Timeline (CET)").
+    once = None if stated is not None else stated_zone(text)
+    inferred_zone = resolve_zone(once) if once is not None else ctx.zone
     ctx.references = raw.references
+    # The text before the first section, as the whole document's parse cut it.
+    preamble = raw.blocks_between(raw.preamble_line, raw.preamble_line + len(raw.preamble_lines))
     if not strict:
-        bullets_as_sections(raw, profile)
+        preamble = bullets_as_sections(raw, profile, preamble)
     preamble_lines = list(raw.preamble_lines)
     record = Incident(profile=profile.name, layout="profile" if strict else "document")
     _strip_footer(raw, profile)
@@ -482,10 +487,7 @@ def read_document(
     if lead:
         record.sections.append(Section(key=LEAD, heading="", level=1, body=lead))
     _parse_title(raw, profile, record, ctx)
-    preamble = [
-        b for b in split_blocks("\n".join(raw.preamble_lines), raw.preamble_line) if b.kind != "hr"
-    ]
-    leftover = parse_labelled(profile.header, preamble, record, ctx)
+    leftover = parse_labelled(profile.header, [b for b in preamble if b.kind != "hr"], record, ctx)
     summary = next((s for s in profile.sections if s.bind == "summary"), None)
     if (
         leftover
@@ -504,22 +506,14 @@ def read_document(
             Section(key=PREAMBLE, heading="", level=1, body=join_sources(leftover))
         )
     unnamed = _sections(raw, profile, record, ctx)
-    ref = place_times(record, ctx, document_day(raw, record, file, dayfirst=ctx.dayfirst))
+    ref = place_times(record, ctx, lambda: document_day(raw, record, file, dayfirst=ctx.dayfirst))
     if raw.front_matter_source:
         record.fields[FRONT_MATTER] = raw.front_matter_source
         read_front_matter(raw.front_matter, record)
     _keep_stated_duration(record, ctx)
     record.readings = list(ctx.readings)
-    zone = stated_zone(text)
     kept = _kept_lines(raw, preamble_lines, record, unnamed)
-    infer_key_times(
-        record,
-        kept,
-        ctx.lines,
-        ref,
-        resolve_zone(zone) if zone else ctx.zone,
-        dayfirst=ctx.dayfirst,
-    )
+    infer_key_times(record, kept, ctx.lines, ref, inferred_zone, dayfirst=ctx.dayfirst)
     infer_impact(record, kept, ctx.lines.get("section.impact"))
     infer_root_cause(record, kept)
     record.readings.sort(key=lambda r: r.field)

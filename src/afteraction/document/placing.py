@@ -7,6 +7,7 @@ timeline.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from afteraction.document.context import Context
@@ -15,7 +16,9 @@ from afteraction.document.values import combine
 from afteraction.model import Incident
 
 
-def _reference_day(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
+def _reference_day(
+    record: Incident, ctx: Context, day_hint: Callable[[], date | None]
+) -> date | None:
     """Return the day that times written without a date belong to."""
     started = ctx.partials.get("times.started")
     if started and started.day:
@@ -26,8 +29,9 @@ def _reference_day(record: Incident, ctx: Context, day_hint: date | None) -> dat
     days = [p.day for p in ctx.partials.values() if p.day]
     if days:
         return days[0]
-    if day_hint:
-        return day_hint
+    hinted = day_hint()
+    if hinted:
+        return hinted
     timeline_days = [e.day for e in ctx.pending_events if isinstance(e.day, date)]
     return timeline_days[0] if timeline_days else None
 
@@ -111,11 +115,12 @@ def _place_events(ctx: Context, ref: date | None) -> None:
         previous, previous_day = value, pending.day
 
 
-def place_times(record: Incident, ctx: Context, day_hint: date | None) -> date | None:
+def place_times(record: Incident, ctx: Context, day_hint: Callable[[], date | None]) -> date | None:
     """Give the key times and timeline entries read without a day the day they belong to.
 
-    ``day_hint`` is the date the document states outside its fields; the day
-    the times were placed on is returned.
+    ``day_hint`` finds the date the document states outside its fields (it
+    is asked only when the fields give none); the day the times were placed
+    on is returned.
     """
     ref = _reference_day(record, ctx, day_hint)
     _place_key_times(record, ctx, ref)

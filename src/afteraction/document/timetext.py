@@ -298,9 +298,16 @@ def place_day(day: Day, ref: date | None) -> date | None:
     return min(candidates, key=lambda c: abs((c - ref).days), default=None)
 
 
+# A numeric date with its year last ("29-09-2021"). The first digit is matched
+# before the look back (no word character before it), so the engine skips
+# ahead to digits instead of trying a ``\b`` at every position of a document.
+_NUMERIC_DATE = re.compile(r"([0-9](?<!\w[0-9])[0-9]?)[-/.]([0-9]{1,2})[-/.][0-9]{4}\b")
+
+
 def guess_dayfirst(text: str) -> bool:
     """Say whether the numeric dates of ``text`` are written day first (``29-09-2021``)."""
-    for first, second in re.findall(r"\b(\d{1,2})[-/.](\d{1,2})[-/.]\d{4}\b", text):
+    for found in _NUMERIC_DATE.finditer(text):
+        first, second = found.groups()
         if int(first) > 12 >= int(second):
             return True
         if int(second) > 12 >= int(first):

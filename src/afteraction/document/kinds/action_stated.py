@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
-from afteraction.document.blocks import Block, join_sources, split_blocks
+from afteraction.document.blocks import Block, join_sources
 from afteraction.document.context import Context
 from afteraction.document.kinds.action_build import append_item
 from afteraction.document.kinds.action_groups import (
@@ -115,15 +115,19 @@ def take_stated_here(blocks: list[Block], record: Incident, ctx: Context) -> lis
     return take_stated(blocks, home, record, ctx)
 
 
-def stated_in_text(source: str, line: int, record: Incident, ctx: Context) -> str | None:
+def stated_in_text(
+    source: str, blocks: Callable[[], list[Block]], record: Incident, ctx: Context
+) -> str | None:
     """Read the items stated in a section's Markdown; return its text without them.
 
-    None when there are none, so the text is kept exactly as written.
+    ``blocks`` gives the blocks of ``source`` (asked for only when the text
+    may state an item). None when there are none, so the text is kept
+    exactly as written.
     """
     if ctx.strict or home_section(ctx.profile) is None:
         return None
     if "ction" not in source and "following" not in source.casefold():
         return None
-    blocks = split_blocks(source, line)
-    kept = take_stated_here(blocks, record, ctx)
-    return join_sources(kept) if len(kept) < len(blocks) else None
+    written = blocks()
+    kept = take_stated_here(written, record, ctx)
+    return join_sources(kept) if len(kept) < len(written) else None

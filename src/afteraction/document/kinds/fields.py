@@ -39,7 +39,10 @@ def split_labelled(line: str, *, plain: bool = False) -> tuple[str, str] | None:
     With ``plain``, ``Label: value`` without bold is read too; callers then
     check the label against the fields they know.
     """
-    line = _BREAK.sub("", line)
+    if "**" not in line and "__" not in line and (not plain or ":" not in line):
+        return None  # neither form can match: most lines of prose end here
+    if "<" in line:
+        line = _BREAK.sub("", line)
     match = _LABELLED.match(line)
     if not match:
         plain_match = _PLAIN.match(line) if plain else None
