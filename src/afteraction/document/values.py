@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from dateutil import parser as dateparser
 
+from afteraction.document.datewords import read_written
 from afteraction.document.zones import ABBREVIATIONS, resolve_zone
 from afteraction.model import Money
 
@@ -59,6 +60,9 @@ def _dateutil(text: str, *, dayfirst: bool, default: datetime) -> datetime:
     """
     if len(text) > MAX_WHEN_CHARS:
         raise ValueError(f"longer than the {MAX_WHEN_CHARS} characters of any written time")
+    written = read_written(text, default)
+    if written is not None:
+        return written
     with warnings.catch_warnings():
         warnings.simplefilter("error", dateparser.UnknownTimezoneWarning)
         try:
@@ -146,6 +150,8 @@ def parse_when(text: str, *, dayfirst: bool = False) -> tuple[date | None, time,
         return None, parse_clock(body), zone
     except ValueFormatError:
         pass
+    if _ISO_DATE.match(body):
+        return parse_date(body), time(0, 0), zone
     iso = re.match(r"^(\d{4}-\d{2}-\d{2})[T ]+(.+)$", body)
     if iso:
         return parse_date(iso[1]), parse_clock(iso[2]), zone
