@@ -56,6 +56,8 @@ def _labelled(lines: list[str]) -> tuple[str, int] | None:
     The lines of the paragraph that follow the label, up to the next label, go with it.
     """
     for index, text in enumerate(lines):
+        if "cause" not in text.casefold():
+            continue  # every cause label says so
         pair = split_labelled(" ".join(text.split()), plain=True)
         if pair is None or norm(pair[0]) not in _LABELS or not pair[1]:
             continue
@@ -70,7 +72,7 @@ def _labelled(lines: list[str]) -> tuple[str, int] | None:
 
 def _named(text: str) -> str | None:
     """Return the sentence of ``text`` that names the root cause, if one does."""
-    match = _NAMES.search(text)
+    match = _NAMES.search(text) if "cause" in text.casefold() else None
     if match is None:
         return None
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())]

@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from afteraction.document.markdown import RawDocument
-from afteraction.document.timetext import DATE, date_heading, leading_moment
+from afteraction.document.timetext import DATE, first_date_line, leading_moment
 from afteraction.model import Incident
 
 _PROSE = ("paragraph", "list", "heading")
@@ -29,6 +29,7 @@ _DATE_SECTION = re.compile(
     r"^#{1,6}[ \t]+(?:incident[ \t])?date(?:\(s\))?[ \t]*\n(?:[ \t]*\n)*(?P<value>[^\n]+)$",
     re.IGNORECASE | re.MULTILINE,
 )
+_DATE_WORD = re.compile(r"[Dd][Aa][Tt][Ee]")
 _FULL_DATE = re.compile(DATE, re.IGNORECASE)
 # A title or date line longer than this states no date past it.
 _LONGEST = 300
@@ -47,19 +48,21 @@ def document_day(
                 return day
     # Only the document's own text: never a date in a code sample ("date: ..." in YAML).
     written = "\n\n".join(b.source for b in raw.blocks if b.kind in _PROSE)
+    # Only lines with the word "date" can state one: the patterns are tried there alone.
+    starts = sorted({written.rfind("\n", 0, m.start()) + 1 for m in _DATE_WORD.finditer(written)})
     for pattern in (_DATE_LINE, _DATE_SECTION):
-        for found in pattern.finditer(written):
-            day = _day_in(found["value"], dayfirst)
+        for start in starts:
+            found = pattern.match(written, start)
+            day = _day_in(found["value"], dayfirst) if found else None
             if day is not None:
                 return day
     for text in (raw.title or "", record.title or ""):
         day = _day_in(text, dayfirst, anywhere=True)
         if day is not None:
             return day
-    for line in written.splitlines():
-        alone = date_heading(line.strip().lstrip("#").strip(), dayfirst=dayfirst)
-        if isinstance(alone, date):
-            return alone
+    alone = first_date_line(written, dayfirst=dayfirst)
+    if alone is not None:
+        return alone
     named = re.search(r"(\d{4}-\d{2}-\d{2})", file or "")
     return _day_in(named[1], dayfirst) if named else None
 

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from afteraction.document.blocks import split_blocks
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import split_labelled
-from afteraction.document.moments import MOMENTS, moments_in
+from afteraction.document.moments import EntryWords
 from afteraction.document.paths import set_path
 from afteraction.document.values import (
     ValueFormatError,
@@ -133,19 +133,24 @@ def _day(text: str, dayfirst: bool) -> date | None:
     return day if str(day.year) in head else None
 
 
-def _pairs(lines: list[tuple[str, int]]) -> list[tuple[str, str, str, int]]:
-    """Return the labelled lines as (normalised label, value, line as written, number).
+#: Labelled lines as (normalised label, value, line as written, line number).
+Labelled = list[tuple[str, str, str, int]]
+
+
+def labelled_pairs(lines: list[tuple[str, int]]) -> Labelled:
+    """Return the labelled lines among ``lines`` (text, number) as label-value pairs.
 
     Runs of spaces are read as one (a long run would cost the label pattern dear).
     """
     return [
         (norm(pair[0]), pair[1], text, line)
         for text, line in lines
-        if (pair := split_labelled(" ".join(text.split()), plain=True))
+        if (":" in text or "**" in text or "__" in text)
+        and (pair := split_labelled(" ".join(text.split()), plain=True))
     ]
 
 
-def _stated_day(pairs: list[tuple[str, str, str, int]], dayfirst: bool) -> date | None:
+def _stated_day(pairs: Labelled, dayfirst: bool) -> date | None:
     for label, value, _, _ in pairs:
         if label in _DATE_LABELS and (day := _day(value, dayfirst)) is not None:
             return day
@@ -154,14 +159,20 @@ def _stated_day(pairs: list[tuple[str, str, str, int]], dayfirst: bool) -> date 
 
 def stated_day(lines: list[str], *, dayfirst: bool = False) -> date | None:
     """Return the day a ``Date:`` line among ``lines`` states, if one does."""
-    return _stated_day(_pairs([(text, 0) for text in lines]), dayfirst)
+    return _stated_day(labelled_pairs([(text, 0) for text in lines]), dayfirst)
 
 
 def labelled_times(
     lines: list[tuple[str, int]], ref: date | None, zone: tzinfo, *, dayfirst: bool = False
 ) -> dict[str, Found]:
     """Return the key times labelled lines state; a ``Date:`` line gives their day."""
-    pairs = _pairs(lines)
+    return times_in_pairs(labelled_pairs(lines), ref, zone, dayfirst=dayfirst)
+
+
+def times_in_pairs(
+    pairs: Labelled, ref: date | None, zone: tzinfo, *, dayfirst: bool = False
+) -> dict[str, Found]:
+    """Return the key times labelled lines (as :func:`labelled_pairs` gives them) state."""
     ref = _stated_day(pairs, dayfirst) or ref
     found: dict[str, Found] = {}
     for label, value, text, line in pairs:
@@ -196,56 +207,43 @@ def timeline_times(record: Incident, lines: dict[str, int]) -> dict[str, Found]:
     entry saying so from the incident's start on; acknowledgement (from
     detection on) and mitigation the first entry saying so before the
     resolution. A bound the record states (its detection, start or
-    resolution) is used as stated.
+    resolution) is used as stated. Entries are read in time order, each only
+    as far as the first that says what is looked for.
     """
     stated = {name: getattr(record.times, name) for name in KEY_TIMES}
-    # The bounds the wanted times need are read too, where the record does not state them.
-    wanted = {name for name, value in stated.items() if value is None}
-    needs = {
-        "started": ("detected",),
-        "acknowledged": ("detected", "started", "resolved"),
-        "mitigated": ("detected", "started", "resolved"),
-        "resolved": ("detected", "started"),
-        "closed": ("detected", "started"),
-    }
-    scanned = wanted | {b for name in wanted for b in needs.get(name, ()) if stated[b] is None}
-    names = tuple(name for name in MOMENTS if name in scanned)
-    marked: dict[str, list[Found]] = {name: [] for name in KEY_TIMES}
-    for index, event in enumerate(record.timeline):
-        if event.time is None or not names:
-            continue
-        for name in moments_in(event.text, names):
-            marked[name].append(Found(event.time, event.text, lines.get(f"timeline[{index}]")))
+    if all(value is not None for value in stated.values()):
+        return {}
+    entries = sorted(
+        (
+            (event.time, index, event.text, EntryWords(event.text))
+            for index, event in enumerate(record.timeline)
+            if event.time is not None
+        ),
+        key=lambda entry: (entry[0], entry[1]),
+    )
     found: dict[str, Found] = {}
 
-    def at(name: str) -> datetime | None:
-        value = stated[name]
-        return value if value is not None else found[name].time if name in found else None
+    def first(name: str, since: datetime | None, until: datetime | None) -> datetime | None:
+        """Find the first entry marking ``name`` in the window, unless the record states it."""
+        value: datetime | None = stated[name]
+        if value is not None:
+            return value
+        for when, index, text, words in entries:
+            if until is not None and when > until:
+                break
+            if (since is None or when >= since) and words.says(name):
+                found[name] = Found(when, text, lines.get(f"timeline[{index}]"))
+                return when
+        return None
 
-    if marked["detected"]:
-        found["detected"] = min(marked["detected"], key=lambda f: f.time)
-    detected = at("detected")
-    starts = [f for f in marked["started"] if detected is None or f.time <= detected]
-    if starts:
-        found["started"] = min(starts, key=lambda f: f.time)
-    begin = min((t for t in (at("detected"), at("started")) if t is not None), default=None)
-    for name in ("resolved", "closed"):
-        later = [f for f in marked[name] if begin is None or f.time >= begin]
-        if later:
-            found[name] = min(later, key=lambda f: f.time)
-    end = at("resolved")
-    for name, since in (
-        ("acknowledged", detected if detected is not None else begin),
-        ("mitigated", begin),
-    ):
-        between = [
-            f
-            for f in marked[name]
-            if (since is None or f.time >= since) and (end is None or f.time <= end)
-        ]
-        if between:
-            found[name] = min(between, key=lambda f: f.time)
-    return {name: item for name, item in found.items() if name in wanted}
+    detected = first("detected", None, None)
+    started = first("started", None, detected)
+    begin = min((t for t in (detected, started) if t is not None), default=None)
+    end = first("resolved", begin, None)
+    first("closed", begin, None)
+    first("acknowledged", detected if detected is not None else begin, end)
+    first("mitigated", begin, end)
+    return found
 
 
 def apply_inferred(record: Incident, found: dict[str, Found]) -> None:
@@ -258,7 +256,7 @@ def apply_inferred(record: Incident, found: dict[str, Found]) -> None:
 
 def infer_key_times(
     record: Incident,
-    labelled: list[tuple[str, int]],
+    labelled: Labelled,
     lines: dict[str, int],
     ref: date | None,
     zone: tzinfo,
@@ -268,7 +266,7 @@ def infer_key_times(
     """Fill the key times a record does not state, from labelled lines, then the timeline."""
     if _all_stated(record):
         return
-    apply_inferred(record, labelled_times(labelled, ref, zone, dayfirst=dayfirst))
+    apply_inferred(record, times_in_pairs(labelled, ref, zone, dayfirst=dayfirst))
     if not _all_stated(record):
         apply_inferred(record, timeline_times(record, lines))
 
@@ -303,9 +301,7 @@ def record_inferred(
     )
 
 
-def infer_impact(
-    record: Incident, labelled: list[tuple[str, int]], section_line: int | None
-) -> None:
+def infer_impact(record: Incident, labelled: Labelled, section_line: int | None) -> None:
     """Fill the impact a record does not state from an ``Impact:`` line or the Impact section.
 
     A labelled line kept as written (``**Impact:** API down for all users``)
@@ -315,7 +311,7 @@ def infer_impact(
     impact = record.impact
     if impact.description is not None and impact.users is not None:
         return
-    for label, value, text, line in _pairs(labelled):
+    for label, value, text, line in labelled:
         if label in _IMPACT_LABELS and impact.description is None and value:
             record_inferred(record, "impact.description", value, text.strip(), line)
         elif label in _USERS_LABELS and impact.users is None:

@@ -96,19 +96,38 @@ def _says(name: str, text: str) -> bool:
     return False
 
 
-def moments_in(text: str, names: tuple[str, ...] = MOMENTS) -> list[str]:
-    """Return the key moments of ``names`` an entry's words mark, the most decisive first.
+class EntryWords:
+    """The words of one timeline entry, lowered once, asked for one moment at a time.
 
     A fix or a resolution only counts when the entry does not say it was
     tried, planned or failed; an entry told after the fact marks nothing.
     Only the first thousand characters are read.
     """
-    text = text[:_READ].lower()
-    if _AFTER_THE_FACT.search(text):
-        return []
-    tentative = ("mitigated" in names or "resolved" in names) and bool(_TENTATIVE.search(text))
-    return [
-        name
-        for name in names
-        if not (tentative and name in ("mitigated", "resolved")) and _says(name, text)
-    ]
+
+    __slots__ = ("_tentative", "_text", "_void", "_written")
+
+    def __init__(self, text: str) -> None:
+        self._written = text
+        self._text = ""
+        self._void: bool | None = None  # read on the first question
+        self._tentative: bool | None = None
+
+    def says(self, name: str) -> bool:
+        """Say whether the entry marks the key moment ``name``."""
+        if self._void is None:
+            self._text = self._written[:_READ].lower()
+            self._void = bool(_AFTER_THE_FACT.search(self._text))
+        if self._void:
+            return False
+        if name in ("mitigated", "resolved"):
+            if self._tentative is None:
+                self._tentative = bool(_TENTATIVE.search(self._text))
+            if self._tentative:
+                return False
+        return _says(name, self._text)
+
+
+def moments_in(text: str) -> list[str]:
+    """Return the key moments an entry's words mark, the most decisive first."""
+    words = EntryWords(text)
+    return [name for name in MOMENTS if words.says(name)]

@@ -18,7 +18,7 @@ from afteraction.document.causes import infer_root_cause
 from afteraction.document.context import Context, Problem
 from afteraction.document.docdate import document_day
 from afteraction.document.frontmatter import FRONT_SUMMARY, read_front_matter
-from afteraction.document.infer import infer_impact, infer_key_times
+from afteraction.document.infer import infer_impact, infer_key_times, labelled_pairs
 from afteraction.document.kinds import KINDS, Kind
 from afteraction.document.kinds.action_stated import (
     action_group,
@@ -513,8 +513,9 @@ def read_document(
     _keep_stated_duration(record, ctx)
     record.readings = list(ctx.readings)
     kept = _kept_lines(raw, preamble_lines, record, unnamed)
-    infer_key_times(record, kept, ctx.lines, ref, inferred_zone, dayfirst=ctx.dayfirst)
-    infer_impact(record, kept, ctx.lines.get("section.impact"))
+    pairs = labelled_pairs(kept)
+    infer_key_times(record, pairs, ctx.lines, ref, inferred_zone, dayfirst=ctx.dayfirst)
+    infer_impact(record, pairs, ctx.lines.get("section.impact"))
     infer_root_cause(record, kept)
     record.readings.sort(key=lambda r: r.field)
     if record.layout == "profile":  # in the order the profile writes them

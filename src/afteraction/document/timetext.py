@@ -83,6 +83,17 @@ _DATE_ONLY = re.compile(
     + r")\s*(?:\*\*|__)?\s*:?\s*(?:\((?:all\s+)?times?\s+(?:in\s+)?[^)]*\))?$",
     re.IGNORECASE,
 )
+# A line of a document that is only a date (a heading's "#" marks and markup allowed).
+# Spaces are possessive (``*+``): a run of them is never shared out between two of them.
+_DATE_LINE = re.compile(
+    r"^[ \t]*+#*+[ \t]*+(?:\*\*|__)?[ \t]*+"
+    + _WEEKDAY.replace(r"\s", r"[ \t]")
+    + "("
+    + DATE.replace(r"\s", r"[ \t]")
+    + r")[ \t]*+(?:\*\*|__)?[ \t]*+:?[ \t]*+"
+    r"(?:\((?:all[ \t]+)?times?[ \t]+(?:in[ \t]+)?[^)\n]*\))?[ \t]*+$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _YEAR_LAST = re.compile(
     r"(?:" + _MONTH + r"\s+" + _ORDINAL + r"|" + _ORDINAL + r"\s+" + _MONTH + r")\s+" + _YEAR + "$",
     re.IGNORECASE,
@@ -91,6 +102,8 @@ _YEAR_LAST = re.compile(
 # after an optional date, with an optional note ("2X:XX (not sure exact time)").
 # A part is digits and placeholder letters, or dashes alone: "-1:30" is no clock.
 _UNKNOWN_CLOCK = r"(?:[\dXx?]{1,2}|--?):(?:[\dXx?]{2}|--)(?::(?:[\dXx?]{2}|--))?(?![\w:?-])"
+# What every placeholder clock has: a placeholder character next to its colon ("2X:XX").
+_UNKNOWN_SIGN = re.compile(r"[Xx?-]\d?:|:\d?[Xx?-]")
 _UNKNOWN = re.compile(
     r"^(?P<open>\*\*|__|\*(?!\*)|_(?!_))?(?:(?P<date>"
     + DATE
@@ -216,6 +229,8 @@ def unknown_moment(text: str, *, dayfirst: bool = False) -> Moment | None:
     clock stays unknown and ``unknown`` keeps it as written. A real clock
     (``10:15``) gives None: :func:`leading_moment` reads it.
     """
+    if not _UNKNOWN_SIGN.search(text, 0, 120):
+        return None  # no placeholder next to a colon: most entries end here
     match = _UNKNOWN.match(text.strip())
     if not match or not re.search(r"[Xx?-]", match["clock"].split(" ")[0]):
         return None
@@ -269,6 +284,15 @@ def date_heading(text: str, *, dayfirst: bool = False) -> Day | None:
     """
     match = _DATE_ONLY.match(text.strip())
     return _day_of(match[1], dayfirst) if match else None
+
+
+def first_date_line(text: str, *, dayfirst: bool = False) -> date | None:
+    """Return the first full date ``text`` writes on a line of its own (``2015-10-21``)."""
+    for found in _DATE_LINE.finditer(text):
+        day = _day_of(found[1], dayfirst)
+        if isinstance(day, date):
+            return day
+    return None
 
 
 def _day_of(written: str, dayfirst: bool) -> Day | None:

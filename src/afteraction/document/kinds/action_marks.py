@@ -55,6 +55,7 @@ _TAIL_LINK = re.compile(
 )
 _TAIL_MARK = re.compile(r"(?:\*\*|__|\(|\[)(?P<inner>[^*_()\[\]\n]{1,20})(?:\*\*|__|\)|\])$")
 _TAIL_CHECK = re.compile(r"[ \t]{0,8}(?:✅|✔️?|☑️?)$")
+_CHECKS = ("✅", "✔", "✔️", "☑", "☑️")
 _LEAD_CHECK = re.compile(r"(?:✅|✔️?|☑️?)[ \t]*")
 _STRUCK = re.compile(r"~~[^~\n]+~~")
 
@@ -236,30 +237,34 @@ def _tail(line: str, values: dict[str, str], marks: _Marks) -> str:
     for _ in range(4):
         line = line.rstrip()
         # Only the end of the line is searched: the patterns stay cheap on long lines.
+        # Each mark has a sign the line is first checked for, at the cost of a string search.
         cut = max(0, len(line) - 120)
         tail = line[cut:]
-        check = _TAIL_CHECK.search(tail)
+        check = _TAIL_CHECK.search(tail) if line.endswith(_CHECKS) else None
         if check:
             values.setdefault("status", "done")
             line = line[: cut + check.start()]
             continue
-        owner = _TAIL_OWNER.search(tail) if "owner" not in values else None
+        wanted = "owner" not in values
+        owner = _TAIL_OWNER.search(tail) if wanted and "owner" in tail.casefold() else None
         if owner and owner["owner"].strip():
             values["owner"] = owner["owner"].strip().rstrip(".")
             line = line[: cut + owner.start()]
             continue
         wide = max(0, len(line) - 400)
-        link = _TAIL_LINK.search(line, wide) if "link" not in values else None
+        link = None
+        if "link" not in values and "http" in line[wide:]:
+            link = _TAIL_LINK.search(line, wide)
         if link:
             values["link"] = link["paren"] or link["bare"]
             line = line[: link.start()]
             continue
-        handle = _TAIL_HANDLE.search(tail) if "owner" not in values else None
+        handle = _TAIL_HANDLE.search(tail) if wanted and "@" in tail else None
         if handle:
             values["owner"] = "@" + (handle["code"] or handle["dash"])
             line = line[: cut + handle.start()]
             continue
-        mark = _TAIL_MARK.search(tail)
+        mark = _TAIL_MARK.search(tail) if line.endswith(("*", "_", ")", "]")) else None
         if mark is None:
             break
         state, priority = state_word(mark["inner"]), marks.priority(mark["inner"])
