@@ -9,7 +9,10 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from afteraction.document import moments
 from afteraction.document.infer import labelled_times
 from afteraction.document.moments import moments_in
 from afteraction.document.parse import read_document
@@ -548,3 +551,15 @@ def test_a_root_cause_named_before_the_first_heading_is_read(registry):
     assert record.reading("root_cause").line == 3
     written = render_markdown(record, registry.get("default"))
     assert generic(registry, written).record == record
+
+
+@pytest.mark.parametrize("name", sorted(moments._SIGNS))
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_every_phrase_of_a_moment_holds_one_of_its_signs(name: str, data: st.DataObject) -> None:
+    # The signs let entries skip the pattern: one missing would hide a phrase.
+    pattern = moments._PHRASES[name]
+    text = data.draw(st.from_regex(pattern))
+    found = pattern.search(text)
+    assert found is not None
+    assert any(sign in found.group(0) for sign in moments._SIGNS[name]), found.group(0)

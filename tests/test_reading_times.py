@@ -21,7 +21,7 @@ from afteraction.document.timetext import (
     opening_clock,
     unknown_moment,
 )
-from afteraction.document.zones import document_zone, resolve_zone, stated_zone
+from afteraction.document.zones import document_zone, document_zones, resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
 from tests.conftest import shared_folder
 from tests.test_cli import aar
@@ -1008,3 +1008,26 @@ def test_fixture_opensuse_range_keeps_its_text(registry):
         ("2020-04-08 12:22", "12:22 to 13:00")
     ]
     assert ranged[0].text.startswith("We started out with looking")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Timeline (CET)\n\nAll times are in PST.",
+        "Times in UTC. Later: all times US/Pacific",
+        "The time in UTC+2 was noted; (EEST) later.",
+        "No zone here at all, overall times vary.",
+        "small times in PST",
+        "All time in CET, then (UTC).",
+        "ALL TIMES ARE IN the GMT+1 zone",
+    ],
+)
+def test_document_zones_gives_what_the_two_searches_give(text: str) -> None:
+    # One pass over the document answers both questions as the two searches would.
+    whole = document_zone(text)
+    assert document_zones(text) == (whole, None if whole else stated_zone(text))
+
+
+@pytest.mark.parametrize("text", ["TIMES IN CET", "Times are in the CET zone", "all Time CET"])
+def test_stated_zone_reads_the_statement_in_any_case(text: str) -> None:
+    assert stated_zone(text) == "CET"

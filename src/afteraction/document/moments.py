@@ -87,8 +87,19 @@ _READ = 1000
 MOMENTS = tuple(_PHRASES)
 
 
+# Words every phrase of a moment holds one of, for the moments most entries do not mark:
+# an entry without any is not searched (a string search costs far less than the pattern).
+_SIGNS: dict[str, tuple[str, ...]] = {
+    "closed": ("closed", "mortem"),
+    "acknowledged": ("ack", "respond", "investigat", "declared", "war room"),
+}
+
+
 def _says(name: str, text: str) -> bool:
     """Say whether ``text`` uses a phrase of ``name`` that is not negated."""
+    signs = _SIGNS.get(name)
+    if signs is not None and not any(sign in text for sign in signs):
+        return False
     for match in _PHRASES[name].finditer(text):
         before = text[max(0, match.start() - 30) : match.start()]
         if not _NEGATION.search(before):

@@ -36,7 +36,7 @@ from afteraction.document.timetext import (
     guess_dayfirst,
     leading_moment,
 )
-from afteraction.document.zones import document_zone, resolve_zone, stated_zone
+from afteraction.document.zones import document_zones, resolve_zone, stated_zone
 from afteraction.model import Incident, Section, compute_metrics
 from afteraction.model.metrics import format_duration
 from afteraction.profiles.memo import per_profile
@@ -310,7 +310,7 @@ def _sections(
         kind = KINDS[spec.kind]
         own = _own_children(section, kind, profile, used, ctx)
         source = section.source_with(section.children[:own])
-        zone = stated_zone(section.heading) or stated_zone(source.strip()[:300])
+        zone = stated_zone(section.heading) or stated_zone(source[:1000].strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
         blocks = _strip_fixed(spec, _blocks(raw, section, own, source), keep_text=own_shape)
         if spec.kind != "actions":
@@ -468,12 +468,11 @@ def read_document(
     raw = raw or read_markdown(text, file)
     ctx = Context.for_profile(profile, file=file, strict=strict, collect=collect)
     ctx.dayfirst = guess_dayfirst(text)
-    stated = document_zone(text)
+    # "All times are in PST" anywhere: the zone of every time that states none. Labelled
+    # lines take that zone, else the one the document states once ("Timeline (CET)").
+    stated, once = document_zones(text)
     if stated is not None:
-        # "All times are in PST" anywhere: the zone of every time that states none.
         ctx.zone = resolve_zone(stated)
-    # Labelled lines take that zone, else the one the document states once ("Timeline (CET)").
-    once = None if stated is not None else stated_zone(text)
     inferred_zone = resolve_zone(once) if once is not None else ctx.zone
     ctx.references = raw.references
     # The text before the first section, as the whole document's parse cut it.

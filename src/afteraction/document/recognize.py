@@ -22,29 +22,49 @@ class Match:
     score: float
 
 
+@dataclass(frozen=True)
+class _Written:
+    """What a document writes that recognition compares: headings, header labels, title."""
+
+    headings: frozenset[str]
+    count: int
+    labels: frozenset[str]
+    title: str
+
+    @classmethod
+    def of(cls, raw: RawDocument) -> _Written:
+        written = [norm(s.heading) for s in raw.all_sections()]
+        pairs = [split_labelled(line) for line in raw.preamble_lines]
+        labels = frozenset(norm(pair[0]) for pair in pairs if pair)
+        return cls(frozenset(written), len(written), labels, raw.title or "")
+
+
 def score(raw: RawDocument, profile: Profile) -> float:
     """Score how closely a document follows ``profile``'s headings, header labels and title."""
-    written = [norm(s.heading) for s in raw.all_sections()]
+    return _score(_Written.of(raw), profile)
+
+
+def _score(written: _Written, profile: Profile) -> float:
     expected = [norm(s.heading) for s in profile.sections]
-    if not written or not expected:
+    if not written.count or not expected:
         return 0.0
-    hits = sum(1 for h in expected if h in written)
-    heading_score = hits / max(len(expected), len(written))
+    hits = sum(1 for h in expected if h in written.headings)
+    heading_score = hits / max(len(expected), written.count)
     labels = {norm(f.label) for f in profile.header}
-    found = [split_labelled(line) for line in raw.preamble_lines]
-    written_labels = {norm(pair[0]) for pair in found if pair}
-    label_score = len(labels & written_labels) / len(labels) if labels else 0.0
-    title = raw.title or ""
+    label_score = len(labels & written.labels) / len(labels) if labels else 0.0
     pattern, _ = _pattern(profile.title)
-    exact_title = title in profile.title_aliases or (
-        bool(pattern.fullmatch(title)) and not profile.title.startswith("{")
+    exact_title = written.title in profile.title_aliases or (
+        bool(pattern.fullmatch(written.title)) and not profile.title.startswith("{")
     )
     return 0.7 * heading_score + 0.2 * label_score + (0.1 if exact_title else 0.0)
 
 
 def recognize(raw: RawDocument, profiles: list[Profile]) -> Match | None:
     """Return the best-fitting profile, or None when no profile fits well enough."""
-    best = max((Match(p, score(raw, p)) for p in profiles), key=lambda m: m.score, default=None)
+    written = _Written.of(raw)
+    best = max(
+        (Match(p, _score(written, p)) for p in profiles), key=lambda m: m.score, default=None
+    )
     return best if best is not None and best.score >= THRESHOLD else None
 
 

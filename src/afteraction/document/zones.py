@@ -91,7 +91,7 @@ _WORD = "(" + _IANA + "|" + ZONE_WORD + "|" + _REGION_WORD + ")" + _END
 # leading ``\b`` or a case-insensitive first letter makes the engine try
 # every position, three to four times slower.
 _STATED = re.compile(
-    r"[Tt](?<!\w.)(?i:ime)s?\s+(?i:(?:are\s+)?(?:(?:in|are)\s+)?(?:the\s+)?" + _WORD + ")"
+    r"[Tt](?<!\w.)(?i:imes?)\s+(?i:(?:are\s+)?(?:(?:in|are)\s+)?(?:the\s+)?" + _WORD + ")"
 )
 _PAREN = re.compile(
     r"\((?:all times\s+(?:in\s+)?)?"
@@ -112,11 +112,38 @@ def document_zone(text: str) -> str | None:
     return None
 
 
+# "All" before a "times ..." statement makes it the whole document's.
+_ALL_BEFORE = re.compile(r"(?<![\w])[Aa][Ll][Ll]\s+$")
+
+
+def document_zones(text: str) -> tuple[str | None, str | None]:
+    """Return a whole document's "All times ..." zone, else the first zone it states.
+
+    One pass for both: (:func:`document_zone`, None) when the document has an
+    "All times" statement, else (None, :func:`stated_zone`).
+    """
+    first = None
+    for stated in _STATED.finditer(text):
+        word = stated.group(1)
+        if not _known(word):
+            continue
+        first = first or _spelled(word)
+        start = stated.start()
+        if stated.group(0)[4:5] in "sS" and _ALL_BEFORE.search(text, max(0, start - 40), start):
+            return _spelled(word), None
+    return None, first or _paren_zone(text)
+
+
 def stated_zone(text: str) -> str | None:
     """Find a stated zone such as "All times in UTC", "Timeline (CET)" or "All times US/Pacific"."""
     for stated in _STATED.finditer(text):
         if _known(stated.group(1)):
             return _spelled(stated.group(1))
+    return _paren_zone(text)
+
+
+def _paren_zone(text: str) -> str | None:
+    """Find a zone stated in parentheses ("Timeline (CET)") or after "in" ("in UTC")."""
     for match in _PAREN.finditer(text):
         word = match.group(1) or match.group("w")
         if word and _known(word):
