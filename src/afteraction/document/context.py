@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
+from afteraction.document.blocks import Block
 from afteraction.document.timetext import Day
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import FieldValueError
@@ -84,6 +85,8 @@ class Context:
     readings: list[Reading] = field(default_factory=list)
     # Write only the fields that have a value (a document written in its own shape).
     sparse: bool = False
+    # The blocks each profile section's kind left as written, by section key (read once).
+    left_as_written: dict[str, list[Block]] = field(default_factory=dict)
 
     @classmethod
     def for_profile(cls, profile: Profile, **kwargs: object) -> Context:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from afteraction.document.blocks import split_blocks
+from afteraction.document.blocks import Block
 from afteraction.document.kinds.common import norm
 from afteraction.document.kinds.fields import split_labelled
 from afteraction.document.moments import EntryWords
@@ -213,9 +213,10 @@ def timeline_times(record: Incident, lines: dict[str, int]) -> dict[str, Found]:
     stated = {name: getattr(record.times, name) for name in KEY_TIMES}
     if all(value is not None for value in stated.values()):
         return {}
+    # Times as numbers: comparing aware times asks each for its offset, every time.
     entries = sorted(
         (
-            (event.time, index, event.text, EntryWords(event.text))
+            (event.time.timestamp(), index, event.time, event.text, EntryWords(event.text))
             for index, event in enumerate(record.timeline)
             if event.time is not None
         ),
@@ -228,10 +229,12 @@ def timeline_times(record: Incident, lines: dict[str, int]) -> dict[str, Found]:
         value: datetime | None = stated[name]
         if value is not None:
             return value
-        for when, index, text, words in entries:
-            if until is not None and when > until:
+        low = since.timestamp() if since is not None else None
+        high = until.timestamp() if until is not None else None
+        for stamp, index, when, text, words in entries:
+            if high is not None and stamp > high:
                 break
-            if (since is None or when >= since) and words.says(name):
+            if (low is None or stamp >= low) and words.says(name):
                 found[name] = Found(when, text, lines.get(f"timeline[{index}]"))
                 return when
         return None
@@ -301,12 +304,15 @@ def record_inferred(
     )
 
 
-def infer_impact(record: Incident, labelled: Labelled, section_line: int | None) -> None:
+def infer_impact(
+    record: Incident, labelled: Labelled, section: list[Block], section_line: int | None
+) -> None:
     """Fill the impact a record does not state from an ``Impact:`` line or the Impact section.
 
     A labelled line kept as written (``**Impact:** API down for all users``)
     gives the description, and a whole number of affected users when one is
-    stated; else the Impact section's own paragraphs are the description.
+    stated; else the paragraphs the Impact section kept as written
+    (``section``) are the description.
     """
     impact = record.impact
     if impact.description is not None and impact.users is not None:
@@ -320,12 +326,11 @@ def infer_impact(record: Incident, labelled: Labelled, section_line: int | None)
             except ValueFormatError:
                 continue
             record_inferred(record, "impact.users", users, text.strip(), line)
-    note = next((s for s in record.sections if s.key == "impact"), None)
-    if impact.description is not None or note is None:
+    if impact.description is not None:
         return
     prose = "\n\n".join(
         b.source.strip()
-        for b in split_blocks(note.body)
+        for b in section
         if b.kind == "paragraph"
         and not all(split_labelled(x) for x in b.source.split("\n") if x.strip())
     )

@@ -316,6 +316,7 @@ def _sections(
         if spec.kind != "actions":
             blocks = take_stated_here(blocks, record, ctx)
         leftover = kind.parse(spec, blocks, record, ctx)
+        ctx.left_as_written[spec.key] = leftover
         note = join_sources(leftover)
         if not own_shape and section.level < spec.level:
             note = nest_headings(note, spec.level)  # its subsections stay under it
@@ -514,7 +515,9 @@ def read_document(
     kept = _kept_lines(raw, preamble_lines, record, unnamed)
     pairs = labelled_pairs(kept)
     infer_key_times(record, pairs, ctx.lines, ref, inferred_zone, dayfirst=ctx.dayfirst)
-    infer_impact(record, pairs, ctx.lines.get("section.impact"))
+    infer_impact(
+        record, pairs, ctx.left_as_written.get("impact", []), ctx.lines.get("section.impact")
+    )
     infer_root_cause(record, kept)
     record.readings.sort(key=lambda r: r.field)
     if record.layout == "profile":  # in the order the profile writes them
