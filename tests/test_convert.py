@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from afteraction import service
+from afteraction.demo import demo_record
 from afteraction.document.convert import convert
 from afteraction.document.kinds.actions import GENERIC_COLUMNS
 from afteraction.document.parse import parse_markdown
@@ -53,15 +54,9 @@ def test_conversion_keeps_every_word(source, target, registry):
 
 # Known open: a zone stated once for the whole document (CET, US/Pacific) is not yet
 # the zone a converted timeline is written and read back in, so its times move.
-ZONE_OPEN = ("envoyproxy__", "jupyterhub__")
-
-
 @pytest.mark.parametrize("path", FILLED_IN, ids=lambda p: p.name[:50])
-def test_real_postmortems_convert_to_every_profile_without_loss(path, registry, request):
+def test_real_postmortems_convert_to_every_profile_without_loss(path, registry):
     shared_folder("fixtures")
-    if path.name.startswith(ZONE_OPEN):
-        reason = "open: a document-wide zone statement is not kept through conversion"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
     loaded = service.load(path, registry)
     written = service.render(loaded.record, loaded.profile, "md")
     for name in BUILTIN:
@@ -85,3 +80,22 @@ def test_html_escapes_the_title_and_sanitises_the_body(registry):
     assert "<title>INC-1 &lt;script&gt;alert(1)&lt;/script&gt; &amp; co</title>" in page
     assert "<script>" not in page
     assert "onerror" not in page
+
+
+def test_a_zone_the_document_states_in_a_heading_holds_for_every_profile(registry):
+    # "All Times in COT" in a heading kept as written is the zone of every time, the
+    # key times of the header included: each profile writes them in it (and drops its own
+    # "All times in UTC"), so reading the conversion gives the same moments.
+    source = registry.get("trading-invariants")
+    text = render_markdown(demo_record(source), source).replace(
+        "## Timeline", "## Timeline (All Times in COT - Colombia Time)", 1
+    )
+    record = parse_markdown(text, source)
+    assert record.times.started is not None
+    assert parse_markdown(render_markdown(record, source), source) == record
+    for name in BUILTIN:
+        target = registry.get(name)
+        moved = convert(record, source, target)
+        written = render_markdown(moved, target)
+        assert parse_markdown(written, target).times == record.times, name
+        assert "All times in UTC" not in written, name

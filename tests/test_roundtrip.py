@@ -316,12 +316,9 @@ def test_a_timeline_row_without_a_time_takes_no_day_from_the_row_above(registry)
 
 
 # Known open: a duplicated line in a demo document does not yet always read back the same.
-DUPLICATE_OPEN = pytest.mark.xfail(strict=True, reason="open: a duplicated line moves on reading")
-
-
 @pytest.mark.parametrize(
     "make",
-    [insert_text, drop_section, pytest.param(duplicate_line, marks=DUPLICATE_OPEN), change_level],
+    [insert_text, drop_section, duplicate_line, change_level],
 )
 def test_each_imperfection_of_a_demo_reads_back_the_same(make, registry):
     for text in bases():

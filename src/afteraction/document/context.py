@@ -79,6 +79,8 @@ class Context:
     stated_duration: str | None = None
     pending_events: list[PendingTime] = field(default_factory=list)
     section_zone: tzinfo | None = None
+    # The zone a document's own words state for all its times ("All times in COT").
+    document_zone: str | None = None
     dayfirst: bool = False
     # The document's link reference definitions, as read (see ``RawDocument.references``).
     references: dict[str, str] = field(default_factory=dict)

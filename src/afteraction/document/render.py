@@ -55,8 +55,12 @@ def _stated(heading: str, body: str) -> str | None:
 
 
 def _document_stated(record: Incident) -> str | None:
-    """Return the zone the document states for all its times, as the reader finds it."""
-    return document_zone("\n\n".join(s.body for s in record.sections))
+    """Return the zone the document states for all its times, as the reader finds it.
+
+    The reader looks at the whole text: headings kept as written count
+    ("## Timeline (All Times in COT)").
+    """
+    return document_zone("\n\n".join(f"{s.heading}\n\n{s.body}" for s in record.sections))
 
 
 def _merges(first: str, second: str) -> bool:
@@ -95,12 +99,12 @@ def _section_text(
     """
     written = note.body if note else ""
     heading = note.heading if note and note.heading else spec.heading
-    zone = (
-        (_stated(heading, written) or _document_stated(record)) if spec.kind == "timeline" else None
-    )
+    zone = (_stated(heading, written) or ctx.document_zone) if spec.kind == "timeline" else None
     kind_ctx = replace(ctx, zone=resolve_zone(zone)) if zone else ctx
     content = KINDS[spec.kind].render(spec, record, kind_ctx)
-    fixed = "" if own or (zone and stated_zone(spec.text or "")) else spec.text or ""
+    # A profile's own zone statement gives way to the one the document states.
+    restated = (zone or ctx.document_zone) and stated_zone(spec.text or "")
+    fixed = "" if own or restated else spec.text or ""
     if fixed and written and _merges(fixed, written):
         fixed = ""  # the written list stands in the template's (an edited copy of it)
     if ctx.hints and not written and spec.hint and spec.kind in _PROMPTED and not content:
@@ -181,6 +185,11 @@ def render_markdown(
     record = as_written(record)
     own = record.layout == "document" and not hints
     ctx = Context.for_profile(profile, hints=hints, sparse=own)
+    # Times are written in the zone the document's own words state for all of them,
+    # as the reader will read them.
+    ctx.document_zone = _document_stated(record)
+    if ctx.document_zone is not None:
+        ctx.zone = resolve_zone(ctx.document_zone)
     ctx.ref_date = reference_date(record, profile, ctx)
     front = record.fields.get(FRONT_MATTER)
     parts = [front] if front and front_matter else []
