@@ -99,3 +99,18 @@ def test_a_zone_the_document_states_in_a_heading_holds_for_every_profile(registr
         written = render_markdown(moved, target)
         assert parse_markdown(written, target).times == record.times, name
         assert "All times in UTC" not in written, name
+
+
+def test_times_are_written_in_the_zone_the_written_text_states_first(registry):
+    # A kept "All times in UTC." (here a duplicated line) and the target's own heading
+    # "(All Times in COT)": the reader takes the first statement of the text written, so
+    # the writer writes every time in that one.
+    source = registry.get("default")
+    text = render_markdown(demo_record(source), source).replace(
+        "All times in UTC.", "All times in UTC.\nAll times in UTC.", 1
+    )
+    record = parse_markdown(text, source)
+    for name in BUILTIN:
+        target = registry.get(name)
+        moved = convert(record, source, target)
+        assert parse_markdown(render_markdown(moved, target), target).times == moved.times, name

@@ -9,6 +9,7 @@ and no section, field or zone statement it did not have.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from afteraction.document.blocks import split_blocks
 from afteraction.document.context import Context
@@ -181,15 +182,34 @@ def render_markdown(
     """Write ``record`` as Markdown in ``profile``; ``hints`` writes the template's prompts.
 
     ``front_matter=False`` leaves out the document's front matter (for HTML).
+    Times are written in the zone the reader will read them in: the first
+    "All times ..." statement of the text written (the document's own, or
+    the profile's), else the profile's zone.
     """
     record = as_written(record)
+    stated = _document_stated(record)
+    text = _render(record, profile, hints, front_matter, stated)
+    read_as = document_zone(text)
+    if read_as is not None and not _same_zone(read_as, stated or profile.zone, record):
+        text = _render(record, profile, hints, front_matter, read_as)
+    return text
+
+
+def _same_zone(first: str, second: str, record: Incident) -> bool:
+    """Say whether two zone names give the same offset at the incident's start."""
+    at = record.times.started or datetime(2000, 1, 1, tzinfo=UTC)
+    return resolve_zone(first).utcoffset(at) == resolve_zone(second).utcoffset(at)
+
+
+def _render(
+    record: Incident, profile: Profile, hints: bool, front_matter: bool, zone: str | None
+) -> str:
+    """Write the document, every time in ``zone`` when it is given."""
     own = record.layout == "document" and not hints
     ctx = Context.for_profile(profile, hints=hints, sparse=own)
-    # Times are written in the zone the document's own words state for all of them,
-    # as the reader will read them.
-    ctx.document_zone = _document_stated(record)
-    if ctx.document_zone is not None:
-        ctx.zone = resolve_zone(ctx.document_zone)
+    ctx.document_zone = zone
+    if zone is not None:
+        ctx.zone = resolve_zone(zone)
     ctx.ref_date = reference_date(record, profile, ctx)
     front = record.fields.get(FRONT_MATTER)
     parts = [front] if front and front_matter else []
