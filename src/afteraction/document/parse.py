@@ -194,22 +194,20 @@ def _read_action_group(
     record: Incident,
     ctx: Context,
 ) -> None:
-    """Read the items of a subsection headed as action items; its other text stays put."""
+    """Read the items of a subsection headed as action items; its other text stays put.
+
+    The section is kept, empty when items were all it held: it is where the
+    document's own shape writes them back.
+    """
     source = section.source_with(section.children[:own])
     heading = Block(kind="heading", source="", line=section.line, text=section.heading)
     leftover = KINDS["actions"].parse(
         spec, [heading, *_blocks(raw, section, own, source)], record, ctx
     )
-    if leftover:
-        shown = [b for b in leftover if b is not heading]
-        record.sections.append(
-            Section(
-                key=None,
-                heading=section.heading,
-                level=min(section.level, 2),
-                body=join_sources(shown),
-            )
-        )
+    shown = [b for b in leftover if b is not heading]
+    record.sections.append(
+        Section(key=None, heading=section.heading, level=section.level, body=join_sources(shown))
+    )
 
 
 def _untitled_prose(

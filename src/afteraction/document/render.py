@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from afteraction.document.blocks import split_blocks
 from afteraction.document.context import Context
 from afteraction.document.frontmatter import read_front_matter
+from afteraction.document.group_items import place_group_items
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import render_lines
 from afteraction.document.markdown import read_markdown
@@ -153,7 +154,13 @@ def _own_sections(record: Incident, profile: Profile, ctx: Context) -> list[str]
     placed: set[str] = set()
     implied = Incident(profile=record.profile, layout=record.layout)
     read_front_matter(_front_matter(record.fields.get(FRONT_MATTER)), implied)
-    for section in record.sections:
+    # Items listed under a group heading go back there; the action items section has the rest.
+    groups = place_group_items(record, profile)
+    taken = [item for _, items in groups.values() for item in items]
+    rest = record.model_copy(
+        update={"action_items": [i for i in record.action_items if all(i is not t for t in taken)]}
+    )
+    for index, section in enumerate(record.sections):
         spec = specs.get(section.key or "")
         if section.key == LEAD:
             continue  # written before the title
@@ -163,14 +170,14 @@ def _own_sections(record: Incident, profile: Profile, ctx: Context) -> list[str]
         if section.heading:
             parts.append(f"{'#' * max(section.level, 1)} {section.heading}")
         if spec is None:
-            parts.append(section.body)
+            parts += [groups[index][0] if index in groups else "", section.body]
             continue
         placed.add(spec.key)
-        parts.append(_section_text(spec, section, record, ctx, own=True))
+        parts.append(_section_text(spec, section, rest, ctx, own=True))
     for spec in profile.sections:
         if spec.key in placed:
             continue
-        text = _section_text(spec, None, record, ctx, own=True)
+        text = _section_text(spec, None, rest, ctx, own=True)
         if text and text != _section_text(spec, None, implied, ctx, own=True):
             parts += [f"{'#' * spec.level} {spec.heading}", text]
     return [p for p in parts if p]

@@ -1,0 +1,111 @@
+"""Write action items back under the group heading a document listed them under.
+
+A generic reading takes the items of ``### Immediate Actions (Completed)``
+or ``## What we're doing about it`` into the record and keeps the section
+where it was. Written in the document's own shape, the items go back there
+as the list they were, each with the marks its words alone do not say
+(``**DONE**``, ``(owner: bob)``), so that reading it again gives the same
+items. A group whose items a list cannot say (a due date, a tracking link)
+is left to the action-item table.
+"""
+
+from __future__ import annotations
+
+from afteraction.document.blocks import Block, join_sources, split_blocks
+from afteraction.document.context import Context
+from afteraction.document.kinds import KINDS
+from afteraction.document.kinds.action_groups import heading_state, horizon_of
+from afteraction.document.kinds.action_marks import read_marks
+from afteraction.document.kinds.action_stated import home_section
+from afteraction.document.kinds.actions import heading_category
+from afteraction.document.kinds.common import norm
+from afteraction.model import ActionItem, Incident, Section
+from afteraction.profiles.schema import Profile
+
+# The mark that says each state, as the reader reads it.
+_STATE_MARKS = {"done": "DONE", "open": "TODO", "in_progress": "WIP", "cancelled": "CANCELLED"}
+# What a list line can say of an item besides its title and the group's values.
+_SAID = ("owner", "priority", "status")
+
+
+def group_values(heading: str, profile: Profile) -> tuple[str | None, str | None, str | None]:
+    """Return the category, horizon and ``Group`` label a generic reading gives items under it."""
+    horizon = horizon_of(heading, profile)
+    if horizon is not None:
+        label = heading.strip()
+        plain = norm(label) == norm(horizon.replace("_", " "))
+        return None, horizon, None if plain else label
+    found = heading_category(heading, profile)
+    return (found if found is not None else heading.strip()), None, None
+
+
+def _in_group(item: ActionItem, values: tuple[str | None, str | None, str | None]) -> bool:
+    category, horizon, label = values
+    return (item.category, item.horizon, item.extra.get("Group")) == (category, horizon, label)
+
+
+def _line(item: ActionItem, heading: str, known: set[str]) -> str | None:
+    """Write an item as a list line the reader gives back, or None when a line cannot say it."""
+    extra = {k: v for k, v in item.extra.items() if k != "Group"}
+    if item.id or item.due or item.link or item.blocking is not None or extra:
+        return None
+    said = read_marks(item.title, known, None)
+    said.setdefault("status", heading_state(heading) or "")
+    prefix, suffix = "", ""
+    if (said.get("status") or None) != item.status:
+        if item.status not in _STATE_MARKS:
+            return None
+        prefix = f"**{_STATE_MARKS[item.status]}** "
+    if said.get("priority") != item.priority:
+        if item.priority is None:
+            return None
+        prefix = f"[{item.priority}] {prefix}"
+    if said.get("owner") != item.owner:
+        if item.owner is None:
+            return None
+        suffix = f" (owner: {item.owner})"
+    first, *rest = item.title.split("\n")
+    return "\n".join([f"- {prefix}{first}{suffix}", *(f"  {line}" for line in rest)])
+
+
+def place_group_items(
+    record: Incident, profile: Profile
+) -> dict[int, tuple[str, list[ActionItem]]]:
+    """Return the list to write under each group section, and its items, by section index.
+
+    Only groups whose list reads back as the same items, with the section's
+    own text unchanged, are placed; the others' items stay for the table.
+    """
+    spec = home_section(profile)
+    if spec is None or not record.action_items:
+        return {}
+    known = {i.owner for i in record.action_items if i.owner}
+    placed: dict[int, tuple[str, list[ActionItem]]] = {}
+    for index, section in enumerate(record.sections):
+        if section.key is not None or not section.heading:
+            continue
+        values = group_values(section.heading, profile)
+        items = [i for i in record.action_items if _in_group(i, values)]
+        lines = [_line(i, section.heading, known) for i in items]
+        if not items or any(line is None for line in lines):
+            continue
+        listed = "\n".join(line for line in lines if line)
+        if _reads_back(listed, section, items, record, profile):
+            placed[index] = (listed, items)
+    return placed
+
+
+def _reads_back(
+    listed: str, section: Section, items: list[ActionItem], record: Incident, profile: Profile
+) -> bool:
+    """Say whether the list and the section's text read back as its items and that text."""
+    spec = home_section(profile)
+    assert spec is not None
+    ctx = Context.for_profile(profile, strict=False)
+    others = [i for i in record.action_items if all(i is not mine for mine in items)]
+    scratch = Incident(profile=profile.name, layout="document", action_items=others)
+    heading = Block(kind="heading", source="", line=1, text=section.heading)
+    text = "\n\n".join(part for part in (listed, section.body) if part)
+    leftover = KINDS["actions"].parse(spec, [heading, *split_blocks(text)], scratch, ctx)
+    kept = join_sources([b for b in leftover if b is not heading])
+    return scratch.action_items[len(others) :] == items and kept == section.body
