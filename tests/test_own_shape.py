@@ -190,7 +190,6 @@ OWN_SHAPE_OPEN = {
     "PostHog__post-mortems__2025-10-03-surveys-sdk-bug.md",
     "ethereum-optimism__optimism__docs__postmortems__2022-02-02-inflation-vuln.md",
     "ethereum__go-ethereum__docs__postmortems__2021-08-22-split-postmortem.md",
-    "yearn__yearn-security__disclosures__2022-11-07.md",
 }
 
 

@@ -1,4 +1,4 @@
-"""Write action items back under the group heading a document listed them under.
+"""Write action items back where a document in its own shape stated them.
 
 A generic reading takes the items of ``### Immediate Actions (Completed)``
 or ``## What we're doing about it`` into the record and keeps the section
@@ -6,17 +6,22 @@ where it was. Written in the document's own shape, the items go back there
 as the list they were, each with the marks its words alone do not say
 (``**DONE**``, ``(owner: bob)``), so that reading it again gives the same
 items. A group whose items a list cannot say (a due date, a tracking link)
-is left to the action-item table.
+is left to the action-item table. Items stated in the text of other
+sections ("Action point: ...", a list after "The following fixes were
+implemented:") stay in that text; the table leaves out those the text
+still states as they are.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 from afteraction.document.blocks import Block, join_sources, split_blocks
 from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.action_groups import heading_state, horizon_of
 from afteraction.document.kinds.action_marks import read_marks
-from afteraction.document.kinds.action_stated import home_section
+from afteraction.document.kinds.action_stated import home_section, stated_in_text
 from afteraction.document.kinds.actions import heading_category
 from afteraction.document.kinds.common import norm
 from afteraction.model import ActionItem, Incident, Section
@@ -109,3 +114,28 @@ def _reads_back(
     leftover = KINDS["actions"].parse(spec, [heading, *split_blocks(text)], scratch, ctx)
     kept = join_sources([b for b in leftover if b is not heading])
     return scratch.action_items[len(others) :] == items and kept == section.body
+
+
+def stated_items(record: Incident, profile: Profile) -> list[ActionItem]:
+    """Return the items the text of the sections the profile does not know states as they are."""
+    if home_section(profile) is None or not record.action_items:
+        return []
+    ctx = Context.for_profile(profile, strict=False)
+    found: list[ActionItem] = []
+    for section in record.sections:
+        if section.key is not None or not section.body:
+            continue
+        scratch = Incident(
+            profile=profile.name, layout="document", action_items=list(record.action_items)
+        )
+        stated_in_text(section.body, partial(split_blocks, section.body), scratch, ctx)
+        new = scratch.action_items[len(record.action_items) :]
+        mine = [_same(item, record.action_items, found) for item in new]
+        if new and all(m is not None for m in mine):
+            found += [m for m in mine if m is not None]
+    return found
+
+
+def _same(item: ActionItem, items: list[ActionItem], taken: list[ActionItem]) -> ActionItem | None:
+    """Return the first of ``items`` equal to ``item`` that is not taken yet."""
+    return next((i for i in items if i == item and all(i is not t for t in taken)), None)

@@ -285,8 +285,8 @@ def _sections(
             # subsections that are not the profile's.
             own = _own_children(section, KINDS["group"], profile, used, ctx)
             source = section.source_with(section.children[:own])
-            rest = stated_in_text(source, lambda: _blocks(raw, section, own, source), record, ctx)
-            body = (source if rest is None else rest).strip("\n").rstrip()
+            stated_in_text(source, lambda: _blocks(raw, section, own, source), record, ctx)
+            body = source.strip("\n").rstrip()
             level = section.level if own_shape else 2
             if level != section.level:
                 body = nest_headings(body, level)

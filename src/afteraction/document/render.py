@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from afteraction.document.blocks import split_blocks
 from afteraction.document.context import Context
 from afteraction.document.frontmatter import read_front_matter
-from afteraction.document.group_items import place_group_items
+from afteraction.document.group_items import place_group_items, stated_items
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import render_lines
 from afteraction.document.markdown import read_markdown
@@ -157,6 +157,7 @@ def _own_sections(record: Incident, profile: Profile, ctx: Context) -> list[str]
     # Items listed under a group heading go back there; the action items section has the rest.
     groups = place_group_items(record, profile)
     taken = [item for _, items in groups.values() for item in items]
+    taken += stated_items(record, profile)
     rest = record.model_copy(
         update={"action_items": [i for i in record.action_items if all(i is not t for t in taken)]}
     )

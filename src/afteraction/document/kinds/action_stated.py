@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from afteraction.document.blocks import Block, join_sources
+from afteraction.document.blocks import Block
 from afteraction.document.context import Context
 from afteraction.document.kinds.action_build import append_item
 from afteraction.document.kinds.action_groups import (
@@ -117,17 +117,15 @@ def take_stated_here(blocks: list[Block], record: Incident, ctx: Context) -> lis
 
 def stated_in_text(
     source: str, blocks: Callable[[], list[Block]], record: Incident, ctx: Context
-) -> str | None:
-    """Read the items stated in a section's Markdown; return its text without them.
+) -> None:
+    """Read the items stated in the Markdown of a section the profile does not know.
 
     ``blocks`` gives the blocks of ``source`` (asked for only when the text
-    may state an item). None when there are none, so the text is kept
-    exactly as written.
+    may state an item). The text stays as written: the document's own shape
+    writes it back, and the items with it.
     """
     if ctx.strict or home_section(ctx.profile) is None:
-        return None
+        return
     if "ction" not in source and "following" not in source.casefold():
-        return None
-    written = blocks()
-    kept = take_stated_here(written, record, ctx)
-    return join_sources(kept) if len(kept) < len(written) else None
+        return
+    take_stated_here(blocks(), record, ctx)
