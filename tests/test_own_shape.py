@@ -185,14 +185,10 @@ def test_a_document_in_a_known_profile_keeps_its_profile_layout(registry):
 
 # Known open: written back in their own shape, these do not yet read back the same.
 # Chia: an item read from a paragraph under a group heading goes to an appended table;
-# PostHog 2025-10: an "**Action item:**" line inside a group section does too;
-# optimism and go-ethereum: items stated by labelled lists inside sections the profile
-# knows ("Lessons learned") are taken out of that text and written in the table.
+# PostHog 2025-10: an "**Action item:**" line inside a group section does too.
 OWN_SHAPE_OPEN = {
     "Chia-Network__post-mortem__2022-01__2022-01-20-EmployeeCompromise.md",
     "PostHog__post-mortems__2025-10-03-surveys-sdk-bug.md",
-    "ethereum-optimism__optimism__docs__postmortems__2022-02-02-inflation-vuln.md",
-    "ethereum__go-ethereum__docs__postmortems__2021-08-22-split-postmortem.md",
 }
 
 

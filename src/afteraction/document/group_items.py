@@ -117,13 +117,13 @@ def _reads_back(
 
 
 def stated_items(record: Incident, profile: Profile) -> list[ActionItem]:
-    """Return the items the text of the sections the profile does not know states as they are."""
+    """Return the items the text of the sections states as they are (kept where stated)."""
     if home_section(profile) is None or not record.action_items:
         return []
     ctx = Context.for_profile(profile, strict=False)
     found: list[ActionItem] = []
     for section in record.sections:
-        if section.key is not None or not section.body:
+        if not section.body:
             continue
         scratch = Incident(
             profile=profile.name, layout="document", action_items=list(record.action_items)

@@ -247,6 +247,16 @@ def _continue_timeline(
         note.body = f"{note.body}\n\n{leftover}".strip()
 
 
+def _as_written(blocks: list[Block]) -> str:
+    """Join blocks as the document wrote them: a block on the next line stays on it."""
+    parts: list[str] = []
+    for index, block in enumerate(blocks):
+        before = blocks[index - 1] if index else None
+        touching = before is not None and block.line == before.line + before.source.count("\n") + 1
+        parts += ["\n" if touching else "\n\n", block.source] if parts else [block.source]
+    return "".join(parts)
+
+
 def _blocks(raw: RawDocument, section: RawSection, own: int, source: str) -> list[Block]:
     """Return the blocks of a section and its first ``own`` subsections (parsed once)."""
     if not section.end_line:  # a section made from a labelled bullet: its text was re-indented
@@ -311,11 +321,15 @@ def _sections(
         zone = stated_zone(section.heading) or stated_zone(source[:1000].strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
         blocks = _strip_fixed(spec, _blocks(raw, section, own, source), keep_text=own_shape)
+        stated: list[Block] = []
         if spec.kind != "actions":
-            blocks = take_stated_here(blocks, record, ctx)
+            kept = take_stated_here(blocks, record, ctx)
+            # The text that stated items stays in the section, written before its content.
+            stated = [b for b in blocks if all(b is not k for k in kept)]
+            blocks = kept
         leftover = kind.parse(spec, blocks, record, ctx)
         ctx.left_as_written[spec.key] = leftover
-        note = join_sources(leftover)
+        note = "\n\n".join(t for t in (_as_written(stated), join_sources(leftover)) if t)
         if not own_shape and section.level < spec.level:
             note = nest_headings(note, spec.level)  # its subsections stay under it
             _nest_bound_text(spec, record)
