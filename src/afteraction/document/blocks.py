@@ -185,3 +185,13 @@ def blocks_from_tokens(tokens: list[Token], lines: list[str], first_line: int) -
 def join_sources(blocks: list[Block]) -> str:
     """Join blocks back into Markdown, one blank line apart."""
     return "\n\n".join(b.source for b in blocks if b.source.strip())
+
+
+def join_as_written(blocks: list[Block]) -> str:
+    """Join blocks as the document wrote them: a block on the next line stays on it."""
+    parts: list[str] = []
+    for index, block in enumerate(blocks):
+        before = blocks[index - 1] if index else None
+        touching = before is not None and block.line == before.line + before.source.count("\n") + 1
+        parts += ["\n" if touching else "\n\n", block.source] if parts else [block.source]
+    return "".join(parts)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from afteraction.document.blocks import Block, join_sources, split_blocks
+from afteraction.document.blocks import Block, join_as_written, split_blocks
 from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
-from afteraction.document.kinds.action_groups import heading_state, horizon_of
+from afteraction.document.kinds.action_groups import heading_state, horizon_of, stated_item
 from afteraction.document.kinds.action_marks import read_marks
 from afteraction.document.kinds.action_stated import home_section, stated_in_text
 from afteraction.document.kinds.actions import heading_category
@@ -103,39 +103,58 @@ def place_group_items(
 def _reads_back(
     listed: str, section: Section, items: list[ActionItem], record: Incident, profile: Profile
 ) -> bool:
-    """Say whether the list and the section's text read back as its items and that text."""
+    """Say whether the list and the section's text read back as its items and that text.
+
+    Items the section's text states itself ("Action item: ...") come back too, in
+    the order the record has them.
+    """
     spec = home_section(profile)
     assert spec is not None
     ctx = Context.for_profile(profile, strict=False)
-    others = [i for i in record.action_items if all(i is not mine for mine in items)]
+    said = _stated_in(section.body, record, profile, [])
+    mine = [i for i in record.action_items if any(i is m for m in [*items, *(said or [])])]
+    others = [i for i in record.action_items if all(i is not m for m in mine)]
     scratch = Incident(profile=profile.name, layout="document", action_items=others)
     heading = Block(kind="heading", source="", line=1, text=section.heading)
-    text = "\n\n".join(part for part in (listed, section.body) if part)
-    leftover = KINDS["actions"].parse(spec, [heading, *split_blocks(text)], scratch, ctx)
-    kept = join_sources([b for b in leftover if b is not heading])
-    return scratch.action_items[len(others) :] == items and kept == section.body
+    blocks = split_blocks("\n\n".join(part for part in (listed, section.body) if part))
+    leftover = KINDS["actions"].parse(spec, [heading, *blocks], scratch, ctx)
+    # What the reader keeps of a group section (see parse._read_action_group).
+    kept = [b for b in blocks if any(b is k for k in leftover) or stated_item(b) is not None]
+    return scratch.action_items[len(others) :] == mine and join_as_written(kept) == section.body
 
 
 def stated_items(record: Incident, profile: Profile) -> list[ActionItem]:
     """Return the items the text of the sections states as they are (kept where stated)."""
     if home_section(profile) is None or not record.action_items:
         return []
-    ctx = Context.for_profile(profile, strict=False)
     found: list[ActionItem] = []
     for section in record.sections:
-        if not section.body:
-            continue
-        scratch = Incident(
-            profile=profile.name, layout="document", action_items=list(record.action_items)
-        )
-        stated_in_text(section.body, partial(split_blocks, section.body), scratch, ctx)
-        new = scratch.action_items[len(record.action_items) :]
-        mine = [_same(item, record.action_items, found) for item in new]
-        if new and all(m is not None for m in mine):
-            found += [m for m in mine if m is not None]
+        if section.body:
+            found += _stated_in(section.body, record, profile, found) or []
     return found
 
 
-def _same(item: ActionItem, items: list[ActionItem], taken: list[ActionItem]) -> ActionItem | None:
-    """Return the first of ``items`` equal to ``item`` that is not taken yet."""
-    return next((i for i in items if i == item and all(i is not t for t in taken)), None)
+def _stated_in(
+    body: str, record: Incident, profile: Profile, taken: list[ActionItem]
+) -> list[ActionItem] | None:
+    """Return the record's items ``body`` states, or None when it states one the record lacks."""
+    ctx = Context.for_profile(profile, strict=False)
+    scratch = Incident(
+        profile=profile.name, layout="document", action_items=list(record.action_items)
+    )
+    stated_in_text(body, partial(split_blocks, body), scratch, ctx)
+    new = scratch.action_items[len(record.action_items) :]
+    mine: list[ActionItem] = []
+    for item in new:
+        same = next(
+            (
+                i
+                for i in record.action_items
+                if i == item and all(i is not t for t in [*taken, *mine])
+            ),
+            None,
+        )
+        if same is None:
+            return None
+        mine.append(same)
+    return mine

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from afteraction.document.blocks import Block, join_sources, split_blocks
+from afteraction.document.blocks import Block, join_as_written, join_sources, split_blocks
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.causes import infer_root_cause
 from afteraction.document.context import Context, Problem
@@ -20,6 +20,7 @@ from afteraction.document.docdate import document_day
 from afteraction.document.frontmatter import FRONT_SUMMARY, read_front_matter
 from afteraction.document.infer import infer_impact, infer_key_times, labelled_pairs
 from afteraction.document.kinds import KINDS, Kind
+from afteraction.document.kinds.action_groups import stated_item
 from afteraction.document.kinds.action_stated import (
     action_group,
     stated_in_text,
@@ -201,12 +202,12 @@ def _read_action_group(
     """
     source = section.source_with(section.children[:own])
     heading = Block(kind="heading", source="", line=section.line, text=section.heading)
-    leftover = KINDS["actions"].parse(
-        spec, [heading, *_blocks(raw, section, own, source)], record, ctx
-    )
-    shown = [b for b in leftover if b is not heading]
+    blocks = _blocks(raw, section, own, source)
+    leftover = KINDS["actions"].parse(spec, [heading, *blocks], record, ctx)
+    # An item stated in a line of its own ("Action item: ...") stays in the text as well.
+    kept = [b for b in blocks if any(b is k for k in leftover) or stated_item(b) is not None]
     record.sections.append(
-        Section(key=None, heading=section.heading, level=section.level, body=join_sources(shown))
+        Section(key=None, heading=section.heading, level=section.level, body=join_as_written(kept))
     )
 
 
@@ -245,16 +246,6 @@ def _continue_timeline(
         )
     else:
         note.body = f"{note.body}\n\n{leftover}".strip()
-
-
-def _as_written(blocks: list[Block]) -> str:
-    """Join blocks as the document wrote them: a block on the next line stays on it."""
-    parts: list[str] = []
-    for index, block in enumerate(blocks):
-        before = blocks[index - 1] if index else None
-        touching = before is not None and block.line == before.line + before.source.count("\n") + 1
-        parts += ["\n" if touching else "\n\n", block.source] if parts else [block.source]
-    return "".join(parts)
 
 
 def _blocks(raw: RawDocument, section: RawSection, own: int, source: str) -> list[Block]:
@@ -329,7 +320,7 @@ def _sections(
             blocks = kept
         leftover = kind.parse(spec, blocks, record, ctx)
         ctx.left_as_written[spec.key] = leftover
-        note = "\n\n".join(t for t in (_as_written(stated), join_sources(leftover)) if t)
+        note = "\n\n".join(t for t in (join_as_written(stated), join_sources(leftover)) if t)
         if not own_shape and section.level < spec.level:
             note = nest_headings(note, spec.level)  # its subsections stay under it
             _nest_bound_text(spec, record)
