@@ -6,7 +6,7 @@ where it was. Written in the document's own shape, the items go back there
 as the list they were, each with the marks its words alone do not say
 (``**DONE**``, ``(owner: bob)``), so that reading it again gives the same
 items. A group whose items a list cannot say (a due date, a tracking link)
-is left to the action-item table. Items stated in the text of other
+is written as a table there. Items stated in the text of other
 sections ("Action point: ...", a list after "The following fixes were
 implemented:") stay in that text; the table leaves out those the text
 still states as they are.
@@ -78,8 +78,9 @@ def place_group_items(
 ) -> dict[int, tuple[str, list[ActionItem]]]:
     """Return the list to write under each group section, and its items, by section index.
 
-    Only groups whose list reads back as the same items, with the section's
-    own text unchanged, are placed; the others' items stay for the table.
+    Only groups whose list (or table) reads back as the same items, with the
+    section's own text unchanged, are placed; the others' items stay for the
+    action items section.
     """
     spec = home_section(profile)
     if spec is None or not record.action_items:
@@ -91,13 +92,26 @@ def place_group_items(
             continue
         values = group_values(section.heading, profile)
         items = [i for i in record.action_items if _in_group(i, values)]
-        lines = [_line(i, section.heading, known) for i in items]
-        if not items or any(line is None for line in lines):
+        if not items:
             continue
-        listed = "\n".join(line for line in lines if line)
-        if _reads_back(listed, section, items, record, profile):
-            placed[index] = (listed, items)
+        lines = [_line(i, section.heading, known) for i in items]
+        # A list as the document wrote it, else a table that says every value.
+        written = ["\n".join(line for line in lines if line)] if None not in lines else []
+        written.append(_table(items, record, profile))
+        for listed in written:
+            if _reads_back(listed, section, items, record, profile):
+                placed[index] = (listed, items)
+                break
     return placed
+
+
+def _table(items: list[ActionItem], record: Incident, profile: Profile) -> str:
+    """Write items as the profile's action-item table."""
+    spec = home_section(profile)
+    assert spec is not None
+    ctx = Context.for_profile(profile, sparse=True)
+    scratch = Incident(profile=profile.name, layout=record.layout, action_items=items)
+    return KINDS["actions"].render(spec, scratch, ctx)
 
 
 def _reads_back(

@@ -351,8 +351,8 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
         return leftover
     if len(record.action_items) == before and lines_only(leftover):
         for block in leftover:
-            if block.kind == "paragraph":
-                append_item(read_marks(block.text, known), spec, block.line, record, ctx)
+            if block.kind == "paragraph":  # under a group heading, in that group
+                add(read_marks(block.text, known), block.line)
         return [b for b in leftover if b.kind != "paragraph"]
     return take_stated(leftover, spec, record, ctx, known)
 
