@@ -287,3 +287,28 @@ def test_an_item_changed_after_reading_is_written_in_a_table_under_its_heading(r
     assert "| Fuzz the parser |" in group and "2027-01-15" in group
     assert "We will review these in January." in group
     assert as_content(generic(registry, written)) == as_content(record)
+
+
+def test_a_day_heading_with_no_entries_stays_where_it_was(registry):
+    # A day heading written twice: the first has no entries and is kept as text. Written
+    # before the table it would take the entries in as its day's; it goes after them.
+    text = """\
+    # Build breakage
+
+    ## Timeline (all times in UTC)
+
+    ### 2016-11-07
+    ### 2016-11-07
+
+    **16:27** Tag 0.13.6+1 is pushed<br>
+    **21:36** Travis fails every PR
+
+    ### 2016-11-08
+
+    **07:52** Travis still fails
+    """
+    record = generic(registry, text)
+    timeline = next(s for s in record.sections if s.key == "timeline")
+    assert timeline.body == "### 2016-11-07"
+    written = render_markdown(record, registry.get("default"))
+    assert as_content(generic(registry, written)) == as_content(record)

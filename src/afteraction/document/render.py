@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from afteraction.document.blocks import split_blocks
+from afteraction.document.blocks import join_sources, split_blocks
 from afteraction.document.context import Context
 from afteraction.document.frontmatter import read_front_matter
 from afteraction.document.group_items import place_group_items, stated_items
@@ -65,6 +65,20 @@ def _document_stated(record: Incident) -> str | None:
     return document_zone("\n\n".join(f"{s.heading}\n\n{s.body}" for s in record.sections))
 
 
+def _trailing_headings(note: str) -> tuple[str, str]:
+    """Split off the headings a timeline's kept text ends with (a day with no entries).
+
+    Written before the entries, such a heading would take them in as its day's.
+    """
+    blocks = split_blocks(note) if note else []
+    cut = len(blocks)
+    while cut and blocks[cut - 1].kind == "heading":
+        cut -= 1
+    if cut == len(blocks):
+        return note, ""
+    return join_sources(blocks[:cut]), join_sources(blocks[cut:])
+
+
 def _merges(first: str, second: str) -> bool:
     """Say whether ``second`` written after ``first`` would join its last list."""
     before, after = split_blocks(first), split_blocks(second)
@@ -112,7 +126,8 @@ def _section_text(
     if ctx.hints and not written and spec.hint and spec.kind in _PROMPTED and not content:
         return "\n\n".join(b for b in (fixed, spec.hint) if b)
     lead = written or (spec.lead if ctx.hints and spec.lead else "")
-    body = [lead, fixed, content] if spec.lead else [fixed, written, content]
+    written, after = _trailing_headings(written) if spec.kind == "timeline" else (written, "")
+    body = [lead, fixed, content] if spec.lead else [fixed, written, content, after]
     if not spec.lead and _holds_list_like(written, content):
         body = [fixed, content, written]  # else the note's list would be read as the content
     return "\n\n".join(b for b in body if b)
