@@ -312,3 +312,14 @@ def test_a_day_heading_with_no_entries_stays_where_it_was(registry):
     assert timeline.body == "### 2016-11-07"
     written = render_markdown(record, registry.get("default"))
     assert as_content(generic(registry, written)) == as_content(record)
+
+
+def test_a_group_under_another_group_is_written_back_under_its_own_heading(registry):
+    text = GROUPED.replace("### Immediate actions (completed)", "## Immediate actions (completed)")
+    record = generic(registry, text)
+    assert [i.horizon for i in record.action_items[:2]] == ["immediate", "immediate"]
+    assert [i.horizon for i in record.action_items[3:5]] == ["long_term", "long_term"]
+    written = render_markdown(record, registry.get("default"))
+    assert "### Long-term\n\n- Fuzz the parser\n- Alert on feed lag" in written
+    assert "| Action item |" not in written
+    assert as_content(generic(registry, written)) == as_content(record)

@@ -276,6 +276,11 @@ def _sections(
         group = action_group(section.heading, ctx) if spec is None else None
         if group is not None:
             own = _own_children(section, KINDS["actions"], profile, used, ctx)
+            # A subsection that groups items itself is read as its own group, in its place.
+            own = next(
+                (n for n, c in enumerate(section.children[:own]) if action_group(c.heading, ctx)),
+                own,
+            )
             _read_action_group(raw, section, own, group, record, ctx)
             for child in section.children[own:]:
                 visit(child)
