@@ -323,3 +323,11 @@ def test_a_group_under_another_group_is_written_back_under_its_own_heading(regis
     assert "### Long-term\n\n- Fuzz the parser\n- Alert on feed lag" in written
     assert "| Action item |" not in written
     assert as_content(generic(registry, written)) == as_content(record)
+
+
+def test_a_group_heading_written_twice_keeps_its_items_under_the_second(registry):
+    text = GROUPED.replace("### Long-term\n", "### Long-term\n### Long-term\n")
+    record = generic(registry, text)
+    written = render_markdown(record, registry.get("default"))
+    assert "### Long-term\n\n### Long-term\n\n- Fuzz the parser" in written
+    assert as_content(generic(registry, written)) == as_content(record)

@@ -87,10 +87,15 @@ def place_group_items(
         return {}
     known = {i.owner for i in record.action_items if i.owner}
     placed: dict[int, tuple[str, list[ActionItem]]] = {}
-    for index, section in enumerate(record.sections):
-        if section.key is not None or not section.heading:
-            continue
-        values = group_values(section.heading, profile)
+    groups = {
+        index: group_values(section.heading, profile)
+        for index, section in enumerate(record.sections)
+        if section.key is None and section.heading
+    }
+    for index, values in groups.items():
+        section = record.sections[index]
+        if any(later > index and other == values for later, other in groups.items()):
+            continue  # a heading written twice: the items were read under the last one
         items = [i for i in record.action_items if _in_group(i, values)]
         if not items:
             continue
