@@ -331,3 +331,13 @@ def test_a_group_heading_written_twice_keeps_its_items_under_the_second(registry
     written = render_markdown(record, registry.get("default"))
     assert "### Long-term\n\n### Long-term\n\n- Fuzz the parser" in written
     assert as_content(generic(registry, written)) == as_content(record)
+
+
+def test_a_title_the_front_matter_repeats_is_written_before_a_first_level_section(registry):
+    # The title heading repeats the front matter's title, and a first-level section comes
+    # right after it: without the title written, the reader would take that section's
+    # heading for the title.
+    text = "---\ntitle: Users down\n---\n\n# Users down\n\n# Users down\n\nSee the runbook.\n"
+    written, record = own_shape(registry, text)
+    assert written.count("# Users down") == 2
+    assert reread(registry, written) == record

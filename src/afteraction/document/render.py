@@ -65,6 +65,24 @@ def _document_stated(record: Incident) -> str | None:
     return document_zone("\n\n".join(f"{s.heading}\n\n{s.body}" for s in record.sections))
 
 
+def _heading_first(record: Incident) -> bool:
+    """Say whether the first thing written after the front matter is a first-level heading.
+
+    A reader takes that heading for the title, so the title must be written
+    before it, even when the front matter names it too.
+    """
+    for section in record.sections:
+        if section.key == LEAD:
+            continue
+        if not section.heading:
+            # Text before the first heading (a summary written without one counts).
+            if section.body.strip() or section.key not in (None, PREAMBLE):
+                return False
+            continue
+        return section.level == 1
+    return False
+
+
 def _trailing_headings(note: str) -> tuple[str, str]:
     """Split off the headings a timeline's kept text ends with (a day with no entries).
 
@@ -244,7 +262,9 @@ def _render(
         title = record.title or (profile.title_aliases[0] if profile.title_aliases else UNTITLED)
     if not own:
         parts.append(f"# {title}")
-    elif record.title and record.title != _front_matter(front).get("title"):
+    elif record.title and (
+        record.title != _front_matter(front).get("title") or _heading_first(record)
+    ):
         parts.append(f"# {record.title}")
     header = render_lines(profile.header, profile.header_style, False, record, ctx)
     if header:
