@@ -341,3 +341,10 @@ def test_a_title_the_front_matter_repeats_is_written_before_a_first_level_sectio
     written, record = own_shape(registry, text)
     assert written.count("# Users down") == 2
     assert reread(registry, written) == record
+
+
+def test_text_before_a_title_the_front_matter_repeats_keeps_the_title(registry):
+    text = "---\ntitle: Users down\n---\n---\n\n# Users down\n\n- **Impact**: users down\n"
+    written, record = own_shape(registry, text)
+    assert "# Users down" in written
+    assert reread(registry, written) == record

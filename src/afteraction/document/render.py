@@ -263,7 +263,9 @@ def _render(
     if not own:
         parts.append(f"# {title}")
     elif record.title and (
-        record.title != _front_matter(front).get("title") or _heading_first(record)
+        record.title != _front_matter(front).get("title")
+        or _heading_first(record)
+        or bool(opening and opening.body)  # text written before the title needs the title
     ):
         parts.append(f"# {record.title}")
     header = render_lines(profile.header, profile.header_style, False, record, ctx)
