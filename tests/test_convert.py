@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from afteraction import service
 from afteraction.demo import demo_record
+from afteraction.document.blocks import close_fence
 from afteraction.document.convert import convert
 from afteraction.document.kinds.actions import GENERIC_COLUMNS
 from afteraction.document.parse import parse_markdown
@@ -114,3 +115,25 @@ def test_times_are_written_in_the_zone_the_written_text_states_first(registry):
         target = registry.get(name)
         moved = convert(record, source, target)
         assert parse_markdown(render_markdown(moved, target), target).times == moved.times, name
+
+
+def test_a_section_left_with_an_open_code_fence_is_closed_when_it_moves(registry):
+    # The fence is never closed, so it takes in every heading after it; moved before
+    # other sections, it would swallow them too.
+    source = registry.get("default")
+    text = render_markdown(demo_record(source), source).replace(
+        "## Root causes\n", "## Root causes\n\n```\n", 1
+    )
+    record = parse_markdown(text, source)
+    for name in BUILTIN:
+        target = registry.get(name)
+        moved = convert(record, source, target)
+        assert parse_markdown(render_markdown(moved, target), target) == moved, name
+
+
+def test_close_fence_closes_only_an_open_fence():
+    assert close_fence("Text\n\n```\ncode") == "Text\n\n```\ncode\n```"
+    assert close_fence("~~~~\ncode") == "~~~~\ncode\n~~~~"
+    assert close_fence("```\ncode\n```") == "```\ncode\n```"
+    assert close_fence("    indented code") == "    indented code"
+    assert close_fence("no code") == "no code"

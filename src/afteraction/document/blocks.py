@@ -195,3 +195,27 @@ def join_as_written(blocks: list[Block]) -> str:
         touching = before is not None and block.line == before.line + before.source.count("\n") + 1
         parts += ["\n" if touching else "\n\n", block.source] if parts else [block.source]
     return "".join(parts)
+
+
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
+
+
+def close_fence(text: str) -> str:
+    """Close a fenced code block ``text`` leaves open at its end.
+
+    Written anywhere but last, an open fence would take in everything after it.
+    """
+    if "```" not in text and "~~~" not in text:
+        return text
+    blocks = split_blocks(text)
+    if not blocks or blocks[-1].kind != "code":
+        return text
+    first, *rest = blocks[-1].source.split("\n")
+    opening = _FENCE.match(first)
+    if opening is None:
+        return text  # indented code closes itself
+    mark = opening[1]
+    last = rest[-1].strip() if rest else ""
+    if len(last) >= len(mark) and set(last) == {mark[0]}:
+        return text
+    return f"{text.rstrip()}\n{mark}"

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from afteraction.document.blocks import join_sources, split_blocks
+from afteraction.document.blocks import close_fence, join_sources, split_blocks
 from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.actions import owns
@@ -382,10 +382,25 @@ def convert(record: Incident, source: Profile, target: Profile) -> Incident:
         key: index for index, key in enumerate([LEAD, PREAMBLE, *(s.key for s in target.sections)])
     }
     moved.sections = sorted(kept, key=lambda s: order.get(s.key or "", len(order)))
+    _close_fences(moved)
     for reading in mapped:
         set_path(moved, reading.field, reading.value)
     moved.readings = mapped
     return _infer_again(moved, target)
+
+
+def _close_fences(moved: Incident) -> None:
+    """Close the code fence a text leaves open: it took in the rest of its document.
+
+    Written in another order, an open fence would take in what the target
+    writes after it.
+    """
+    moved.sections = [s.model_copy(update={"body": close_fence(s.body)}) for s in moved.sections]
+    for name, value in list(moved):
+        if isinstance(value, str):
+            setattr(moved, name, close_fence(value))
+    if moved.impact.description:
+        moved.impact.description = close_fence(moved.impact.description)
 
 
 def _scale_words(record: Incident, target: Profile) -> tuple[Incident, list[Reading]]:
