@@ -12,7 +12,7 @@ from afteraction.demo import demo_record
 from afteraction.document.blocks import close_fence
 from afteraction.document.convert import convert
 from afteraction.document.kinds.actions import GENERIC_COLUMNS
-from afteraction.document.parse import parse_markdown
+from afteraction.document.parse import parse_markdown, read_document
 from afteraction.document.render import render_markdown
 from afteraction.profiles import Profile
 from tests.conftest import BUILTIN, shared_folder
@@ -137,3 +137,16 @@ def test_close_fence_closes_only_an_open_fence():
     assert close_fence("```\ncode\n```") == "```\ncode\n```"
     assert close_fence("    indented code") == "    indented code"
     assert close_fence("no code") == "no code"
+
+
+def test_an_entry_left_with_an_open_code_fence_is_closed_when_it_moves(registry):
+    text = (
+        "# Outage\n\n## Timeline\n\n### 2022-01-27 11:00\n\nA bump is deployed.\n\n"
+        "### 2022-01-28 09:00\n\nInvestigation starts.\n\n```\nquery\n\n## Lessons\n\nMore.\n"
+    )
+    source = registry.get("default")
+    record = read_document(text, source, strict=False).record
+    assert record.timeline[-1].text.endswith("More.")
+    moved = convert(record, source, source)
+    assert moved.timeline[-1].text.endswith("More.\n```")
+    assert parse_markdown(render_markdown(moved, source), source) == moved

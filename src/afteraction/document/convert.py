@@ -401,6 +401,8 @@ def _close_fences(moved: Incident) -> None:
             setattr(moved, name, close_fence(value))
     if moved.impact.description:
         moved.impact.description = close_fence(moved.impact.description)
+    for event in moved.timeline:
+        event.text = close_fence(event.text)
 
 
 def _scale_words(record: Incident, target: Profile) -> tuple[Incident, list[Reading]]:
