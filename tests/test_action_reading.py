@@ -358,6 +358,30 @@ def test_a_list_introduced_as_done_work_is_done_items(registry):
     assert items("The following services were affected:\n\n- The API", registry)[0].status is None
 
 
+@pytest.mark.parametrize("section", ["Summary", "Lessons learned"])
+def test_a_known_section_stating_items_keeps_them_in_its_text_in_place(registry, section):
+    text = (
+        f"# Outage\n\n## {section}\n\nThe feed stopped.\n\n"
+        "The following fixes were implemented:\n\n1. Enable the health check\n"
+        "1. Refund the vault\n\nNo funds were lost.\n\n"
+        "Action point: add an alert.\n- This has been done.\n"
+    )
+    profile = registry.get("default")
+    record = read_document(text, profile, strict=False).record
+    assert [(i.title, i.status) for i in record.action_items] == [
+        ("Enable the health check", "done"),
+        ("Refund the vault", "done"),
+        ("add an alert.\nThis has been done.", "done"),
+    ]
+    # The text keeps its order and its lines; the items are written once, in it.
+    written = render_markdown(record, profile)
+    assert "implemented:\n\n1. Enable the health check\n1. Refund the vault\n\nNo funds" in written
+    assert "Action point: add an alert.\n- This has been done." in written
+    again = read_document(written, profile, strict=False).record
+    assert again.action_items == record.action_items
+    assert again.summary == record.summary
+
+
 def test_a_bracketed_action_item_label_in_the_timeline_is_an_item(registry):
     text = (
         "# Outage\n\n## Summary\n\nThe feed stopped.\n\n## Timeline\n\n### 15:08\n\n"

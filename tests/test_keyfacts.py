@@ -327,6 +327,14 @@ def test_a_word_of_the_scales_own_family_is_still_warned(registry):
     assert [p.value for p in parsed.problems] == ["SEV9"]
 
 
+def test_a_field_written_twice_has_one_reading_for_its_last_value(registry):
+    record = generic(registry, "# Outage\n\n**Severity:** Minor\n**Severity:** Critical\n").record
+    assert record.severity == "SEV1"
+    assert [(r.field, r.written) for r in record.readings] == [("severity", "Critical")]
+    written = render_markdown(record, registry.get("default"))
+    assert generic(registry, written).record == record
+
+
 def _real_shaped(folder: Path) -> Path:
     """Write three small postmortems stating no key time in a header, only a timeline."""
     folder.mkdir()

@@ -314,6 +314,35 @@ def test_a_day_heading_with_no_entries_stays_where_it_was(registry):
     assert as_content(generic(registry, written)) == as_content(record)
 
 
+def test_a_code_fence_left_open_is_written_after_the_entries_it_followed(registry):
+    # The open fence takes in the rest of the document; written before the entries it
+    # would take them in too.
+    text = """\
+    # Flags are down
+
+    ## Timeline
+
+    - **16:58 UTC** - The writer database saturates
+    - **17:05 UTC** - Pods fail their connections
+
+    ```
+    thread 'main' panicked
+    ```
+    ```
+
+    - **17:12 UTC** - Retries overwhelm the database
+
+    ## Impact
+
+    Flags failed.
+    """
+    record = generic(registry, text)
+    assert len(record.timeline) == 2
+    written = render_markdown(record, registry.get("default"))
+    assert written.index("17:05") < written.rindex("```") < written.index("17:12")
+    assert as_content(generic(registry, written)) == as_content(record)
+
+
 def test_a_group_under_another_group_is_written_back_under_its_own_heading(registry):
     text = GROUPED.replace("### Immediate actions (completed)", "## Immediate actions (completed)")
     record = generic(registry, text)

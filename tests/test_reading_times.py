@@ -778,6 +778,31 @@ def test_a_heading_with_an_unknown_time_is_an_entry_on_its_day(registry):
     assert record.timeline[1].text == "Same errors popping up as before."
 
 
+@pytest.mark.parametrize(
+    ("above", "day"),
+    [
+        # No day written above it: the entries above it are on the document's date.
+        (["19:52"], date(2018, 2, 20)),
+        # Past midnight: the entry above it rolled over to the next day.
+        (["23:52", "00:30"], date(2018, 2, 21)),
+    ],
+)
+def test_an_unknown_time_takes_the_day_of_the_entry_above_it(registry, above, day):
+    entries = "".join(f"### {clock}\n\nLaunch success rate is back up.\n\n" for clock in above)
+    text = (
+        "# 2018-02-20, JupyterLab announcement\n\n## Timeline\n\n"
+        f"{entries}### 2X:XX (not sure exact time)\n\nSame errors popping up as before.\n\n"
+        "### 01:57\n\nThe hub pod is overwhelmed.\n"
+    )
+    record = generic(registry, text)
+    unknown = record.timeline[len(above)]
+    assert (unknown.date, unknown.time) == (day, None)
+    assert unknown.extra == {"Time": "2X:XX (not sure exact time)"}
+    profile = registry.get("default")
+    again = read_document(render_markdown(record, profile), profile, strict=False).record
+    assert again.timeline == record.timeline
+
+
 def test_a_date_and_clock_joined_by_a_slash_and_backslash_separators(registry):
     record = generic(
         registry,
@@ -924,6 +949,37 @@ def test_prose_under_a_day_heading_without_times_is_that_days_entry(registry):
     ]
     kept = "\n".join(s.body for s in record.sections)
     assert "Events of the day, in order:" in kept
+
+
+def test_prose_under_a_day_heading_followed_by_that_days_timed_headings_is_its_text(registry):
+    record = generic(
+        registry,
+        """
+        # Crates outage
+
+        ## Timeline of events
+
+        ### 2020-02-20
+
+        Events as they happened.
+
+        ### 2020-02-20 21:17
+
+        The crates are published.
+
+        ### 21:28
+
+        The issue is reported.
+        """,
+    )
+    assert [(e.date, utc(e.time)) for e in record.timeline] == [
+        (None, "2020-02-20 21:17"),
+        (None, "2020-02-20 21:28"),
+    ]
+    assert "Events as they happened." in record.sections[-1].body
+    profile = registry.get("default")
+    again = read_document(render_markdown(record, profile), profile, strict=False).record
+    assert again.timeline == record.timeline
 
 
 # --- the real postmortems ------------------------------------------------------------------

@@ -30,7 +30,9 @@ class PendingTime:
     """A timeline event whose time waits for the document's date to be known.
 
     ``stated`` says the entry wrote its own day (not a heading's or the
-    document's); ``wraps`` says its clock may be a 12-hour one written without
+    document's); ``follows`` says an entry without a day of its own takes the
+    day of the entries above it (a time written but unreadable, "2X:XX");
+    ``wraps`` says its clock may be a 12-hour one written without
     AM or PM in a timeline that writes them elsewhere (12:08, then 1:17).
     """
 
@@ -41,6 +43,7 @@ class PendingTime:
     line: int
     path: str = ""
     stated: bool = False
+    follows: bool = False
     wraps: bool = False
 
 

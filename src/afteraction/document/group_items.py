@@ -23,6 +23,7 @@ from afteraction.document.kinds.action_groups import heading_state, horizon_of, 
 from afteraction.document.kinds.action_marks import read_marks
 from afteraction.document.kinds.action_stated import home_section, stated_in_text
 from afteraction.document.kinds.actions import heading_category
+from afteraction.document.kinds.body import render_prose
 from afteraction.document.kinds.common import norm
 from afteraction.model import ActionItem, Incident, Section
 from afteraction.profiles.schema import Profile
@@ -143,13 +144,19 @@ def _reads_back(
 
 
 def stated_items(record: Incident, profile: Profile) -> list[ActionItem]:
-    """Return the items the text of the sections states as they are (kept where stated)."""
+    """Return the items the text of the sections states as they are (kept where stated).
+
+    The text is the sections' own and the prose bound to the profile's
+    sections (a summary that lists the fixes made).
+    """
     if home_section(profile) is None or not record.action_items:
         return []
+    ctx = Context.for_profile(profile, strict=False)
+    bound = [render_prose(s, record, ctx) for s in profile.sections if s.kind == "prose"]
     found: list[ActionItem] = []
-    for section in record.sections:
-        if section.body:
-            found += _stated_in(section.body, record, profile, found) or []
+    for text in [*(s.body for s in record.sections), *bound]:
+        if text:
+            found += _stated_in(text, record, profile, found) or []
     return found
 
 

@@ -26,6 +26,7 @@ from afteraction.document.kinds.action_stated import (
     stated_in_text,
     take_stated_here,
 )
+from afteraction.document.kinds.body import bind_prose
 from afteraction.document.kinds.common import match_columns, norm
 from afteraction.document.kinds.fields import parse_labelled, split_labelled
 from afteraction.document.kinds.timeline import GENERIC_COLUMNS
@@ -128,6 +129,9 @@ def _template_index(
         frozenset(tuple(r) for b in hint_blocks if b.kind == "table" for r in b.rows),
     )
 
+
+# Kinds whose text is kept whole: the text that states items stays where it was written.
+_KEPT_AS_TEXT = frozenset({"prose", "group", "list", "checklist", "code"})
 
 # What makes a line of a template a prompt to replace, not a label to keep.
 _PROMPT = re.compile(
@@ -318,14 +322,22 @@ def _sections(
         ctx.section_zone = resolve_zone(zone) if zone else None
         blocks = _strip_fixed(spec, _blocks(raw, section, own, source), keep_text=own_shape)
         stated: list[Block] = []
+        as_written = False
         if spec.kind != "actions":
             kept = take_stated_here(blocks, record, ctx)
-            # The text that stated items stays in the section, written before its content.
-            stated = [b for b in blocks if all(b is not k for k in kept)]
-            blocks = kept
+            if spec.kind in _KEPT_AS_TEXT:
+                # Text that states items stays whole, its lines as written.
+                as_written = len(kept) < len(blocks)
+            else:
+                # The text that stated items stays in the section, written before its content.
+                stated = [b for b in blocks if all(b is not k for k in kept)]
+                blocks = kept
         leftover = kind.parse(spec, blocks, record, ctx)
+        if as_written and spec.kind == "prose":
+            bind_prose(spec, record, join_as_written(blocks))
         ctx.left_as_written[spec.key] = leftover
-        note = "\n\n".join(t for t in (join_as_written(stated), join_sources(leftover)) if t)
+        join_left = join_as_written if as_written else join_sources
+        note = "\n\n".join(t for t in (join_as_written(stated), join_left(leftover)) if t)
         if not own_shape and section.level < spec.level:
             note = nest_headings(note, spec.level)  # its subsections stay under it
             _nest_bound_text(spec, record)

@@ -78,13 +78,18 @@ def _place_events(ctx: Context, ref: date | None) -> None:
     Entries without a day of their own go forward: past midnight into the
     next day (23:50, then 00:10 under the same day), and past noon when a
     timeline that writes AM and PM elsewhere leaves them off (12:08, then 1:17).
-    An entry with a day and no time of day keeps just the day.
+    An entry with a day and no time of day keeps just the day; one whose time
+    could not be read takes the day of the entry above it (else the document's).
     """
     previous: datetime | None = None
     previous_day: Day | None = None
     for pending in ctx.pending_events:
         day = place_day(pending.day, ref) if pending.day is not None else ref
-        if pending.clock is None and day is not None and pending.day is not None:
+        dated = pending.day is not None or pending.follows
+        if pending.clock is None and pending.day is None and pending.follows and previous:
+            # A time not readable ("2X:XX") is on the day of the entry above it.
+            day = previous.astimezone(pending.zone or ctx.zone).date()
+        if pending.clock is None and day is not None and dated:
             pending.event.date = day
             continue
         if pending.clock is None or day is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from afteraction.document.blocks import join_sources, split_blocks
+from afteraction.document.blocks import close_fence, join_sources, split_blocks
 from afteraction.document.context import Context
 from afteraction.document.frontmatter import read_front_matter
 from afteraction.document.group_items import place_group_items, stated_items
@@ -83,14 +83,21 @@ def _heading_first(record: Incident) -> bool:
     return False
 
 
-def _trailing_headings(note: str) -> tuple[str, str]:
-    """Split off the headings a timeline's kept text ends with (a day with no entries).
+def _written_after(note: str, *, timeline: bool) -> tuple[str, str]:
+    """Split off what a section's kept text ends with that must follow the content.
 
-    Written before the entries, such a heading would take them in as its day's.
+    A code fence the text leaves open would take in the content written after
+    it; a timeline's trailing heading (a day with no entries) would take in
+    its entries as that day's. Both are written after the content, where the
+    document had them.
     """
-    blocks = split_blocks(note) if note else []
+    if not note or ("```" not in note and "~~~" not in note and not timeline):
+        return note, ""
+    blocks = split_blocks(note)
     cut = len(blocks)
-    while cut and blocks[cut - 1].kind == "heading":
+    if cut and blocks[-1].kind == "code" and close_fence(blocks[-1].source) != blocks[-1].source:
+        cut -= 1
+    while timeline and cut and blocks[cut - 1].kind == "heading":
         cut -= 1
     if cut == len(blocks):
         return note, ""
@@ -144,10 +151,13 @@ def _section_text(
     if ctx.hints and not written and spec.hint and spec.kind in _PROMPTED and not content:
         return "\n\n".join(b for b in (fixed, spec.hint) if b)
     lead = written or (spec.lead if ctx.hints and spec.lead else "")
-    written, after = _trailing_headings(written) if spec.kind == "timeline" else (written, "")
+    written, after = (
+        _written_after(written, timeline=spec.kind == "timeline") if content else (written, "")
+    )
     body = [lead, fixed, content] if spec.lead else [fixed, written, content, after]
     if not spec.lead and _holds_list_like(written, content):
-        body = [fixed, content, written]  # else the note's list would be read as the content
+        # Else the note's list would be read as the content.
+        body = [fixed, content, written, after]
     return "\n\n".join(b for b in body if b)
 
 

@@ -293,6 +293,8 @@ def canonical_choice(
             return option
     mapped = map_onto_scale(path, value, profile) if path in _SCALES else None
     if mapped is not None:
+        # A field written twice holds the last value: its reading replaces the first.
+        ctx.readings[:] = [r for r in ctx.readings if r.field != path]
         ctx.readings.append(
             Reading(field=path, value=mapped, written=value, line=line, how="mapped")
         )

@@ -40,9 +40,14 @@ def parse_prose(
     del ctx
     if spec.bind is None:
         return blocks
-    text = join_sources(blocks) or None
-    if spec.bind == "impact.description":
-        record.impact.description = text
-    else:
-        setattr(record, spec.bind, text)
+    bind_prose(spec, record, join_sources(blocks))
     return []
+
+
+def bind_prose(spec: SectionSpec, record: Incident, text: str) -> None:
+    """Set the text ``spec`` binds (nothing when ``text`` is empty)."""
+    value = text or None
+    if spec.bind == "impact.description":
+        record.impact.description = value
+    elif spec.bind is not None:
+        setattr(record, spec.bind, value)

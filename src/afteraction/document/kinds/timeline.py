@@ -260,7 +260,8 @@ class _Reading:
         if moment is not None and moment.when is not None:
             self.day, self.headed = moment.when, False
         # An entry without a moment takes the day only from a day heading above it.
-        inherited = self.day if inherit and (moment is not None or self.headed) else None
+        follows = inherit and (moment is not None or self.headed)
+        inherited = self.day if follows else None
         day = (moment.when if moment else None) or inherited
         zone = (moment.zone if moment else None) or self.zone or self.ctx.section_zone
         clock = moment.clock if moment else None
@@ -275,7 +276,9 @@ class _Reading:
         path = f"timeline[{len(self.record.timeline) - 1}]"
         self.ctx.locate(path, line)
         self.ctx.pending_events.append(
-            PendingTime(event, day, clock, zone, line, path, stated=stated, wraps=wraps)
+            PendingTime(
+                event, day, clock, zone, line, path, stated=stated, follows=follows, wraps=wraps
+            )
         )
         self.day_used = True
         self.last = event
@@ -414,7 +417,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             day = date_heading(block.text, dayfirst=ctx.dayfirst)
             if day is not None:
                 leftover.extend(reading.set_day(block, day))
-                day_prose = untimed_prose(blocks, index + 1, ctx)
+                day_prose = untimed_prose(blocks, index + 1, ctx, day)
                 after_heading = False
                 continue
         if block.kind == "paragraph" and day_prose:

@@ -10,6 +10,7 @@ from afteraction.document.blocks import Block
 from afteraction.document.context import Context
 from afteraction.document.kinds.common import match_columns
 from afteraction.document.timetext import (
+    Day,
     Moment,
     date_heading,
     leading_moment,
@@ -43,11 +44,20 @@ def belongs_to_event(block: Block, ctx: Context) -> bool:
     return block.kind in ("code", "quote", "html", "other")
 
 
-def untimed_prose(blocks: list[Block], start: int, ctx: Context) -> bool:
-    """Say whether a day's blocks up to the next heading are paragraphs with no time."""
+def untimed_prose(blocks: list[Block], start: int, ctx: Context, day: Day) -> bool:
+    """Say whether a day's blocks up to the next heading are paragraphs with no time.
+
+    They are not when that heading is a timed entry of the same day: the day
+    has its entries, and the paragraphs are its text.
+    """
     taken = 0
     for block in itertools.islice(blocks, start, None):
-        if block.kind == "heading" or date_heading(block.text, dayfirst=ctx.dayfirst) is not None:
+        if block.kind == "heading":
+            moment = entry_moment(block.text, dayfirst=ctx.dayfirst)
+            if moment is not None and moment.clock is not None and moment.when in (None, day):
+                return False
+            break
+        if date_heading(block.text, dayfirst=ctx.dayfirst) is not None:
             break
         if block.kind != "paragraph" or entry_moment(block.text, dayfirst=ctx.dayfirst):
             return False
