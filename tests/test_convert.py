@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from afteraction.document.convert import convert
 from afteraction.document.kinds.actions import GENERIC_COLUMNS
 from afteraction.document.parse import parse_markdown, read_document
 from afteraction.document.render import render_markdown
+from afteraction.model import Incident
 from afteraction.profiles import Profile
 from tests.conftest import BUILTIN, shared_folder
 from tests.test_fixtures import FILLED_IN, vocabulary, words
@@ -102,6 +104,16 @@ def test_a_zone_the_document_states_in_a_heading_holds_for_every_profile(registr
         assert "All times in UTC" not in written, name
 
 
+def conversions(
+    record: Incident, source: Profile, registry
+) -> Iterator[tuple[str, Incident, Incident]]:
+    """Convert ``record`` to every built-in profile; yield name, moved record, its reading."""
+    for name in BUILTIN:
+        target = registry.get(name)
+        moved = convert(record, source, target)
+        yield name, moved, parse_markdown(render_markdown(moved, target), target)
+
+
 def test_times_are_written_in_the_zone_the_written_text_states_first(registry):
     # A kept "All times in UTC." (here a duplicated line) and the target's own heading
     # "(All Times in COT)": the reader takes the first statement of the text written, so
@@ -111,10 +123,8 @@ def test_times_are_written_in_the_zone_the_written_text_states_first(registry):
         "All times in UTC.", "All times in UTC.\nAll times in UTC.", 1
     )
     record = parse_markdown(text, source)
-    for name in BUILTIN:
-        target = registry.get(name)
-        moved = convert(record, source, target)
-        assert parse_markdown(render_markdown(moved, target), target).times == moved.times, name
+    for name, moved, back in conversions(record, source, registry):
+        assert back.times == moved.times, name
 
 
 def test_a_section_left_with_an_open_code_fence_is_closed_when_it_moves(registry):
@@ -125,10 +135,8 @@ def test_a_section_left_with_an_open_code_fence_is_closed_when_it_moves(registry
         "## Root causes\n", "## Root causes\n\n```\n", 1
     )
     record = parse_markdown(text, source)
-    for name in BUILTIN:
-        target = registry.get(name)
-        moved = convert(record, source, target)
-        assert parse_markdown(render_markdown(moved, target), target) == moved, name
+    for name, moved, back in conversions(record, source, registry):
+        assert back == moved, name
 
 
 def test_close_fence_closes_only_an_open_fence():

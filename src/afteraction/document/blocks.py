@@ -200,6 +200,24 @@ def join_as_written(blocks: list[Block]) -> str:
 _FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 
 
+def open_fence(block: Block) -> str | None:
+    """Return the fence a code block opens and leaves open ("```"), else None.
+
+    Indented code closes itself; a fenced block is open when its last line is
+    not a fence at least as long as the opening one.
+    """
+    if block.kind != "code":
+        return None
+    first, *rest = block.source.split("\n")
+    opening = _FENCE.match(first)
+    if opening is None:
+        return None
+    mark = opening[1]
+    last = rest[-1].strip() if rest else ""
+    closed = len(last) >= len(mark) and set(last) == {mark[0]}
+    return None if closed else mark
+
+
 def close_fence(text: str) -> str:
     """Close a fenced code block ``text`` leaves open at its end.
 
@@ -208,14 +226,5 @@ def close_fence(text: str) -> str:
     if "```" not in text and "~~~" not in text:
         return text
     blocks = split_blocks(text)
-    if not blocks or blocks[-1].kind != "code":
-        return text
-    first, *rest = blocks[-1].source.split("\n")
-    opening = _FENCE.match(first)
-    if opening is None:
-        return text  # indented code closes itself
-    mark = opening[1]
-    last = rest[-1].strip() if rest else ""
-    if len(last) >= len(mark) and set(last) == {mark[0]}:
-        return text
-    return f"{text.rstrip()}\n{mark}"
+    mark = open_fence(blocks[-1]) if blocks else None
+    return f"{text.rstrip()}\n{mark}" if mark else text

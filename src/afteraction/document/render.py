@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from afteraction.document.blocks import close_fence, join_sources, split_blocks
+from afteraction.document.blocks import join_sources, open_fence, split_blocks
 from afteraction.document.context import Context
 from afteraction.document.frontmatter import read_front_matter
 from afteraction.document.group_items import place_group_items, stated_items
@@ -95,7 +95,7 @@ def _written_after(note: str, *, timeline: bool) -> tuple[str, str]:
         return note, ""
     blocks = split_blocks(note)
     cut = len(blocks)
-    if cut and blocks[-1].kind == "code" and close_fence(blocks[-1].source) != blocks[-1].source:
+    if cut and open_fence(blocks[-1]):
         cut -= 1
     while timeline and cut and blocks[cut - 1].kind == "heading":
         cut -= 1
