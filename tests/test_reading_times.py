@@ -951,7 +951,7 @@ def test_prose_under_a_day_heading_without_times_is_that_days_entry(registry):
     assert "Events of the day, in order:" in kept
 
 
-def test_prose_under_a_day_heading_followed_by_that_days_timed_headings_is_its_text(registry):
+def test_prose_opening_a_day_is_its_entry_whatever_follows(registry):
     record = generic(
         registry,
         """
@@ -967,19 +967,33 @@ def test_prose_under_a_day_heading_followed_by_that_days_timed_headings_is_its_t
 
         The crates are published.
 
-        ### 21:28
+        ### 2020-02-21
 
-        The issue is reported.
+        Figures are provisional.
+
+        - 09:27 UTC: the author reports it.
+
+        ### 2020-02-22
+
+        Quiet day.
+
+        ### 11:00 AM
+
+        The fix is confirmed.
         """,
     )
-    assert [(e.date, utc(e.time)) for e in record.timeline] == [
-        (None, "2020-02-20 21:17"),
-        (None, "2020-02-20 21:28"),
+    assert [(e.date, utc(e.time), e.text) for e in record.timeline] == [
+        (date(2020, 2, 20), None, "Events as they happened."),
+        (None, "2020-02-20 21:17", "The crates are published."),
+        (date(2020, 2, 21), None, "Figures are provisional."),
+        (None, "2020-02-21 09:27", "the author reports it."),
+        (date(2020, 2, 22), None, "Quiet day."),
+        (None, "2020-02-22 11:00", "The fix is confirmed."),
     ]
-    assert "Events as they happened." in record.sections[-1].body
     profile = registry.get("default")
     again = read_document(render_markdown(record, profile), profile, strict=False).record
     assert again.timeline == record.timeline
+    assert again.sections == record.sections
 
 
 # --- the real postmortems ------------------------------------------------------------------

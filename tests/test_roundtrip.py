@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from textwrap import dedent
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -36,6 +37,7 @@ from afteraction.profiles.schema import SectionSpec
 from tests.conftest import BUILTIN
 from tests.lint_support import demo_text
 from tests.roundtrip_support import (
+    as_content,
     bases,
     change_level,
     check_document,
@@ -393,4 +395,58 @@ def test_a_first_level_section_holding_its_own_heading_again_reads_back(registry
     first, again = import_render_import(text, registry)
     assert first.summary is not None
     assert first.summary.startswith("### Summary")
+    assert again == first
+
+
+def test_a_timeline_day_a_level_up_ends_where_a_section_of_the_timelines_level_starts(registry):
+    # "## May 12" written "# May 12": the sections after it are its subsections in the
+    # outline, but a known section ("Action Items") and one at the timeline's own level
+    # ("Conclusions") are not more timeline.
+    text = dedent(
+        """\
+        # Hub outage
+
+        ## Timeline
+
+        _All times in EEST_
+
+        # May 12
+
+        ### 20:15
+
+        A ticket is opened.
+
+        ## 21:05
+
+        The hub is redeployed.
+
+        [Action Item] count rejected launches under their own label.
+
+        ### Action Items
+
+        - [ ] write an incident report
+
+        ## Conclusions
+
+        The limits were too low.
+        """
+    )
+    first, again = import_render_import(text, registry)
+    assert [e.text for e in first.timeline] == ["A ticket is opened.", "The hub is redeployed."]
+    assert [i.title for i in first.action_items] == [
+        "count rejected launches under their own label.",
+        "write an incident report",
+    ]
+    timeline = next(s for s in first.sections if s.key == "timeline")
+    assert "Action Items" not in timeline.body
+    assert "Conclusions" not in timeline.body
+    assert any(s.heading == "Conclusions" and "too low" in s.body for s in first.sections)
+    assert as_content(again) == as_content(first)
+
+
+def test_a_heading_right_above_the_next_stays_on_its_line(registry):
+    text = "# Outage\n\n## Notes\n\n### Least privilege\n### Least privilege\n\nKept.\n"
+    first, again = import_render_import(text, registry)
+    note = next(s for s in first.sections if s.heading == "Notes")
+    assert note.body == "### Least privilege\n### Least privilege\n\nKept."
     assert again == first

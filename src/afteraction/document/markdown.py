@@ -44,7 +44,8 @@ class RawSection:
         lines = list(self.body_lines)
         for child in children:
             lines += child.heading_lines
-            lines += child.source_with(child.children).split("\n")
+            if child.body_lines or child.children:  # a heading right above the next has none
+                lines += child.source_with(child.children).split("\n")
         return "\n".join(lines)
 
     def walk(self) -> list[RawSection]:

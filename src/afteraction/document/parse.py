@@ -233,23 +233,80 @@ def _prose(block: Block) -> bool:
     )
 
 
+@dataclass
+class _TimelineText:
+    """The timeline's kept text: what states items, written first, then the rest."""
+
+    stated: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+    def body(self) -> str:
+        """Return the text as the section's note."""
+        return "\n\n".join(t for t in (*self.stated, *self.left) if t)
+
+
+def _timeline_end(
+    section: RawSection, level: int, profile: Profile, used: set[str], ctx: Context
+) -> tuple[int, list[RawSection]]:
+    """Find where a section that continues the timeline ends; return that line and what follows.
+
+    It ends at the first subsection, at any depth, that is not headed by a
+    moment and is a section of the profile, a group of action items, or at the
+    timeline's own level or above. What follows is that subsection and every
+    later one, each to be read in its own right.
+    """
+
+    def ends(child: RawSection) -> bool:
+        return not KINDS["timeline"].claims(child.heading, ctx) and bool(
+            child.level <= level
+            or match_spec(child.heading, profile, used)
+            or action_group(child.heading, ctx)
+        )
+
+    def cut(children: list[RawSection]) -> tuple[int, list[RawSection]] | None:
+        for n, child in enumerate(children):
+            if ends(child):
+                return child.line, children[n:]
+            found = cut(child.children)
+            if found is not None:
+                return found[0], found[1] + children[n + 1 :]
+        return None
+
+    return cut(section.children) or (section.end_line, [])
+
+
 def _continue_timeline(
-    section: RawSection, spec: SectionSpec, record: Incident, ctx: Context
+    raw: RawDocument,
+    section: RawSection,
+    stop: int,
+    spec: SectionSpec,
+    text: _TimelineText,
+    record: Incident,
+    ctx: Context,
 ) -> None:
-    """Read a sibling section headed by a moment (``## Feb 21, 13:00``) as more timeline."""
-    source = "\n".join(section.heading_lines) + "\n" + section.source_with(section.children)
-    leftover = join_sources(
-        KINDS["timeline"].parse(spec, split_blocks(source, section.line), record, ctx)
-    )
-    if not leftover:
+    """Read a sibling section headed by a moment (``## Feb 21, 13:00``) as more timeline.
+
+    It runs from its heading to line ``stop``. Items it states join those the
+    timeline's own text states.
+    """
+    if section.end_line:
+        blocks = raw.blocks_between(section.line, stop)
+    else:  # a section made from a labelled bullet: its text was re-indented
+        source = "\n".join(section.heading_lines) + "\n" + section.source_with(section.children)
+        blocks = split_blocks(source, section.line)
+    kept = take_stated_here(blocks, record, ctx)
+    text.stated.append(join_as_written([b for b in blocks if all(b is not k for k in kept)]))
+    text.left.append(join_sources(KINDS["timeline"].parse(spec, kept, record, ctx)))
+    body = text.body()
+    if not body:
         return
     note = next((s for s in record.sections if s.key == spec.key), None)
     if note is None:
         record.sections.append(
-            Section(key=spec.key, heading=spec.heading, level=spec.level, body=leftover)
+            Section(key=spec.key, heading=spec.heading, level=spec.level, body=body)
         )
     else:
-        note.body = f"{note.body}\n\n{leftover}".strip()
+        note.body = body
 
 
 def _blocks(raw: RawDocument, section: RawSection, own: int, source: str) -> list[Block]:
@@ -267,14 +324,19 @@ def _sections(
     used: set[str] = set()
     own_shape = record.layout == "document"
     timeline: SectionSpec | None = None
+    timeline_level = 0  # the level of the timeline's own heading
+    timeline_text = _TimelineText()
     # Where each section the profile does not know was written: heading line, first body line.
     unnamed: dict[int, tuple[int, int]] = {}
 
     def visit(section: RawSection) -> None:
-        nonlocal timeline
+        nonlocal timeline, timeline_level, timeline_text
         spec = match_spec(section.heading, profile, used, prefix=not ctx.strict)
         if spec is None and timeline is not None and KINDS["timeline"].claims(section.heading, ctx):
-            _continue_timeline(section, timeline, record, ctx)
+            stop, rest = _timeline_end(section, timeline_level, profile, used, ctx)
+            _continue_timeline(raw, section, stop, timeline, timeline_text, record, ctx)
+            for later in rest:
+                visit(later)
             return
         timeline = None
         group = action_group(section.heading, ctx) if spec is None else None
@@ -337,16 +399,20 @@ def _sections(
             bind_prose(spec, record, join_as_written(blocks))
         ctx.left_as_written[spec.key] = leftover
         join_left = join_as_written if as_written else join_sources
-        note = "\n\n".join(t for t in (join_as_written(stated), join_left(leftover)) if t)
+        parts = _TimelineText([join_as_written(stated)], [join_left(leftover)])
         if not own_shape and section.level < spec.level:
-            note = nest_headings(note, spec.level)  # its subsections stay under it
+            # Its subsections stay under it.
+            parts.stated = [nest_headings(t, spec.level) for t in parts.stated]
+            parts.left = [nest_headings(t, spec.level) for t in parts.left]
             _nest_bound_text(spec, record)
+        note = parts.body()
         if own_shape or note or (section.heading != spec.heading and not valued):
             level = section.level if own_shape else spec.level
             # A heading with its value written in is the profile's, written from the value.
             heading = spec.heading if valued and not own_shape else section.heading
             record.sections.append(Section(key=spec.key, heading=heading, level=level, body=note))
         timeline = spec if spec.kind == "timeline" and own == len(section.children) else None
+        timeline_level, timeline_text = section.level, parts
         for child in section.children[own:]:
             visit(child)
 

@@ -410,20 +410,21 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
     leftover: list[Block] = []
     reading = _Reading(record, ctx)
     after_heading = False
-    # Prose under a day heading whose day has no timed entry: each paragraph is that day's entry.
-    day_prose = False
+    # Paragraphs with no time opening a day: each is that day's entry, with no time.
+    day_prose = 0
     for index, block in enumerate(blocks):
         if block.kind in ("heading", "paragraph"):
             day = date_heading(block.text, dayfirst=ctx.dayfirst)
             if day is not None:
                 leftover.extend(reading.set_day(block, day))
-                day_prose = untimed_prose(blocks, index + 1, ctx, day)
+                day_prose = untimed_prose(blocks, index + 1, ctx)
                 after_heading = False
                 continue
         if block.kind == "paragraph" and day_prose:
             reading.add(block.source.strip(), block.line, None)
+            day_prose -= 1
             continue
-        day_prose = False
+        day_prose = 0
         if block.kind == "table" and _from_table(spec, block, reading):
             after_heading = False
             continue

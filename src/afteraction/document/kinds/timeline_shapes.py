@@ -10,7 +10,6 @@ from afteraction.document.blocks import Block
 from afteraction.document.context import Context
 from afteraction.document.kinds.common import match_columns
 from afteraction.document.timetext import (
-    Day,
     Moment,
     date_heading,
     leading_moment,
@@ -44,25 +43,21 @@ def belongs_to_event(block: Block, ctx: Context) -> bool:
     return block.kind in ("code", "quote", "html", "other")
 
 
-def untimed_prose(blocks: list[Block], start: int, ctx: Context, day: Day) -> bool:
-    """Say whether a day's blocks up to the next heading are paragraphs with no time.
+def untimed_prose(blocks: list[Block], start: int, ctx: Context) -> int:
+    """Count the paragraphs with no time that open a day, from ``start``.
 
-    They are not when that heading is a timed entry of the same day: the day
-    has its entries, and the paragraphs are its text.
+    Each is an entry of that day with a date and no time, whatever follows
+    them: the day's timed entries or the next day. A paragraph ending in a
+    colon introduces what follows it and stays text.
     """
     taken = 0
     for block in itertools.islice(blocks, start, None):
-        if block.kind == "heading":
-            moment = entry_moment(block.text, dayfirst=ctx.dayfirst)
-            if moment is not None and moment.clock is not None and moment.when in (None, day):
-                return False
+        if block.kind != "paragraph" or date_heading(block.text, dayfirst=ctx.dayfirst):
             break
-        if date_heading(block.text, dayfirst=ctx.dayfirst) is not None:
+        if block.text.rstrip().endswith(":") or entry_moment(block.text, dayfirst=ctx.dayfirst):
             break
-        if block.kind != "paragraph" or entry_moment(block.text, dayfirst=ctx.dayfirst):
-            return False
         taken += 1
-    return taken > 0
+    return taken
 
 
 def heads_entries(blocks: list[Block], index: int, ctx: Context) -> bool:
