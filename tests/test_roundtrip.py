@@ -450,3 +450,15 @@ def test_a_heading_right_above_the_next_stays_on_its_line(registry):
     note = next(s for s in first.sections if s.heading == "Notes")
     assert note.body == "### Least privilege\n### Least privilege\n\nKept."
     assert again == first
+
+
+def test_text_right_under_a_subheading_of_the_summary_stays_on_the_next_line(registry):
+    text = "# Outage\n\n## Summary\n\nDown.\n\n### Background\nThe strategy reported a loss.\n"
+    first, again = import_render_import(text, registry)
+    assert first.summary == "Down.\n\n### Background\nThe strategy reported a loss."
+    assert again == first
+    source = registry.get("default")
+    for name in BUILTIN:
+        target = registry.get(name)
+        moved = convert(first, source, target)
+        assert parse_markdown(render_markdown(moved, target), target) == moved, name

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from afteraction.document.blocks import Block, join_sources
+from afteraction.document.blocks import Block, join_as_written
 from afteraction.document.context import Context
 from afteraction.model import Incident
 from afteraction.profiles.schema import SectionSpec
@@ -40,7 +40,7 @@ def parse_prose(
     del ctx
     if spec.bind is None:
         return blocks
-    bind_prose(spec, record, join_sources(blocks))
+    bind_prose(spec, record, join_as_written(blocks))
     return []
 
 
