@@ -187,6 +187,12 @@ def join_sources(blocks: list[Block]) -> str:
     return "\n\n".join(b.source for b in blocks if b.source.strip())
 
 
+def besides(blocks: list[Block], taken: list[Block]) -> list[Block]:
+    """Return the blocks of ``blocks`` that are not themselves in ``taken`` (by identity)."""
+    ids = {id(b) for b in taken}
+    return [b for b in blocks if id(b) not in ids]
+
+
 def join_as_written(blocks: list[Block]) -> str:
     """Join blocks as the document wrote them: a block on the next line stays on it."""
     parts: list[str] = []

@@ -19,7 +19,7 @@ from functools import partial
 from afteraction.document.blocks import Block, join_as_written, split_blocks
 from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
-from afteraction.document.kinds.action_groups import heading_state, horizon_of, stated_item
+from afteraction.document.kinds.action_groups import heading_state, horizon_of, kept_with_stated
 from afteraction.document.kinds.action_marks import read_marks
 from afteraction.document.kinds.action_stated import home_section, stated_in_text
 from afteraction.document.kinds.actions import heading_category
@@ -139,7 +139,7 @@ def _reads_back(
     blocks = split_blocks("\n\n".join(part for part in (listed, section.body) if part))
     leftover = KINDS["actions"].parse(spec, [heading, *blocks], scratch, ctx)
     # What the reader keeps of a group section (see parse._read_action_group).
-    kept = [b for b in blocks if any(b is k for k in leftover) or stated_item(b) is not None]
+    kept = kept_with_stated(blocks, leftover)
     return scratch.action_items[len(others) :] == mine and join_as_written(kept) == section.body
 
 

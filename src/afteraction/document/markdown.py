@@ -6,7 +6,9 @@ fences); everything else is kept as source lines so no text is lost.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from markdown_it.token import Token
@@ -75,8 +77,11 @@ class RawDocument:
     lead_lines: list[str] = field(default_factory=list)  # text before the title (an attribution)
 
     def blocks_between(self, first: int, stop: int) -> list[Block]:
-        """Return the document's blocks that start on lines ``first`` to ``stop - 1``."""
-        return [b for b in self.blocks if first <= b.line < stop]
+        """Return the blocks (kept in line order) that start on lines ``first`` to ``stop - 1``."""
+        line = attrgetter("line")
+        return self.blocks[
+            bisect_left(self.blocks, first, key=line) : bisect_left(self.blocks, stop, key=line)
+        ]
 
     def preamble(self) -> str:
         """Return the text between the title and the first section."""

@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from afteraction.document.blocks import Block, join_as_written, join_sources, split_blocks
+from afteraction.document.blocks import (
+    Block,
+    besides,
+    join_as_written,
+    join_sources,
+    split_blocks,
+)
 from afteraction.document.bullets import bullets_as_sections
 from afteraction.document.causes import infer_root_cause
 from afteraction.document.context import Context, Problem
@@ -20,7 +26,7 @@ from afteraction.document.docdate import document_day
 from afteraction.document.frontmatter import FRONT_SUMMARY, read_front_matter
 from afteraction.document.infer import infer_impact, infer_key_times, labelled_pairs
 from afteraction.document.kinds import KINDS, Kind
-from afteraction.document.kinds.action_groups import stated_item
+from afteraction.document.kinds.action_groups import kept_with_stated
 from afteraction.document.kinds.action_stated import (
     action_group,
     stated_in_text,
@@ -208,8 +214,7 @@ def _read_action_group(
     heading = Block(kind="heading", source="", line=section.line, text=section.heading)
     blocks = _blocks(raw, section, own, source)
     leftover = KINDS["actions"].parse(spec, [heading, *blocks], record, ctx)
-    # An item stated in a line of its own ("Action item: ...") stays in the text as well.
-    kept = [b for b in blocks if any(b is k for k in leftover) or stated_item(b) is not None]
+    kept = kept_with_stated(blocks, leftover)
     record.sections.append(
         Section(key=None, heading=section.heading, level=section.level, body=join_as_written(kept))
     )
@@ -234,8 +239,11 @@ def _prose(block: Block) -> bool:
 
 
 @dataclass
-class _TimelineText:
-    """The timeline's kept text: what states items, written first, then the rest."""
+class _KeptText:
+    """A section's kept text: what states items, written first, then the rest.
+
+    The timeline's grows with every section that continues it.
+    """
 
     stated: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
@@ -280,7 +288,7 @@ def _continue_timeline(
     section: RawSection,
     stop: int,
     spec: SectionSpec,
-    text: _TimelineText,
+    text: _KeptText,
     record: Incident,
     ctx: Context,
 ) -> None:
@@ -295,7 +303,7 @@ def _continue_timeline(
         source = "\n".join(section.heading_lines) + "\n" + section.source_with(section.children)
         blocks = split_blocks(source, section.line)
     kept = take_stated_here(blocks, record, ctx)
-    text.stated.append(join_as_written([b for b in blocks if all(b is not k for k in kept)]))
+    text.stated.append(join_as_written(besides(blocks, kept)))
     text.left.append(join_sources(KINDS["timeline"].parse(spec, kept, record, ctx)))
     body = text.body()
     if not body:
@@ -325,7 +333,7 @@ def _sections(
     own_shape = record.layout == "document"
     timeline: SectionSpec | None = None
     timeline_level = 0  # the level of the timeline's own heading
-    timeline_text = _TimelineText()
+    timeline_text = _KeptText()
     # Where each section the profile does not know was written: heading line, first body line.
     unnamed: dict[int, tuple[int, int]] = {}
 
@@ -392,14 +400,14 @@ def _sections(
                 as_written = len(kept) < len(blocks)
             else:
                 # The text that stated items stays in the section, written before its content.
-                stated = [b for b in blocks if all(b is not k for k in kept)]
+                stated = besides(blocks, kept)
                 blocks = kept
         leftover = kind.parse(spec, blocks, record, ctx)
         if as_written and spec.kind == "prose":
             bind_prose(spec, record, join_as_written(blocks))
         ctx.left_as_written[spec.key] = leftover
         join_left = join_as_written if as_written else join_sources
-        parts = _TimelineText([join_as_written(stated)], [join_left(leftover)])
+        parts = _KeptText([join_as_written(stated)], [join_left(leftover)])
         if not own_shape and section.level < spec.level:
             # Its subsections stay under it.
             parts.stated = [nest_headings(t, spec.level) for t in parts.stated]

@@ -164,6 +164,15 @@ def stated_item(block: Block) -> tuple[str, str, str] | None:
     return block.text[match.start("rest") :], _LABELLED[kind], label
 
 
+def kept_with_stated(blocks: list[Block], leftover: list[Block]) -> list[Block]:
+    """Return what a group section keeps as text: its leftover, and the lines that state items.
+
+    An item stated in a line of its own (``Action item: ...``) stays in the text as well.
+    """
+    ids = {id(b) for b in leftover}
+    return [b for b in blocks if id(b) in ids or stated_item(b) is not None]
+
+
 def action_label(block: Block) -> tuple[str, str] | None:
     """Read a label that introduces items (``**Actions planned:**``): (label, their state).
 
