@@ -462,3 +462,45 @@ def test_text_right_under_a_subheading_of_the_summary_stays_on_the_next_line(reg
         target = registry.get(name)
         moved = convert(first, source, target)
         assert parse_markdown(render_markdown(moved, target), target) == moved, name
+
+
+def test_text_kept_after_a_day_with_no_entries_is_read_as_it_will_be_written(registry):
+    # Kept text is written above the entries: the paragraph kept after the last list
+    # would there follow the empty (doubled) day heading and open that day, so it is
+    # that day's entry from the first reading on.
+    text = dedent(
+        """\
+        # Outage
+
+        ## Timeline
+
+        ### 2024-03-01
+        ### 2024-03-01
+
+        - 10:00 UTC: the alert fires
+
+        ### 2024-03-02
+
+        - 09:00 UTC: the fix is deployed
+
+        TBD
+        """
+    )
+    first, again = import_render_import(text, registry)
+    assert [(e.date, e.text) for e in first.timeline if e.time is None] == [
+        (date(2024, 3, 1), "TBD")
+    ]
+    timeline = next(s for s in first.sections if s.key == "timeline")
+    assert "TBD" not in timeline.body
+    assert as_content(again) == as_content(first)
+    assert check_document(text) is None
+
+
+def test_an_empty_timeline_under_the_targets_own_zoned_heading_converts_and_reads_back(registry):
+    # "Timeline (UTC)" is the heading trading-invariants writes; an empty timeline under
+    # it is no section of its own there, as that profile's reader does not make one.
+    text = "# Outage\n\n## Summary\n\nDown.\n\n## Timeline (UTC)\n\n## Notes\n\nKept.\n"
+    first, _ = import_render_import(text, registry)
+    target = registry.get("trading-invariants")
+    moved = convert(first, registry.get("default"), target)
+    assert parse_markdown(render_markdown(moved, target), target) == moved

@@ -336,7 +336,9 @@ def _move_sections(
             continue
         used.add(spec.key)
         # A timeline heading that states its zone keeps it: its times are written in that zone.
-        zoned = spec.kind == "timeline" and stated_zone(heading) is not None
+        zoned = (
+            spec.kind == "timeline" and heading != spec.heading and stated_zone(heading) is not None
+        )
         if body or zoned:
             written = heading if zoned else spec.heading
             kept.append(Section(key=spec.key, heading=written, level=spec.level, body=body))

@@ -296,6 +296,28 @@ class _Reading:
             self.zone = resolve_zone(zone)
         return unused
 
+    def add_under_kept_day(self, block: Block, kept: Block | None) -> bool:
+        """Read ``block`` as an entry of the day ``kept`` heads when kept text would join them.
+
+        Kept text is written above the entries; a paragraph kept right after a
+        day heading that had no entries of its own would open that day there
+        and be read as its entry. It is read so here already, so that the
+        reading does not change when written. The day and zone stay as they were.
+        """
+        day = date_heading(kept.text, dayfirst=self.ctx.dayfirst) if kept is not None else None
+        if day is None or kept is None or block.kind != "paragraph":
+            return False
+        if not untimed_prose([block], 0, self.ctx):
+            return False
+        state = (self.day, self.zone, self.headed, self.last)
+        self.day, self.headed = day, True
+        zone = stated_zone(kept.text)
+        if zone:
+            self.zone = resolve_zone(zone)
+        self.add(block.source.strip(), block.line, None)
+        self.day, self.zone, self.headed, self.last = state
+        return True
+
     def flush_day(self) -> list[Block]:
         """Return the day heading if no event used it (it is then kept as text)."""
         kept = [self.day_block] if self.day_block is not None and not self.day_used else []
@@ -463,8 +485,9 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             after_heading = False
             continue
         leftover.extend(reading.flush_day())
-        leftover.append(block)
         after_heading = False
+        if not reading.add_under_kept_day(block, leftover[-1] if leftover else None):
+            leftover.append(block)
     leftover.extend(reading.flush_day())
     return leftover
 
