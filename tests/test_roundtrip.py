@@ -504,3 +504,48 @@ def test_an_empty_timeline_under_the_targets_own_zoned_heading_converts_and_read
     target = registry.get("trading-invariants")
     moved = convert(first, registry.get("default"), target)
     assert parse_markdown(render_markdown(moved, target), target) == moved
+
+
+def test_a_timeline_found_in_an_unnamed_section_is_found_again_as_written(registry):
+    # No "Timeline" heading: the entries of "What happened" make it the timeline, and
+    # written back as the profile writes entries (one heading each) they still do.
+    text = dedent(
+        """\
+        # Outage
+
+        ## What happened
+
+        Deploying took longer than expected.
+
+        ### 2024-03-01
+
+        - 10:00 UTC: the alert fires
+        - 10:05 UTC: the on-call engineer looks
+        - 10:10 UTC: the fix is deployed
+        """
+    )
+    first, again = import_render_import(text, registry)
+    assert len(first.timeline) == 3
+    assert as_content(again) == as_content(first)
+
+
+def test_entries_written_as_headings_make_an_unnamed_section_the_timeline(registry):
+    text = dedent(
+        """\
+        # Outage
+
+        ## What happened
+
+        Deploying took longer than expected.
+
+        ### 2024-03-01 10:00 the alert fires
+
+        ### 2024-03-01 10:05 the on-call engineer looks
+
+        ### 2024-03-01 10:10 the fix is deployed
+        """
+    )
+    first, again = import_render_import(text, registry)
+    assert [e.text for e in first.timeline][-1] == "the fix is deployed"
+    assert len(first.timeline) == 3
+    assert as_content(again) == as_content(first)

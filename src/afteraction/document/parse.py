@@ -451,7 +451,7 @@ def _find_timeline(
 ) -> None:
     """Read an unnamed section made of time-led entries ("Context") as the timeline.
 
-    The entries are bullets, or paragraphs that start with a clock
+    The entries are bullets, paragraphs or headings that start with a clock
     (``14:02 - Deploy starts``); at least three, and at least half of them.
     """
     spec = next((s for s in profile.sections if s.kind == "timeline"), None)
@@ -466,7 +466,10 @@ def _find_timeline(
         paragraphs = [b.text for b in blocks if b.kind == "paragraph"]
         led = [t for t in items if leading_moment(t, dayfirst=ctx.dayfirst)]
         timed = [t for t in paragraphs if _clock_led(t, ctx)]
-        count, entries = len(led) + len(timed), len(items) + len(paragraphs)
+        # Entries written as headings (``### 2020-02-20 21:17``), as a timeline is written.
+        headed = sum(1 for b in blocks if b.kind == "heading" and _clock_led(b.text, ctx))
+        count = len(led) + len(timed) + headed
+        entries = len(items) + len(paragraphs) + headed
         if (count < 3 or count * 2 < entries) and not _timed_table(blocks):
             continue
         ctx.locate(f"section.{spec.key}", heading_line)
@@ -482,11 +485,13 @@ def _clock_led(text: str, ctx: Context) -> bool:
 
 
 def _timed_table(blocks: list[Block]) -> bool:
-    """Say whether a section's first block is a table of three or more rows with a time column."""
-    first = blocks[0] if blocks else None
-    if first is None or first.kind != "table" or len(first.rows) < 3:
-        return False
-    return "time" in match_columns(first.header, GENERIC_COLUMNS)
+    """Say whether a section holds a table of three or more rows with a time column."""
+    return any(
+        b.kind == "table"
+        and len(b.rows) >= 3
+        and "time" in match_columns(b.header, GENERIC_COLUMNS)
+        for b in blocks
+    )
 
 
 def _kept_lines(
