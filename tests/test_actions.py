@@ -16,8 +16,9 @@ from afteraction import service
 from afteraction.errors import UsageError
 from afteraction.followup.config import ActionsConfig
 from afteraction.followup.items import ItemFilter, action_rows
-from afteraction.followup.policy import DuePolicy
 from afteraction.lint.config import LintConfig
+from afteraction.model import ActionItem, ActionState
+from afteraction.profiles.due import DuePolicy
 from tests.conftest import BUILTIN
 from tests.lint_support import demo_text
 from tests.test_cli import aar
@@ -202,3 +203,33 @@ def test_the_status_filter_takes_the_words_people_write(tmp_path, registry):
     assert [r.key for r in found if ItemFilter(status="In progress").keeps(r)] == [
         "INC-20261103-001#2"
     ]
+
+
+def test_lint_and_actions_agree_on_what_is_overdue(tmp_path, registry):
+    # No due date written: P0 is due 24 hours after the incident by the profile's SLA.
+    # Both the listing and AAR205 see it late, by the same policy and the same grace.
+    folder = corpus(tmp_path, ["default"])
+    path = folder / "default.md"
+    path.write_text(
+        path.read_text().replace(
+            "| P0 | maria.lopez | 2026-11-10 | Done |", "| P0 | maria.lopez |  | Open |"
+        )
+    )
+    config = LintConfig(root=folder)
+    run = service.LintRun([str(folder)], today=date(2026, 11, 6), select=["AAR205"], cache=False)
+    for grace, late in ((0, True), (3, False)):
+        policy = DuePolicy(grace_days=grace)
+        listed = {r.key for r in rows(folder, registry, policy, date(2026, 11, 6)) if r.overdue}
+        report = service.lint(run, config, registry, policy=policy)
+        linted = [f.message for f in report.findings]
+        assert ("INC-20261103-001#1" in listed) is late
+        assert any("was due 2026-11-04 by the due policy, 2 days ago" in m for m in linted) is late
+
+
+def test_an_items_state_is_one_of_the_four_or_none_when_its_words_name_none():
+    assert ActionItem(title="x", status="cancelled").state is ActionState.CANCELLED
+    assert ActionItem(title="x", status="cancelled").closed
+    assert not ActionItem(title="x", status="in_progress").closed
+    blocked = ActionItem(title="x", status="Blocked on the vendor")
+    assert blocked.state is None and not blocked.closed
+    assert [s.value for s in ActionState] == ["open", "in_progress", "done", "cancelled"]

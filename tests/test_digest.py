@@ -21,8 +21,8 @@ from afteraction.followup.digest import (
     send_digest,
 )
 from afteraction.followup.items import action_rows
-from afteraction.followup.policy import DuePolicy
 from afteraction.lint.config import LintConfig
+from afteraction.profiles.due import DuePolicy
 from tests.test_actions import corpus
 from tests.test_cli import aar
 

@@ -14,18 +14,21 @@ from afteraction.document.parse import Parsed, read_document
 from afteraction.document.readings import without_inferred
 from afteraction.document.recognize import choose_profile, not_a_postmortem
 from afteraction.document.render import render_markdown
-from afteraction.errors import AfteractionError, ParseError, UsageError
+from afteraction.errors import AfteractionError, ConflictError, ParseError, UsageError
+from afteraction.filewrite import replace_document
 from afteraction.followup.edit import set_status
 from afteraction.followup.items import PlacedItem, Postmortem, incident_name, numbered_items
 from afteraction.followup.pull import match_states, read_export
-from afteraction.inputs import read_input_bytes, read_input_text
+from afteraction.inputs import read_input_bytes
 from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter, LintReport
 from afteraction.lint.files import find_documents
 from afteraction.lint.registry import RuleRegistry
 from afteraction.model import Incident, KeyTimes, out_of_order
 from afteraction.profiles import Profile, ProfileRegistry
+from afteraction.profiles.due import DuePolicy
 from afteraction.profiles.ids import format_id, id_regex
+from afteraction.sourcetext import SourceText
 from afteraction.timeline.apply import Applied, add_to_postmortem
 from afteraction.timeline.build import BuildOptions, Progress, Timeline
 from afteraction.timeline.build import build_timeline as build
@@ -46,13 +49,14 @@ class Loaded:
     record: Incident
     profile: Profile
     recognized: bool
+    source: SourceText
     warnings: list[str] = field(default_factory=list)
     disorder: list[str] = field(default_factory=list)  # key times out of order (in warnings too)
 
 
-def read_text(path: Path) -> str:
-    """Read a regular file as UTF-8 with universal newlines, failing with the file's name."""
-    return read_input_text(path).replace("\r\n", "\n").replace("\r", "\n")
+def read_source(path: Path) -> SourceText:
+    """Read a regular file as UTF-8, its text with LF line endings and its own form kept."""
+    return SourceText.decode(read_input_bytes(path), path)
 
 
 def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None) -> Loaded:
@@ -62,7 +66,8 @@ def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None)
     an unknown shape gets a generic reading with the default profile, where
     bad values become warnings and nothing is dropped.
     """
-    text = read_text(path)
+    source = read_source(path)
+    text = source.text
     raw = read_markdown(text, str(path))
     problem = not_a_postmortem(raw)
     if problem is not None:
@@ -70,7 +75,7 @@ def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None)
     profile, follows = choose_profile(raw, registry, profile_name)
     parsed = read_document(text, profile, file=str(path), strict=follows, raw=raw)
     disorder = order_warnings(parsed)
-    return Loaded(parsed.record, profile, follows, parsed.warnings + disorder, disorder)
+    return Loaded(parsed.record, profile, follows, source, parsed.warnings + disorder, disorder)
 
 
 def order_warnings(parsed: Parsed) -> list[str]:
@@ -191,9 +196,13 @@ def lint(
     config: LintConfig,
     profiles: ProfileRegistry,
     *,
+    policy: DuePolicy | None = None,
     start: Callable[[int], Callable[[], None] | None] | None = None,
 ) -> LintReport:
-    """Lint the postmortems the arguments name; ``start(total)`` returns a progress callback."""
+    """Lint the postmortems the arguments name; ``start(total)`` returns a progress callback.
+
+    ``policy`` says when items with no written due date are due (as ``aar actions`` does).
+    """
     config = lint_config(config, run)
     rules = RuleRegistry.discover()
     paths = find_documents(run.arguments or ["."], config)
@@ -205,6 +214,7 @@ def lint(
         profiles,
         rules,
         today=run.today,
+        policy=policy,
         profile=run.profile,
         cache_folder=config.root / CACHE_FOLDER if run.cache else None,
     )
@@ -243,22 +253,27 @@ def raw_timeline(froms: list[str], window: Window | None = None) -> Iterator[lis
 def add_timeline(path: Path, loaded: Loaded, timeline: Timeline) -> Applied:
     """Add a built timeline's events and key times to a postmortem file, in place.
 
-    ``loaded`` is the file as :func:`load` read it. The file is written
-    (atomically) only when something changed.
+    ``loaded`` is the file as :func:`load` read it; it is written only when
+    something changed, and only if it still holds what was read (else
+    :class:`ConflictError`).
     """
-    text = read_text(path)
+    source = loaded.source
     report = infer_key_times(timeline.events, stated_times(loaded.record))
-    applied = add_to_postmortem(text, str(path), loaded.profile, timeline.events, report)
-    if applied.text != text:
-        replace_file(path, applied.text)
+    applied = add_to_postmortem(source.text, str(path), loaded.profile, timeline.events, report)
+    if applied.text != source.text:
+        replace_document(path, source.encode(applied.text), source.digest)
     return applied
 
 
-def replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a reader sees the old file or the new, whole."""
-    temporary = path.with_name(f".{path.name}.aar-tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+def _source_as_read(postmortem: Postmortem) -> SourceText:
+    """Read ``postmortem``'s file again, refusing it if it changed since it was listed."""
+    source = read_source(postmortem.path)
+    if postmortem.digest is not None and source.digest != postmortem.digest:
+        raise ConflictError(
+            "changed since it was read; nothing was written; run the command again",
+            file=postmortem.path,
+        )
+    return source
 
 
 def incident_window(times: KeyTimes) -> Window | None:
@@ -292,7 +307,7 @@ def postmortems(
         except AfteractionError as exc:
             errors.append(exc)
             continue
-        found.append(Postmortem(path, loaded.record, loaded.profile))
+        found.append(Postmortem(path, loaded.record, loaded.profile, loaded.source.digest))
     return found, errors
 
 
@@ -302,10 +317,11 @@ def set_action_status(
     """Set the status (and note) of the action item with ``key`` in its document, in place."""
     placed = _one_item(key, found)
     path = placed.postmortem.path
-    text = read_text(path)
+    source = _source_as_read(placed.postmortem)
+    text = source.text
     changed = set_status(text, str(path), placed.postmortem.profile, placed.index, status, note)
     if changed != text:
-        replace_file(path, changed)
+        replace_document(path, source.encode(changed), source.digest)
     return placed
 
 
@@ -334,6 +350,26 @@ class PullReport:
     skipped: list[str] = field(default_factory=list)
 
 
+def _pull_into(
+    path: Path, plan: list[tuple[PlacedItem, str, str]], skipped: list[str]
+) -> list[str]:
+    """Set the planned states in one document, written once; return the keys changed."""
+    source = _source_as_read(plan[0][0].postmortem)
+    text = source.text
+    changed: list[str] = []
+    for placed, state_name, exported in plan:
+        try:
+            text = set_status(text, str(path), placed.postmortem.profile, placed.index, state_name)
+        except UsageError as exc:
+            skipped.append(f"{placed.key}: {exc.message}")
+            continue
+        moved = "" if placed.key == exported else f" (exported as {exported})"
+        changed.append(placed.key + moved)
+    if text != source.text:
+        replace_document(path, source.encode(text), source.digest)
+    return changed
+
+
 def pull_states(export: Path, found: list[Postmortem]) -> PullReport:
     """Set each item's status to what the tracker export says, in its document.
 
@@ -356,17 +392,8 @@ def pull_states(export: Path, found: list[Postmortem]) -> PullReport:
         else:
             plans.setdefault(placed.postmortem.path, []).append((placed, state.state, state.key))
     for path, plan in plans.items():
-        text = original = read_text(path)
-        for placed, state_name, exported in plan:
-            try:
-                text = set_status(
-                    text, str(path), placed.postmortem.profile, placed.index, state_name
-                )
-            except UsageError as exc:
-                report.skipped.append(f"{placed.key}: {exc.message}")
-                continue
-            moved = "" if placed.key == exported else f" (exported as {exported})"
-            report.changed.append(placed.key + moved)
-        if text != original:
-            replace_file(path, text)
+        try:
+            report.changed += _pull_into(path, plan, report.skipped)
+        except ConflictError as exc:
+            report.skipped += [f"{placed.key}: {exc}" for placed, _, _ in plan]
     return report

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from afteraction import service
-from afteraction.cli.shared import postmortems, today_or
+from afteraction.cli.shared import postmortems, today_or, write_output
 from afteraction.document.kinds.action_build import canonical_state
 from afteraction.errors import UsageError
 from afteraction.followup import exports
@@ -112,10 +112,8 @@ def actions(
     ]
     if exporting:
         text = write(rows, found)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            output.write_text(text, encoding="utf-8", newline="")
+        write_output(text, output)
+        if output is not None:
             out.print(
                 f"{len(rows)} action items as {words[1]} → {output}",
                 highlight=False,

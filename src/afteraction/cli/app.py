@@ -24,13 +24,13 @@ from afteraction import __version__, service
 from afteraction.cli.actions import actions
 from afteraction.cli.digest import digest
 from afteraction.cli.report import report
-from afteraction.cli.shared import today_or
+from afteraction.cli.shared import today_or, write_output
 from afteraction.cli.timeline import timeline_app
 from afteraction.cli.view import lint_summary, profile_view, record_view, rules_view
 from afteraction.demo import demo_record
 from afteraction.document.values import ValueFormatError, parse_when
 from afteraction.document.zones import resolve_zone
-from afteraction.errors import AfteractionError, UsageError
+from afteraction.errors import AfteractionError, ConflictError, UsageError
 from afteraction.lint.docs import rule_data, rule_header
 from afteraction.lint.formats import FORMATS
 from afteraction.model import Incident, compute_metrics
@@ -66,12 +66,15 @@ def _settings() -> Settings:
     return load_settings(Path.cwd())
 
 
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+ForceFlag = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
+
+
+def _not_onto(file: Path, output: Path | None, force: bool) -> None:
+    """Refuse to write the output over the input it was made from, unless ``force``."""
+    if output is not None and not force and output.exists() and output.samefile(file):
+        raise ConflictError(
+            "is the input itself; write elsewhere, or use --force to replace it", file=output
+        )
 
 
 def _show_version(value: bool) -> None:
@@ -151,8 +154,12 @@ def new(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
-    """Write a new draft with a fresh incident ID that collides with none in the target folder."""
+    """Write a new draft with a fresh incident ID that collides with none in the target folder.
+
+    An existing file is never overwritten unless ``--force`` is given.
+    """
     profile = _registry(_settings()).get(profile_name)
     folder = output.parent if output else Path.cwd()
     record = service.new_record(
@@ -163,7 +170,7 @@ def new(
         started=_started(started, profile),
         today=datetime.now(UTC).date(),
     )
-    _write(service.render_draft(record, profile), output)
+    write_output(service.render_draft(record, profile), output, force=force)
     if output:
         out.print(f"Wrote {output} ({record.id})", highlight=False)
 
@@ -203,10 +210,12 @@ def render(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Render a postmortem as Markdown in a profile, as HTML or as JSON."""
+    _not_onto(file, output, force)
     record, target = _in_profile(file, profile_name)
-    _write(service.render(record, target, fmt), output)
+    write_output(service.render(record, target, fmt), output)
 
 
 @app.command()
@@ -216,10 +225,12 @@ def convert(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
+    force: ForceFlag = False,
 ) -> None:
     """Convert a postmortem to another profile; nothing is dropped."""
+    _not_onto(file, output, force)
     record, target = _in_profile(file, to)
-    _write(service.render(record, target, "md"), output)
+    write_output(service.render(record, target, "md"), output)
 
 
 @app.command()
@@ -303,8 +314,10 @@ def lint(
         ignore=_words(ignore or []),
         cache=not no_cache,
     )
-    report = service.lint(run, settings.lint, _registry(settings), start=_progress)
-    _write(FORMATS[fmt](report, settings.lint), output)
+    report = service.lint(
+        run, settings.lint, _registry(settings), policy=settings.actions.policy(), start=_progress
+    )
+    write_output(FORMATS[fmt](report, settings.lint), output)
     err.print(lint_summary(report), highlight=False)
     return report.exit_code()
 
@@ -346,7 +359,7 @@ def demo(
         profile = registry.get(name)
         path = folder / f"{name}.md"
         record = demo_record(profile, number)
-        path.write_text(service.render(record, profile, "md"), encoding="utf-8")
+        write_output(service.render(record, profile, "md"), path)
         out.print(f"Wrote {path}", highlight=False)
     shown = service.load(folder / "default.md", registry)
     out.print(record_view(shown.record, shown.profile))

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from afteraction.cli.shared import postmortems, today_or
+from afteraction.cli.shared import postmortems, today_or, write_output
 from afteraction.followup.items import action_rows
 from afteraction.settings import load_settings
 
@@ -48,8 +48,7 @@ def digest(
     text = digest_markdown(built)
     for target, content in ((markdown, text), (html, digest_html(built) if html else "")):
         if target is not None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
+            write_output(content, target)
     if send:
         send_digest(built, settings.digest, os.environ.get("AAR_SMTP_PASSWORD"))
         typer.echo(f"Sent: {built.subject} (to {', '.join(settings.digest.to)})", err=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from afteraction.cli.shared import given_date, postmortems, today_or
+from afteraction.cli.shared import given_date, postmortems, today_or, write_output
 from afteraction.errors import UsageError
 from afteraction.followup.report import GROUPINGS, TIMES, Report, build_report
 from afteraction.model.metrics import format_duration
@@ -60,12 +59,7 @@ def report(
     if fmt == "table" and not prometheus:
         out.print(_table(built))
         return
-    text = _written(built, "prometheus" if prometheus else fmt)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+    write_output(_written(built, "prometheus" if prometheus else fmt), output)
 
 
 def _written(built: Report, fmt: str) -> str:

@@ -1,13 +1,16 @@
-"""What several commands share: dates given as options, and the postmortems to read."""
+"""What several commands share: dates given as options, the postmortems to read, output."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import typer
 
 from afteraction import service
 from afteraction.errors import UsageError
+from afteraction.filewrite import write_new
 from afteraction.followup.items import Postmortem
 from afteraction.profiles import ProfileRegistry
 from afteraction.settings import Settings
@@ -35,3 +38,14 @@ def postmortems(arguments: list[str], settings: Settings) -> list[Postmortem]:
     for error in errors:
         typer.echo(f"Warning: {error}", err=True)
     return found
+
+
+def write_output(text: str, output: Path | None, *, force: bool = True) -> None:
+    """Write ``text`` to ``output`` whole (its folder made), or to stdout when there is none.
+
+    Without ``force`` a file already at ``output`` is refused, never overwritten.
+    """
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_new(output, text.encode("utf-8"), force=force)

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from afteraction import service
+from afteraction.cli.shared import write_output
 from afteraction.cli.view import timeline_view
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
@@ -229,9 +230,11 @@ def build(
     _report(timeline)
     if as_json:
         text = json.dumps(timeline_data(timeline, zone, label), indent=2, ensure_ascii=False)
-        _write(text + "\n", output)
+        write_output(text + "\n", output)
     elif as_md or output is not None:
-        _write(timeline_markdown(timeline.events, profile or _profile_named("default")), output)
+        write_output(
+            timeline_markdown(timeline.events, profile or _profile_named("default")), output
+        )
     else:
         out.print(timeline_view(timeline.events, zone, label))
 
@@ -257,14 +260,6 @@ def _write_raw(froms: list[str], window: Window, output: Path | None) -> None:
     with output.open("wb") as stream:
         for batch in batches:
             stream.writelines(batch)
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
 
 
 @timeline_app.command("add")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from afteraction.followup.policy import DuePolicy
+from afteraction.profiles.due import DuePolicy
 
 
 class ActionsConfig(BaseModel):
@@ -21,10 +21,16 @@ class ActionsConfig(BaseModel):
         description="Default due span per priority or horizon name, e.g. P0 = '24h'.",
     )
     soon: str = Field(default="7d", description="How close a due date counts as due soon.")
+    grace_days: int = Field(
+        default=0,
+        ge=0,
+        le=3650,
+        description="Days past its due date before an open item counts as overdue.",
+    )
 
     def policy(self) -> DuePolicy:
         """Return the due policy these settings describe."""
-        return DuePolicy.from_settings(self.due, self.soon)
+        return DuePolicy.from_settings(self.due, self.soon, self.grace_days)
 
 
 class DigestConfig(BaseModel):

@@ -16,10 +16,9 @@ from afteraction.document.kinds.action_build import canonical_state
 from afteraction.document.kinds.common import escape_cell
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
-from afteraction.errors import UsageError
-from afteraction.model import ActionItem
+from afteraction.errors import InvalidValueError, UsageError
+from afteraction.model import ActionItem, ActionState
 from afteraction.profiles import Profile
-from afteraction.profiles.schema import ACTION_STATES
 
 _STATUS_HEADERS = {"status", "state", "done"}
 _NOTE_HEADERS = {"notes", "note", "comment", "comments", "remarks", "update"}
@@ -32,8 +31,9 @@ def set_status(
 ) -> str:
     """Return ``text`` with action item ``index`` (0-based) set to ``status`` (and ``note``)."""
     wanted = canonical_state(status, profile)
-    if wanted not in ACTION_STATES:
-        raise UsageError(f"unknown status '{status}' (statuses: {', '.join(ACTION_STATES)})")
+    if wanted is None or wanted not in set(ActionState):
+        known = ", ".join(ActionState)
+        raise InvalidValueError(f"unknown status '{status}' (statuses: {known})", field="status")
     raw = read_markdown(text, file)
     blocks = list(raw.blocks)
     parsed = read_document(text, profile, file=file, strict=False, collect=True, raw=raw)

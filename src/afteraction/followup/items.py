@@ -13,19 +13,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from afteraction.followup.policy import DuePolicy
-from afteraction.model import ActionItem, Incident
+from afteraction.model import CLOSED_STATES, ActionItem, Incident
 from afteraction.profiles import Profile
-from afteraction.profiles.schema import CLOSED_STATES
+from afteraction.profiles.due import DuePolicy
 
 
 @dataclass(frozen=True)
 class Postmortem:
-    """A postmortem as the follow-up reads it: where it is, its record and profile."""
+    """A postmortem as the follow-up reads it: where it is, its record and profile.
+
+    ``digest`` is that of the bytes read (an edit is refused if the file changed since).
+    """
 
     path: Path
     record: Incident
     profile: Profile
+    digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,9 +108,9 @@ def action_rows(
     for placed in numbered_items(postmortems):
         item, profile = placed.item, placed.postmortem.profile
         start = placed.postmortem.record.incident_date()
-        due = item.due or policy.due(item, profile, start)
+        due = policy.due_date(item, profile, start)
         state = item.status or "open"
-        open_ = state not in CLOSED_STATES
+        open_ = not item.closed
         yield ItemRow(
             key=placed.key,
             number=placed.number,
@@ -116,7 +119,7 @@ def action_rows(
             due=due,
             due_by_policy=item.due is None and due is not None,
             state=state,
-            overdue=open_ and due is not None and due < today,
+            overdue=policy.overdue(item, due, today),
             due_soon=open_ and due is not None and today <= due <= today + policy.soon,
             age_days=(today - start).days if start else None,
         )

@@ -17,9 +17,8 @@ from typing import Any
 from afteraction.errors import UsageError
 from afteraction.followup.factors import factor_category
 from afteraction.followup.items import ItemRow, Postmortem, action_rows
-from afteraction.followup.policy import DuePolicy
-from afteraction.model import Metrics, compute_metrics
-from afteraction.profiles.schema import CLOSED_STATES
+from afteraction.model import CLOSED_STATES, Metrics, compute_metrics
+from afteraction.profiles.due import DuePolicy
 
 GROUPINGS = ("severity", "month", "profile", "component", "category")
 UNKNOWN = "unknown"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from afteraction import __version__
 from afteraction.errors import AfteractionError, ParseError, RuleError, UsageError
-from afteraction.inputs import read_input_bytes, read_input_text
+from afteraction.filewrite import replace_document
+from afteraction.inputs import read_input_bytes
 from afteraction.lint.cache import LintCache
 from afteraction.lint.config import LintConfig
 from afteraction.lint.document import LintDocument, read_for_lint
@@ -23,6 +24,8 @@ from afteraction.lint.registry import RuleRegistry
 from afteraction.lint.rule import Corpus, Facts, FactsRule, Mention, Rule, RuleContext
 from afteraction.lint.suppress import Suppressions, read_suppressions
 from afteraction.profiles import ProfileRegistry
+from afteraction.profiles.due import DuePolicy
+from afteraction.sourcetext import SourceText
 
 MAX_FIX_PASSES = 10
 _LINK = re.compile(r"\[[^\[\]]*\]\((?P<target>[^()\s]+)(?:\s\"[^\"]*\")?\)")
@@ -79,7 +82,7 @@ def _link_target(text: str) -> str | None:
     return target.split("#", 1)[0]
 
 
-def collect_facts(doc: LintDocument, rules: Iterable[Rule] = ()) -> Facts:
+def collect_facts(doc: LintDocument, rules: Iterable[Rule], ctx: RuleContext) -> Facts:
     """Return what a document states that other documents can check: ID, related, links.
 
     Each facts rule among ``rules`` adds what it gathers, under its ID.
@@ -88,7 +91,7 @@ def collect_facts(doc: LintDocument, rules: Iterable[Rule] = ()) -> Facts:
     facts = Facts(doc.path, doc.profile.name)
     for rule in rules:
         if isinstance(rule, FactsRule):
-            facts.gathered[rule.id] = rule.gather(doc)
+            facts.gathered[rule.id] = rule.gather(doc, ctx)
     if record.id:
         line = doc.line_of("id") or 1
         facts.incident_id = Mention(record.id, line, doc.column(line, record.id))
@@ -122,6 +125,7 @@ class Linter:
         rules: RuleRegistry,
         *,
         today: date,
+        policy: DuePolicy | None = None,
         profile: str | None = None,
         cache_folder: Path | None = None,
     ) -> None:
@@ -131,7 +135,7 @@ class Linter:
         self.config = config
         self.profiles = profiles
         self.registry = rules
-        self.context = RuleContext(today=today)
+        self.context = RuleContext(today=today, policy=policy or DuePolicy())
         self.profile = profile
         self.cache = LintCache(cache_folder, self.fingerprint()) if cache_folder else None
 
@@ -148,6 +152,7 @@ class Linter:
             "rules": [f"{r.id}:{r.__module__}" for r in self.registry.ordered()],
             "profiles": [self.profiles.get(n).model_dump_json() for n in self.profiles.names()],
             "profile": self.profile,
+            "due": sorted((k, v.total_seconds()) for k, v in self.context.policy.spans.items()),
         }
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:16]
 
@@ -162,7 +167,7 @@ class Linter:
                 raise RuleError(f"rule {rule.id} ({rule.name}) failed: {exc!r}", file=path) from exc
         hidden = read_suppressions(text, self.registry)
         kept = [f for f in findings if not hidden.hides(f)]
-        facts = collect_facts(doc, rules)
+        facts = collect_facts(doc, rules, self.context)
         facts.suppressions = hidden.to_dict()
         return FileReport(path, sorted(set(kept), key=Finding.sort_key), facts)
 
@@ -173,11 +178,12 @@ class Linter:
             stat = path.stat()
             cached = self.cache.lookup(path, stat) if self.cache and not fix else None
             if cached is None:
-                text = _read(path)
+                source = _read(path)
+                text = source.text
                 cached = self.cache.lookup(path, stat, text) if self.cache and not fix else None
                 rules = self.config.rules_for(path, self.registry)
                 if cached is None and fix:
-                    return self._lint_and_fix(path, text, rules)
+                    return self._lint_and_fix(path, source, rules)
                 if cached is None:
                     report = self.lint_text(text, shown, rules)
                     if self.cache:
@@ -193,10 +199,10 @@ class Linter:
                 exc.file = shown
             return FileReport(shown, error=exc)
 
-    def _lint_and_fix(self, path: Path, text: str, rules: list[Rule]) -> FileReport:
+    def _lint_and_fix(self, path: Path, source: SourceText, rules: list[Rule]) -> FileReport:
         shown = str(path)
         fixed = 0
-        original = text
+        text = source.text
         report = self.lint_text(text, shown, rules)
         for _ in range(MAX_FIX_PASSES):
             text, count = apply_fixes(text, report.findings)
@@ -204,12 +210,9 @@ class Linter:
                 break
             fixed += count
             report = self.lint_text(text, shown, rules)
-        if text != original:
-            # The text was read with universal newlines: write the file's own back.
-            newline = "\r\n" if b"\r\n" in read_input_bytes(path) else "\n"
-            temporary = path.with_name(f".{path.name}.aar-tmp")
-            temporary.write_text(text, encoding="utf-8", newline=newline)
-            temporary.replace(path)
+        if text != source.text:
+            # Written in the file's own form, and only if no other edit landed meanwhile.
+            replace_document(path, source.encode(text), source.digest)
         report.fixed = fixed
         return report
 
@@ -275,10 +278,9 @@ def _moved(finding: Finding, path: str) -> Finding:
     )
 
 
-def _read(path: Path) -> str:
-    """Read a document with universal newlines (the fixes write the file's own back)."""
+def _read(path: Path) -> SourceText:
+    """Read a document with LF line endings (the fixes write the file's own form back)."""
     try:
-        text = read_input_text(path)
+        return SourceText.decode(read_input_bytes(path), path)
     except UsageError as exc:  # a file that cannot be read is a finding, not the end of the run
         raise ParseError(exc.message, file=path) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -17,13 +17,18 @@ from typing import Any, ClassVar
 from afteraction.errors import UsageError
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Edit, Finding
+from afteraction.profiles.due import DuePolicy
 
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What rules need besides the document: the date "today" is, for overdue checks."""
+    """What rules need besides the document: the date "today" is, and when items are due.
+
+    ``gather`` may use the policy (it is part of the cache's fingerprint), never ``today``.
+    """
 
     today: date
+    policy: DuePolicy = field(default_factory=DuePolicy)
 
 
 @dataclass(frozen=True)
@@ -159,9 +164,9 @@ class FactsRule(Rule):
         del doc, ctx
         return ()
 
-    def gather(self, doc: LintDocument) -> Any:
+    def gather(self, doc: LintDocument, ctx: RuleContext) -> Any:
         """Return the JSON-ready data this rule needs from a document (kept in the cache)."""
-        del doc
+        del doc, ctx
         return None
 
     def check_facts(self, facts: Facts, corpus: Corpus, ctx: RuleContext) -> Iterable[Finding]:

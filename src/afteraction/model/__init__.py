@@ -3,7 +3,9 @@
 from afteraction.model.metrics import Metrics, compute_metrics
 from afteraction.model.order import OutOfOrder, out_of_order
 from afteraction.model.record import (
+    CLOSED_STATES,
     ActionItem,
+    ActionState,
     Evidence,
     Factor,
     HistoryEntry,
@@ -20,7 +22,9 @@ from afteraction.model.record import (
 )
 
 __all__ = [
+    "CLOSED_STATES",
     "ActionItem",
+    "ActionState",
     "Evidence",
     "Factor",
     "HistoryEntry",

@@ -10,12 +10,31 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from datetime import date as Date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 KEY_TIMES = ("started", "detected", "acknowledged", "mitigated", "resolved", "closed")
-ActionState = Literal["open", "in_progress", "done", "cancelled"]
+
+
+class ActionState(StrEnum):
+    """Where an action item stands; each profile writes every state in its own words."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def closed(self) -> bool:
+        """Say whether the item is finished (done or cancelled)."""
+        return self in CLOSED_STATES
+
+
+CLOSED_STATES = frozenset({ActionState.DONE, ActionState.CANCELLED})
+"""The states an action item is finished in."""
+
 ReadingHow = Literal["inferred", "mapped"]
 
 
@@ -94,7 +113,9 @@ class Factor(_Model):
 
 
 class ActionItem(_Model):
-    """A follow-up action. ``status`` is one of the canonical states when known.
+    """A follow-up action. ``status`` is an :class:`ActionState` value when the words are known.
+
+    Words that name none of the states ("Blocked on vendor") are kept as written.
 
     ``extra`` keeps columns the record has no name for (a table's "Notes").
     """
@@ -110,6 +131,19 @@ class ActionItem(_Model):
     blocking: bool | None = None
     link: str | None = None
     extra: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def state(self) -> ActionState | None:
+        """Return the item's state; None when no status is written or its words name none."""
+        try:
+            return ActionState(self.status) if self.status is not None else None
+        except ValueError:
+            return None
+
+    @property
+    def closed(self) -> bool:
+        """Say whether the item is done or cancelled."""
+        return self.state is not None and self.state.closed
 
 
 class SignOff(_Model):

@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from afteraction.model import ActionState
 from afteraction.spans import parse_span
 
 SectionKind = Literal[
@@ -47,10 +48,6 @@ BINDABLE: dict[str, tuple[str, ...]] = {
     "signoffs": ("sign_offs",),
     "table": ("related", "evidence", "history"),
 }
-
-ACTION_STATES = ("open", "in_progress", "done", "cancelled")
-# The states an action item is finished in.
-CLOSED_STATES = ("done", "cancelled")
 
 
 class _Spec(BaseModel):
@@ -207,7 +204,7 @@ class Profile(_Spec):
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ValueError(f"section keys must be unique: {', '.join(duplicates)}")
-        missing = [s for s in ACTION_STATES if s not in self.action_states]
+        missing = [s for s in ActionState if s not in self.action_states]
         if missing:
             raise ValueError(f"action_states lacks {', '.join(missing)}")
         names = [s.name for s in self.statuses]

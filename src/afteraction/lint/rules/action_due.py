@@ -9,7 +9,7 @@ from afteraction.document.kinds.common import item_attrs, match_columns
 from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import action_section, is_closed, item_label, table_at
+from afteraction.lint.rules.common import action_section, item_label, table_at
 
 
 class ActionDue(Rule):
@@ -32,7 +32,7 @@ class ActionDue(Rule):
         del ctx
         unreadable = {p.line for p in doc.parsed.problems if p.code == "date" and p.field == "due"}
         for index, item in enumerate(doc.record.action_items):
-            if item.due is not None or is_closed(item):
+            if item.due is not None or item.closed:
                 continue
             line = doc.parsed.lines.get(f"action_items[{index}]")
             if line in unreadable:

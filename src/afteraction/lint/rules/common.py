@@ -19,7 +19,6 @@ from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.model import ActionItem, TimelineEvent
 from afteraction.profiles import SectionSpec
-from afteraction.profiles.schema import CLOSED_STATES
 
 
 def section_at(doc: LintDocument, line: int | None) -> SectionSpec | None:
@@ -51,11 +50,6 @@ def holds(spec: SectionSpec | None, attr: str) -> bool:
     if spec.layout == "table" and any(c.attr == attr for c in spec.columns):
         return True
     return bool(spec.item and attr in item_attrs(spec.item)) or attr in spec.filter
-
-
-def is_closed(item: ActionItem) -> bool:
-    """Say whether an action item is done or cancelled."""
-    return item.status in CLOSED_STATES
 
 
 @dataclass(frozen=True)

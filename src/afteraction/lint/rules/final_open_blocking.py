@@ -8,7 +8,7 @@ from itertools import pairwise
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import is_closed, item_label
+from afteraction.lint.rules.common import item_label
 
 
 class FinalOpenBlocking(Rule):
@@ -38,7 +38,7 @@ class FinalOpenBlocking(Rule):
         back = next((s.name for s, n in pairwise(doc.profile.statuses) if n.final), None)
         advice = f", or set the status back to {back}" if back else ""
         for index, item in enumerate(doc.record.action_items):
-            if is_closed(item):
+            if item.closed:
                 continue
             by_priority = (item.priority or "").strip().lower() in urgent
             if not item.blocking and not by_priority:
