@@ -283,3 +283,11 @@ def test_a_timeline_is_not_added_to_a_file_changed_since_it_was_read(tmp_path, r
     with pytest.raises(ConflictError):
         service.add_timeline(path, loaded, timeline)
     assert path.read_text().endswith("A late edit.\n")
+
+
+def test_an_output_to_a_device_is_written_through_and_a_folder_refused(tmp_path):
+    write_new(Path("/dev/null"), b"gone\n", force=True)  # a device: nothing to replace
+    folder = tmp_path / "out.md"
+    folder.mkdir()
+    with pytest.raises(UsageError, match="not a regular file"):
+        write_new(folder, b"x\n", force=True)

@@ -58,21 +58,23 @@ def write_new(path: Path, data: bytes, *, force: bool = False) -> str:
     The folder is created when missing; with ``force`` an existing file keeps
     its permissions and owner. Return the digest of what was written.
     """
+    try:
+        status: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        status = None
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror}", file=path) from None
+    if status is not None and not force:
+        raise ConflictError("already exists; use --force to replace it", file=path)
+    if status is not None and (stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+        return _write_through(path, data)  # /dev/stdout, a pipe: nothing to replace
     target = Path(os.path.realpath(path))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create its folder: {exc.strerror}", file=path) from None
-    try:
-        status: os.stat_result | None = os.stat(target)
-    except FileNotFoundError:
-        status = None
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror}", file=path) from None
     if status is not None and not stat.S_ISREG(status.st_mode):
         raise UsageError("is not a regular file; nothing was written", file=path)
-    if status is not None and not force:
-        raise ConflictError("already exists; use --force to replace it", file=path)
     _write_beside(target, path, data, status, exclusive=status is None and not force)
     return digest_of(data)
 
@@ -180,6 +182,16 @@ def _write_beside(
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+def _write_through(path: Path, data: bytes) -> str:
+    """Write to a device or a pipe as it is (it cannot be replaced); return the digest."""
+    try:
+        with open(path, "wb") as stream:
+            stream.write(data)
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror}", file=path) from None
+    return digest_of(data)
 
 
 def _write_in_place(target: Path, shown: Path, data: bytes) -> None:

@@ -12,7 +12,7 @@ import pkgutil
 from types import ModuleType
 from typing import Any, TypeVar
 
-from afteraction.errors import UsageError
+from afteraction.errors import PluginError
 
 T = TypeVar("T")
 
@@ -39,4 +39,4 @@ def classes_from(target: Any, base: type[T], marker: str, what: str) -> list[typ
         return [target]
     if callable(target):
         return [c for c in target() if inspect.isclass(c) and issubclass(c, base)]
-    raise UsageError(f"entry point target {target!r} holds no {what}")
+    raise PluginError(f"entry point target {target!r} holds no {what}")

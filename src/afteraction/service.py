@@ -14,7 +14,13 @@ from afteraction.document.parse import Parsed, read_document
 from afteraction.document.readings import without_inferred
 from afteraction.document.recognize import choose_profile, not_a_postmortem
 from afteraction.document.render import render_markdown
-from afteraction.errors import AfteractionError, ConflictError, ParseError, UsageError
+from afteraction.errors import (
+    AfteractionError,
+    ConflictError,
+    NotFoundError,
+    ParseError,
+    UsageError,
+)
 from afteraction.filewrite import replace_document
 from afteraction.followup.edit import set_status
 from afteraction.followup.items import PlacedItem, Postmortem, incident_name, numbered_items
@@ -330,7 +336,7 @@ def _one_item(key: str, found: list[Postmortem]) -> PlacedItem:
     places = [p for p in numbered_items(found) if p.key == key]
     if not places:
         known = sorted({incident_name(p.record) for p in found})
-        raise UsageError(
+        raise NotFoundError(
             f"no action item has the key '{key}' (keys are INCIDENT-ID#NUMBER; incidents:"
             f" {', '.join(known[:5])}{' ...' if len(known) > 5 else ''})"
         )

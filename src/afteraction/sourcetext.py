@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from afteraction.ends import common_ends
 from afteraction.inputs import decode_text
 
 BOM = "\ufeff"
@@ -45,12 +46,14 @@ class SourceText:
         bom = written.startswith(BOM)
         if bom:
             written = written[1:]
-        endings = _ENDING.findall(written)
-        kinds = set(endings)
-        newline = max(sorted(kinds), key=endings.count) if kinds else "\n"
-        text = written if kinds <= {"\n"} else _ENDING.sub("\n", written)
-        mixed = tuple(endings) if len(kinds) > 1 else ()
-        return cls(text, newline, bom, digest_of(data), mixed)
+        crlf = written.count("\r\n")
+        counts = {"\n": written.count("\n") - crlf, "\r\n": crlf, "\r": written.count("\r") - crlf}
+        kinds = [k for k, n in counts.items() if n]
+        if kinds in ([], ["\n"]):  # the common case: nothing to convert or remember
+            return cls(written, "\n", bom, digest_of(data))
+        newline = max(kinds, key=counts.__getitem__)
+        mixed = tuple(_ENDING.findall(written)) if len(kinds) > 1 else ()
+        return cls(_ENDING.sub("\n", written), newline, bom, digest_of(data), mixed)
 
     def encode(self, text: str) -> bytes:
         """Return ``text`` as this file's bytes: its BOM, its endings on every line kept."""
@@ -68,15 +71,7 @@ def _with_endings(old: str, endings: tuple[str, ...], new: str, usual: str) -> s
     before, after = old.split("\n"), new.split("\n")
     # Every line but the last ended with a newline; the matching runs on whole lines.
     own = [*endings, ""]
-    start = 0
-    while start < min(len(before), len(after)) and before[start] == after[start]:
-        start += 1
-    end = 0
-    while (
-        end < min(len(before), len(after)) - start
-        and before[len(before) - 1 - end] == after[len(after) - 1 - end]
-    ):
-        end += 1
+    start, end = common_ends(before, after)
     chosen = [usual] * len(after)
     chosen[:start] = own[:start]
     if end:

@@ -117,6 +117,8 @@ class Rule:
     fixable: ClassVar[bool] = False
     aliases: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[Mapping[str, Any]] = {}
+    # The type of an option whose default (None: not set) does not say it.
+    option_types: ClassVar[Mapping[str, type]] = {}
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         settings = dict(settings or {})
@@ -128,11 +130,11 @@ class Rule:
             )
         for key, value in settings.items():
             default = self.options[key]
-            wrong_bool = isinstance(value, bool) and not isinstance(default, bool)
-            if default is not None and (wrong_bool or not isinstance(value, type(default))):
+            kind = self.option_types.get(key) or (None if default is None else type(default))
+            wrong_bool = isinstance(value, bool) and kind is not bool
+            if kind is not None and (wrong_bool or not isinstance(value, kind)):
                 raise UsageError(
-                    f"rule {self.id} option '{key}' must be a {type(default).__name__},"
-                    f" not {value!r}"
+                    f"rule {self.id} option '{key}' must be a {kind.__name__}, not {value!r}"
                 )
         self.settings: dict[str, Any] = {**self.options, **settings}
 

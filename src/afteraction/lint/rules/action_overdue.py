@@ -35,6 +35,7 @@ class ActionOverdue(FactsRule):
         " `grace_days`, when set, gives lint its own."
     )
     options = {"grace_days": None}
+    option_types = {"grace_days": int}
 
     def gather(self, doc: LintDocument, ctx: RuleContext) -> list[list[Any]]:
         """Keep each open item with a due date (written or by policy) and its place."""

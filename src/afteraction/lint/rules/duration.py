@@ -10,6 +10,7 @@ from afteraction.document.context import Context
 from afteraction.document.kinds.fields import find_field, split_labelled
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import _pattern, render_template
+from afteraction.ends import common_ends
 from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.rule import Rule, RuleContext
@@ -191,15 +192,7 @@ def _fill(doc: LintDocument, line: int, spec: FieldSpec, duration: str) -> Edit 
     context.ref_date = reference_date(doc.record, profile, context)
     wanted = render_template(spec.value, doc.record, context, spec.choices)
     written = text[start:end]
-    head = 0
-    while head < min(len(written), len(wanted)) and written[head] == wanted[head]:
-        head += 1
-    tail = 0
-    while (
-        tail < min(len(written), len(wanted)) - head
-        and written[len(written) - 1 - tail] == wanted[len(wanted) - 1 - tail]
-    ):
-        tail += 1
+    head, tail = common_ends(written, wanted)
     added = wanted[head : len(wanted) - tail]
     if head + tail != len(written) or duration not in added:
         return None
