@@ -549,3 +549,41 @@ def test_entries_written_as_headings_make_an_unnamed_section_the_timeline(regist
     assert [e.text for e in first.timeline][-1] == "the fix is deployed"
     assert len(first.timeline) == 3
     assert as_content(again) == as_content(first)
+
+
+def test_action_items_headed_under_the_last_entry_end_the_timeline(registry):
+    text = dedent(
+        """\
+        # Hub outage
+
+        ## Timeline (times in BST)
+
+        ### July 11, 2025, 12:42 PM
+
+        Incident declared.
+
+        ### 1:06 PM
+
+        The pull request is reverted.
+
+        ### 4:22 PM
+
+        Incident resolved.
+
+        #### Action Items
+
+        - [ ] Write an incident report
+        - [x] Pin the configurator version
+        """
+    )
+    first, again = import_render_import(text, registry)
+    assert [e.text for e in first.timeline] == [
+        "Incident declared.",
+        "The pull request is reverted.",
+        "Incident resolved.",
+    ]
+    assert [(a.title, a.closed) for a in first.action_items] == [
+        ("Write an incident report", False),
+        ("Pin the configurator version", True),
+    ]
+    assert as_content(again) == as_content(first)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 
 from afteraction.document.blocks import (
     Block,
@@ -120,7 +120,11 @@ def _strip_fixed(spec: SectionSpec, blocks: list[Block], *, keep_text: bool = Fa
     return kept
 
 
-@cache
+# Section templates come from profiles, which a server may load without end.
+_SECTIONS_KEPT = 1024
+
+
+@lru_cache(maxsize=_SECTIONS_KEPT)
 def _template_index(
     text: str | None, lead: str | None, hint: str | None
 ) -> tuple[frozenset[str], str, str, frozenset[str], frozenset[tuple[str, ...]]]:
@@ -390,7 +394,14 @@ def _sections(
         source = section.source_with(section.children[:own])
         zone = stated_zone(section.heading) or stated_zone(source[:1000].strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
-        blocks = _strip_fixed(spec, _blocks(raw, section, own, source), keep_text=own_shape)
+        later = section.children[own:]
+        if spec.kind == "timeline" and section.end_line:
+            # A section of its own nested under an entry ("#### Action Items") ends the timeline.
+            stop, later = _timeline_end(section, section.level, profile, used, ctx)
+            blocks = raw.blocks_between(section.body_line, stop)
+        else:
+            blocks = _blocks(raw, section, own, source)
+        blocks = _strip_fixed(spec, blocks, keep_text=own_shape)
         stated: list[Block] = []
         as_written = False
         if spec.kind != "actions":
@@ -419,9 +430,9 @@ def _sections(
             # A heading with its value written in is the profile's, written from the value.
             heading = spec.heading if valued and not own_shape else section.heading
             record.sections.append(Section(key=spec.key, heading=heading, level=level, body=note))
-        timeline = spec if spec.kind == "timeline" and own == len(section.children) else None
+        timeline = spec if spec.kind == "timeline" and not later else None
         timeline_level, timeline_text = section.level, parts
-        for child in section.children[own:]:
+        for child in later:
             visit(child)
 
     for section in raw.sections:
