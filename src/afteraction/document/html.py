@@ -1,9 +1,20 @@
-"""Record -> HTML: the profile's Markdown, rendered and sanitised, in a page."""
+"""Record -> HTML: the profile's Markdown, rendered and sanitised, in a page.
+
+The page loads nothing from other hosts unless asked to. A remote image
+(``http:``, ``https:``, ``//host``, any scheme but ``data:``) becomes a link to
+it, its alt text as the link's text, and the page's Content-Security-Policy
+lets it load no remote resource: opening a postmortem tells no one it was
+opened. With ``remote_images`` the images stay and the policy allows them.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+
 import nh3
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
 from afteraction.document.blocks import markdown_parser
 from afteraction.document.render import render_markdown
@@ -12,8 +23,69 @@ from afteraction.profiles.schema import Profile
 
 _ENV = Environment(loader=PackageLoader("afteraction.document", "templates"), autoescape=True)
 
+# The page needs its own <style> element and nothing else: no scripts, fonts or
+# frames. Images may come from the page's own folder or site ('self', for a
+# document's relative images) or be inline (data:); remote ones only on request.
+# base-uri and form-action are not covered by default-src.
+_POLICY = "default-src 'none'; img-src {images}; style-src 'unsafe-inline'; "
+_POLICY += "base-uri 'none'; form-action 'none'"
+LOCAL_IMAGES = "'self' data:"
+REMOTE_IMAGES = "'self' data: https: http:"
 
-def render_html(record: Incident, profile: Profile) -> str:
-    """Write ``record`` as a self-contained HTML page; user text is sanitised with nh3."""
+# nh3 writes every attribute as name="value" with &, <, > and " escaped, and
+# every < of text as &lt;: a "<img" in its output always starts an image tag,
+# and a tag ends at the first > outside quotes.
+_IMG = re.compile(r'<img\s(?:[^">]|"[^"]*")*>')
+_ATTR = re.compile(r'([^\s"=/>]+)="([^"]*)"')
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+# URL parsers drop tabs and newlines anywhere and trim controls and spaces.
+_DROPPED = re.compile(r"[\t\n\r]")
+_TRIMMED = "".join(map(chr, range(0x21)))  # C0 controls and the space
+
+
+def content_security_policy(remote_images: bool = False) -> str:
+    """Return the page's Content-Security-Policy: remote images allowed only when asked."""
+    return _POLICY.format(images=REMOTE_IMAGES if remote_images else LOCAL_IMAGES)
+
+
+def is_remote(url: str) -> bool:
+    r"""Return whether ``url`` (as written in a ``src``) loads from another host.
+
+    Protocol-relative URLs (``//host``, or ``/\host``, which browsers read the
+    same) and any scheme but ``data:`` count as remote; a relative path does not.
+    """
+    url = _DROPPED.sub("", url).strip(_TRIMMED).replace("\\", "/").lower()
+    if url.startswith("//"):
+        return True
+    scheme = _SCHEME.match(url)
+    return scheme is not None and scheme[0] != "data:"
+
+
+def link_remote_images(body: str) -> str:
+    """Return sanitised HTML with each remote ``<img>`` made a link to its URL (text: its alt)."""
+
+    def linked(match: re.Match[str]) -> str:
+        attrs = dict(_ATTR.findall(match[0]))
+        src = attrs.get("src")
+        if src is None or not is_remote(html.unescape(src)):
+            return match[0]
+        text = attrs.get("alt") or src  # both already escaped, as attribute values
+        return f'<a href="{src}" rel="noopener noreferrer">{text}</a>'
+
+    return _IMG.sub(linked, body)
+
+
+def render_html(record: Incident, profile: Profile, *, remote_images: bool = False) -> str:
+    """Write ``record`` as a self-contained HTML page; user text is sanitised with nh3.
+
+    Remote images are links unless ``remote_images`` is set (see the module's docstring).
+    """
     body = nh3.clean(markdown_parser().render(render_markdown(record, profile, front_matter=False)))
-    return _ENV.get_template("postmortem.html.j2").render(record=record, profile=profile, body=body)
+    if not remote_images:
+        body = link_remote_images(body)
+    return _ENV.get_template("postmortem.html.j2").render(
+        record=record,
+        profile=profile,
+        body=body,
+        policy=Markup(content_security_policy(remote_images)),  # our own text, no quote in it
+    )

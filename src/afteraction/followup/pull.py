@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 
+from afteraction.csvcell import restore_cell
 from afteraction.document.kinds.action_build import SYNONYMS
 from afteraction.errors import UsageError
 from afteraction.followup.items import PlacedItem, incident_name
@@ -121,8 +122,10 @@ def _from_csv(text: str, path: Path) -> TrackerExport:
     key_column = next((header[n] for n in _KEY_COLUMNS if n in header), None)
     title_column = next((header[n] for n in _TITLE_COLUMNS if n in header), None)
     export = TrackerExport()
-    for row in reader:
+    for written_row in reader:
         where = f"{path}:{reader.line_num}"
+        # Our own exports put a quote before a formula-like cell (csvcell); read it as written.
+        row = {k: restore_cell(v) if isinstance(v, str) else v for k, v in written_row.items()}
         written = (row.get(key_column) or "").strip() if key_column else ""
         key = written if "#" in written else None
         key = key or _key_in(row)

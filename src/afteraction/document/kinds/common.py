@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -17,7 +17,12 @@ from afteraction.profiles.schema import ColumnSpec, SectionSpec
 
 
 def escape_cell(text: str) -> str:
-    """Make text safe inside a table cell."""
+    """Make text safe inside a table cell: ``|`` escaped, each line end (LF, CRLF, CR) a ``<br>``.
+
+    Markdown ends a line at LF, CRLF or a lone CR alike, so any of them left
+    in a cell would end its row there.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
@@ -72,7 +77,11 @@ def _drop_parenthesised(text: str) -> str:
     return "".join(kept)
 
 
-@cache
+# Headings and labels as documents write them: no end to them in a server.
+_NORMS_KEPT = 8192
+
+
+@lru_cache(maxsize=_NORMS_KEPT)
 def norm(text: str) -> str:
     """Normalise a heading or label for matching: case, markup, numbering, punctuation."""
     text = re.sub(r"[*_`]", "", text).lower()
