@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import random
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -160,6 +162,7 @@ def test_the_raw_view_takes_the_window_and_refuses_what_it_cannot_place(tmp_path
 
 def test_a_large_file_is_scanned_in_pieces_by_several_processes(tmp_path, monkeypatch):
     monkeypatch.setattr(scan, "PIECE", 64 << 10)
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
     monkeypatch.setattr(scan.os, "cpu_count", lambda: 2)
     path = day_log(tmp_path / "app.jsonl", 20_000, shuffle=True)
     assert path.stat().st_size > 10 * scan.PIECE
@@ -170,3 +173,38 @@ def test_a_large_file_is_scanned_in_pieces_by_several_processes(tmp_path, monkey
     )
     data = path.read_bytes()
     assert all(data[o : o + len(line)] == line for o, line in found)
+
+
+def test_the_parallel_scan_spawns_its_workers_and_runs_from_a_thread_beside_others(
+    tmp_path, monkeypatch
+):
+    path = day_log(tmp_path / "app.jsonl", 20_000, shuffle=True)
+    sequential = list(scanned_window(path, JSON, WINDOW))  # small: read in this process
+    monkeypatch.setattr(scan, "PIECE", 256 << 10)
+    monkeypatch.setattr(scan, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(scan.os, "cpu_count", lambda: 2)
+    pools: list[tuple[str, bool, bool]] = []
+    bystander_done = threading.Event()
+    bystander = threading.Thread(target=bystander_done.wait, daemon=True)
+
+    class Noted(ProcessPoolExecutor):
+        def __init__(self, workers, mp_context):
+            on_main = threading.current_thread() is threading.main_thread()
+            pools.append((mp_context.get_start_method(), on_main, bystander.is_alive()))
+            super().__init__(workers, mp_context=mp_context)
+
+    monkeypatch.setattr(scan, "ProcessPoolExecutor", Noted)
+    found: list[list[tuple[int, bytes]]] = []
+    scanner = threading.Thread(
+        target=lambda: found.append(list(scanned_window(path, JSON, WINDOW)))
+    )
+    bystander.start()
+    try:
+        scanner.start()
+        scanner.join(timeout=120)
+    finally:
+        bystander_done.set()
+        bystander.join()
+    assert not scanner.is_alive()
+    assert pools == [("spawn", False, True)]  # spawned, from a thread, another one running
+    assert found == [sequential]

@@ -394,10 +394,10 @@ def _sections(
         source = section.source_with(section.children[:own])
         zone = stated_zone(section.heading) or stated_zone(source[:1000].strip()[:300])
         ctx.section_zone = resolve_zone(zone) if zone else None
-        later = section.children[own:]
+        following = section.children[own:]
         if spec.kind == "timeline" and section.end_line:
             # A section of its own nested under an entry ("#### Action Items") ends the timeline.
-            stop, later = _timeline_end(section, section.level, profile, used, ctx)
+            stop, following = _timeline_end(section, section.level, profile, used, ctx)
             blocks = raw.blocks_between(section.body_line, stop)
         else:
             blocks = _blocks(raw, section, own, source)
@@ -430,9 +430,9 @@ def _sections(
             # A heading with its value written in is the profile's, written from the value.
             heading = spec.heading if valued and not own_shape else section.heading
             record.sections.append(Section(key=spec.key, heading=heading, level=level, body=note))
-        timeline = spec if spec.kind == "timeline" and not later else None
+        timeline = spec if spec.kind == "timeline" and not following else None
         timeline_level, timeline_text = section.level, parts
-        for child in later:
+        for child in following:
             visit(child)
 
     for section in raw.sections:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from afteraction.document.context import Context, Partial
@@ -41,9 +41,11 @@ class Slot:
 
 Segment = str | Slot | tuple["Segment", ...]
 _TOKEN = re.compile(r"\{([a-z_.]+)(?::([a-z]+))?\}|\[|\]")
+# Templates come from profiles, which a server may load without end.
+_TEMPLATES_KEPT = 1024
 
 
-@cache
+@lru_cache(maxsize=_TEMPLATES_KEPT)
 def compile_template(template: str) -> tuple[Segment, ...]:
     """Split a template into literal text, slots and optional groups."""
     stack: list[list[Segment]] = [[]]
@@ -100,7 +102,7 @@ def _regex(segments: tuple[Segment, ...], names: list[Slot]) -> str:
     return "".join(parts)
 
 
-@cache
+@lru_cache(maxsize=_TEMPLATES_KEPT)
 def _pattern(template: str) -> tuple[re.Pattern[str], tuple[Slot, ...]]:
     names: list[Slot] = []
     body = _regex(compile_template(template), names)

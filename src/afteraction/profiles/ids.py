@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
+from functools import lru_cache
+
+# Patterns come from profiles and lint settings a server may load without end.
+_PATTERNS_KEPT = 256
 
 
-@cache
+@lru_cache(maxsize=_PATTERNS_KEPT)
 def id_regex(pattern: str) -> re.Pattern[str]:
     """Compile a profile ID pattern to a regex with ``year``, ``month``, ``day``, ``seq`` groups.
 

@@ -4,21 +4,22 @@ Memory stays bounded however large the logs: events are filtered as they
 are read, repeated log lines collapse into one event as they stream past,
 and log events beyond the limit are dropped lowest level first (a heap of
 ``limit`` entries), while alerts, pages, messages and deploys are all kept.
+With no limit, a build holds at most ``max_held`` log events, then stops
+with an error asking for a window or a limit.
 """
 
 from __future__ import annotations
 
-import gc
 import heapq
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from afteraction.errors import AfteractionError, UsageError
+from afteraction.errors import AfteractionError, InvalidValueError, UsageError
 from afteraction.timeline.detect import detect
 from afteraction.timeline.event import Event, Kind, Level
 from afteraction.timeline.far import FAR_DAYS, SHOWN, Span, split_far
@@ -44,6 +45,8 @@ _VARYING = re.compile(
     re.IGNORECASE,
 )
 DEFAULT_LIMIT = 500
+MAX_HELD = 1_000_000
+"""With no limit, the most log events a build holds (about a gigabyte of memory)."""
 # Logs smaller than this are read whole: narrowing them saves nothing worth the sample.
 NARROW_FROM = 8 << 20
 
@@ -55,7 +58,8 @@ class BuildOptions:
     ``collapse`` is the longest gap between repeats of a log line that still
     folds them into one event (None: never collapse); ``dedupe`` the longest
     gap between two sightings of one alert (same key and kind) that counts
-    as the same event. ``limit`` caps the log events (None: no cap).
+    as the same event. ``limit`` caps the log events (None: no cap, but
+    more than ``max_held`` of them is an error asking for a window or a limit).
     ``key_moments`` keeps, of the chat, only the messages people singled
     out (pinned or reacted to, as the source's ``moments=`` says).
     ``far_days`` leaves out events more days than that from ``incident``
@@ -72,6 +76,7 @@ class BuildOptions:
     strict: bool = False
     far_days: int = FAR_DAYS
     incident: Span | None = None
+    max_held: int = MAX_HELD
 
 
 @dataclass
@@ -145,42 +150,37 @@ def build_timeline(
     """Read every source and merge what passes the filters into one timeline.
 
     ``advance`` is called now and then with how far reading has come, for a
-    progress display.
+    progress display. Nothing process-wide is touched (the cycle collector
+    keeps running): what is kept is one object per event, see :class:`_Kept`.
     """
-    with paused_gc():
-        return _build(specs, registry, options, advance)
+    reports: list[SourceReport] = []
+    left_out: Counter[str] = Counter()
+    kept = _Kept(options.limit, left_out, options.max_held)
+    for event in read_events(specs, registry, options, reports, left_out, advance):
+        kept.add(event)
+    events = deduplicated(kept.ordered(), options.dedupe, left_out)
+    events, far, span = split_far(events, options.incident, options.far_days)
+    if far:
+        left_out["far"] = len(far)
+    return Timeline(events, reports, left_out, options.limit, far[:SHOWN], span, options.far_days)
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while events are read in bulk, then restore it.
-
-    Reading a log allocates millions of small containers (parsed records,
-    events) and no reference cycles; the collector's passes over the growing
-    set of kept events would cost more than the reading (measured: 2.8x on
-    event creation). Reference counting still frees everything as it goes.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _build(
+def read_events(
     specs: Iterable[SourceSpec],
     registry: SourceRegistry,
     options: BuildOptions,
-    advance: Callable[[Progress], None] | None,
-) -> Timeline:
+    reports: list[SourceReport],
+    left_out: Counter[str],
+    advance: Callable[[Progress], None] | None = None,
+) -> Iterator[Event]:
+    """Yield each event of the sources that passes the filters and repeats no other, as read.
+
+    Sources are read one after the other; each one's report is added to
+    ``reports`` as it starts, and what is left out is counted in ``left_out``.
+    """
     specs = list(specs)
     sizes = [_size(spec) for spec in specs]
     progress = Progress(total=sum(sizes))
-    reports: list[SourceReport] = []
-    left_out: Counter[str] = Counter()
-    kept = _Kept(options.limit, left_out)
     for order, named in enumerate(specs):
         spec = resolved(named, registry)
         source_class = registry.get(spec.kind)
@@ -205,13 +205,8 @@ def _build(
             if folded.absorbs(event):
                 continue
             report.kept += 1
-            kept.add(event, order)
+            yield event
         progress.done = done + sizes[order]
-    events = _deduplicated(kept.ordered(), options.dedupe, left_out)
-    events, far, span = split_far(events, options.incident, options.far_days)
-    if far:
-        left_out["far"] = len(far)
-    return Timeline(events, reports, left_out, options.limit, far[:SHOWN], span, options.far_days)
 
 
 AUTO = "auto"
@@ -221,7 +216,7 @@ def resolved(spec: SourceSpec, registry: SourceRegistry) -> SourceSpec:
     """Return the spec with ``auto`` replaced by the kind the input looks like."""
     if spec.kind != AUTO:
         return spec
-    kind = detect(spec.path)
+    kind = detect(spec.input)
     if kind is None or kind not in registry.sources:
         raise UsageError(
             f"cannot tell what kind of input this is; name it: --from KIND:{spec.label}"
@@ -236,7 +231,7 @@ def _told(source: Source) -> Iterator[Event]:
     try:
         yield from source.events()
     except UsageError as exc:
-        guess = detect(source.spec.path) if exc.message.startswith("not ") else None
+        guess = detect(source.spec.input) if exc.message.startswith("not ") else None
         if guess is not None and guess != source.spec.kind:
             exc.message += f"; it looks like {guess} input: --from {guess}:{source.spec.label}"
             exc.args = (exc.message,)
@@ -354,24 +349,40 @@ class _Folder:
 
 
 class _Kept:
-    """Every non-log event, and the ``limit`` most important log events (bounded heap)."""
+    """Every non-log event, and the ``limit`` most important log events (bounded heap).
 
-    def __init__(self, limit: int | None, left_out: Counter[str]) -> None:
+    Events come source by source, so the order they come in is the order of
+    their sources and, within one, of their reading: events at the same time
+    keep it. Each kept event is the one object the cycle collector sees for
+    it (no tuple around it; its ``also`` is a tuple): a build keeping
+    millions of events leaves the collector a third of the objects to walk.
+    """
+
+    def __init__(self, limit: int | None, left_out: Counter[str], max_held: int = MAX_HELD) -> None:
         self.limit = limit
         self.left_out = left_out
-        self.others: list[tuple[datetime, int, int, Event]] = []
+        self.max_held = max_held
+        self.held_logs = 0
+        self.others: list[Event] = []
+        # When each of ``others`` came, counted with the log events (ties with them).
+        self.came = array("q")
         # Min-heap: the first entry is the least important log event kept so far
         # (lowest level, then latest), the one to drop when a better one comes.
-        self.logs: list[tuple[int, float, int, int, Event]] = []
+        self.logs: list[tuple[int, float, int, Event]] = []
         self.seq = 0
 
-    def add(self, event: Event, order: int) -> None:
+    def add(self, event: Event) -> None:
         self.seq += 1
         if event.kind is not Kind.LOG or self.limit is None:
-            self.others.append((event.time, order, self.seq, event))
+            if event.kind is Kind.LOG:
+                self.held_logs += 1
+                if self.held_logs > self.max_held:
+                    raise _too_many(self.max_held)
+            self.others.append(event)
+            self.came.append(self.seq)
             return
         level = int(event.level) if event.level is not None else int(Level.INFO)
-        entry = (level, -event.time.timestamp(), order, self.seq, event)
+        entry = (level, -event.time.timestamp(), self.seq, event)
         if len(self.logs) < self.limit:
             heapq.heappush(self.logs, entry)
         elif entry[:2] > self.logs[0][:2]:
@@ -381,11 +392,31 @@ class _Kept:
             self.left_out["limit"] += 1
 
     def ordered(self) -> list[Event]:
-        logs = [(e.time, order, seq, e) for _, _, order, seq, e in self.logs]
-        return [entry[3] for entry in sorted(self.others + logs, key=lambda x: x[:3])]
+        """Return the kept events by time, and in the order they came at the same time."""
+        others = self.others
+        if not self.logs:
+            return sorted(others, key=_time)  # stable: no key tuple per event
+        came = self.came
+        places = sorted(range(len(others)), key=lambda n: others[n].time)
+        logs = sorted((event.time, seq, event) for _, _, seq, event in self.logs)
+        timed = ((others[n].time, came[n], others[n]) for n in places)
+        return [event for _, _, event in heapq.merge(timed, logs)]
 
 
-def _deduplicated(events: list[Event], gap: timedelta, left_out: Counter[str]) -> list[Event]:
+def _time(event: Event) -> datetime:
+    return event.time
+
+
+def _too_many(most: int) -> InvalidValueError:
+    """Return the error for more log events than a build without a limit holds."""
+    return InvalidValueError(
+        f"none given, and the sources hold over {most:,} log events, more than a timeline"
+        " holds without one: give a limit or a window (--limit N, --window or --around)",
+        field="limit",
+    )
+
+
+def deduplicated(events: list[Event], gap: timedelta, left_out: Counter[str]) -> list[Event]:
     """Merge sightings of the same alert or page (same key and kind) close in time."""
     result: list[Event] = []
     recent: dict[tuple[Kind, str], Event] = {}
@@ -397,7 +428,7 @@ def _deduplicated(events: list[Event], gap: timedelta, left_out: Counter[str]) -
         earlier = recent.get(identity)
         if earlier is not None and event.time - earlier.time <= gap:
             if event.source != earlier.source and event.source not in earlier.also:
-                earlier.also.append(event.source)
+                earlier.also = (*earlier.also, event.source)
             earlier.link = earlier.link or event.link
             left_out["duplicate"] += 1
             continue

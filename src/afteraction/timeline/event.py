@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -61,7 +61,7 @@ class Level(IntEnum):
         level = cls.parse(value)
         if level is None:
             names = ", ".join(m.name.lower() for m in cls)
-            raise UsageError(f"unknown level '{value}' (levels: {names})", field="--min-level")
+            raise UsageError(f"unknown level '{value}' (levels: {names})", field="min_level")
         return level
 
 
@@ -138,7 +138,7 @@ class Event:
     count: int = 1
     until: datetime | None = None
     key_moment: bool = False
-    also: list[str] = field(default_factory=list)
+    also: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the event as JSON-ready data with stable names."""

@@ -43,7 +43,13 @@ PROBES = 32
 # Files scanned in parallel are cut into pieces of this size, one process per core.
 PIECE = 64 << 20
 MAX_WORKERS = 8
-_METHODS = multiprocessing.get_all_start_methods()
+# Smaller files are scanned in this process: starting fresh worker processes
+# costs more than sharing the scan saves (see scanned_window).
+PARALLEL_FROM = 512 << 20
+# Workers are spawned, each a fresh interpreter, never a copy of this process:
+# a copy of a threaded program (a web server) would inherit its locks in
+# whatever state its other threads left them.
+START_METHOD = "spawn"
 SAMPLE = 200
 
 
@@ -206,19 +212,25 @@ def scanned_window(path: Path, layout: Layout, window: Window) -> Iterator[tuple
     The file is read in large blocks and searched for the bytes every time
     in the window starts with; only the lines found are compared and handed
     on. A block in which some line lacks the layout's anchor is handed on
-    whole, so no line the layout does not describe is dropped unread. A
-    large file is scanned in pieces by one process per core, in order.
+    whole, so no line the layout does not describe is dropped unread.
+
+    A file of :data:`PARALLEL_FROM` bytes or more is scanned in pieces by one
+    process per core, handed on in order. The processes are spawned, so this
+    is safe in a program with other threads running; as for any spawned
+    process, the program's main module is imported again in each and must
+    start its work under ``if __name__ == "__main__":``. (Threads would not
+    share the work: ``bytes.find`` and ``bytes.count`` hold the GIL.)
     """
     low, high = bounds(layout, window)
     needle = layout.anchor + _common_start(low, high)
     size = path.stat().st_size
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if size < PIECE or workers < 2:
+    if size < max(PARALLEL_FROM, PIECE) or workers < 2:
         yield from _scan_piece(path, 0, size, layout, needle, (low, high))
         return
     pieces = _pieces(path, size)
-    context = multiprocessing.get_context("fork" if "fork" in _METHODS else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    context = multiprocessing.get_context(START_METHOD)
+    with ProcessPoolExecutor(min(workers, len(pieces)), mp_context=context) as pool:
         pending: deque[Future[list[tuple[int, bytes]]]] = deque()
         for start, stop in pieces:
             pending.append(pool.submit(_scan_list, path, start, stop, layout, needle, (low, high)))
@@ -245,6 +257,7 @@ def _pieces(path: Path, size: int) -> list[tuple[int, int]]:
 def _scan_list(
     path: Path, start: int, stop: int, layout: Layout, needle: bytes, span: tuple[bytes, bytes]
 ) -> list[tuple[int, bytes]]:
+    """Return the window's lines of one piece (what a worker process runs: its arguments pickle)."""
     return list(_scan_piece(path, start, stop, layout, needle, span))
 
 

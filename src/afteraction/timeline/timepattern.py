@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
@@ -46,7 +47,8 @@ _MONTHS = {
     )
 }
 _OFFSETS: dict[str, tzinfo] = {"Z": UTC}
-_NAMED_ZONES: dict[str, tzinfo] = {}
+# Zone names as logs write them: abbreviations and offsets in any case ("cet", "Utc+1").
+_NAMED_KEPT = 256
 
 
 def offset_zone(text: str) -> tzinfo:
@@ -60,16 +62,13 @@ def offset_zone(text: str) -> tzinfo:
     return zone
 
 
+@lru_cache(maxsize=_NAMED_KEPT)
 def named_zone(name: str) -> tzinfo:
     """Return the zone of a name or abbreviation (``UTC``, ``CET``, ``Europe/Paris``)."""
-    zone = _NAMED_ZONES.get(name)
-    if zone is None:
-        try:
-            zone = resolve_zone(name)
-        except AfteractionError:
-            raise ValueError(f"unknown time zone '{name}'") from None
-        _NAMED_ZONES[name] = zone
-    return zone
+    try:
+        return resolve_zone(name)
+    except AfteractionError:
+        raise ValueError(f"unknown time zone '{name}'") from None
 
 
 def _regex(pattern: str, field: str) -> str:

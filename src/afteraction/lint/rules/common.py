@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 
 from afteraction.document.blocks import Block
 from afteraction.document.kinds.common import item_attrs, match_columns
@@ -233,14 +233,18 @@ def mentions(text: str, words: list[str]) -> str | None:
     return None
 
 
-@cache
+# Words come from lint settings, which a server may load without end.
+_WORDS_KEPT = 1024
+
+
+@lru_cache(maxsize=_WORDS_KEPT)
 def _probe(word: str) -> str:
     """Return a part every form of ``word`` contains (a quick test before the pattern)."""
     first = word.split()[0] if word.split() else word
     return first[:-2] if first.endswith("ed") and len(first) > 4 else first[:-1] or first
 
 
-@cache
+@lru_cache(maxsize=_WORDS_KEPT)
 def _word_pattern(word: str) -> re.Pattern[str]:
     """Return a pattern for a word or phrase: a verb in its forms, a plural with its singular."""
     if " " in word.strip() or not word.isalpha():
