@@ -131,6 +131,14 @@ class ConflictError(UsageError):
     status = 409
 
 
+class TooLargeError(UsageError):
+    """An input is larger than it may be, or unpacks to more: reading stopped at the limit."""
+
+    kind = "too-large"
+    title = "The input is too large"
+    status = 413
+
+
 class InvalidValueError(UsageError):
     """A value given for a field or option is not one it can take."""
 

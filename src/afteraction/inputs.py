@@ -13,7 +13,7 @@ from io import BufferedReader
 from pathlib import Path
 from typing import BinaryIO
 
-from afteraction.errors import ParseError, UsageError
+from afteraction.errors import ParseError, TooLargeError, UsageError
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """The largest file read whole (documents, configuration, payloads, exports): 64 MiB."""
@@ -57,9 +57,9 @@ def open_input(path: Path) -> BufferedReader:
         raise
 
 
-def too_large(path: Path | str, size: int, limit: int = MAX_INPUT_BYTES) -> UsageError:
+def too_large(path: Path | str, size: int, limit: int = MAX_INPUT_BYTES) -> TooLargeError:
     """Return the error for an input over ``limit`` bytes."""
-    return UsageError(
+    return TooLargeError(
         f"is larger than the {limit // (1024 * 1024)} MiB an input may be "
         f"({size / (1024 * 1024):.1f} MiB or more)",
         file=path,

@@ -2,8 +2,8 @@
 
 Looks at the first 64 KB: a folder (a Slack export, a git repository), a
 JSON payload by the keys each tool writes, or the first lines of a text
-log. Only the built-in kinds are recognised; a plugin's input is named by
-its kind.
+log; bytes given in place of a file are looked at alike. Only the built-in
+kinds are recognised; a plugin's input is named by its kind.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from afteraction.errors import UsageError
-from afteraction.timeline.inputs import open_binary
+from afteraction.timeline.inputs import SourceInput, as_input, open_binary
 
 HEAD = 64 << 10
 _SYSLOG = re.compile(rb"^(<\d{1,3}>)?(\d \d{4}-\d\d-\d\dT|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d )")
@@ -25,22 +25,28 @@ _COMMIT = re.compile(rb"^commit [0-9a-f]{7,40}\b")
 _CSV_TIME = re.compile(rb"^[^\n]*\b(time|timestamp|date|at)\b[^\n]*[,;\t]", re.IGNORECASE)
 
 
-def detect(path: Path | None) -> str | None:
-    """Return the kind of input a file or folder looks like, or None when it is not clear."""
+def detect(source: SourceInput | Path | None) -> str | None:
+    """Return the kind of input a file, folder or bytes look like, or None when it is not clear.
+
+    Standard input and streams can be read only once: their kind must be named.
+    """
+    given = as_input(source)
+    path = given.path
     if path is not None and path.is_dir():
         if (path / "channels.json").is_file() or (path / "users.json").is_file():
             return "slack"
         if (path / ".git").exists():
             return "git"
         return "slack" if any(path.glob("????-??-??.json")) else None
-    if path is None:
-        return None  # standard input can be read once only: its kind must be named
-    with open_binary(path) as stream:
+    if given.once:
+        return None
+    with open_binary(given) as stream:
         try:
             head = stream.read(HEAD)
         except (OSError, EOFError) as exc:  # a truncated or corrupt gzip file
-            raise UsageError(f"cannot read: {exc}", file=path) from None
-    return detect_bytes(head, path.suffix.lower())
+            raise UsageError(f"cannot read: {exc}", file=given.label) from None
+    suffixes = given.suffixes
+    return detect_bytes(head, suffixes[-1] if suffixes else "")
 
 
 def detect_bytes(head: bytes, suffix: str = "") -> str | None:

@@ -22,7 +22,7 @@ def json_documents(spec: SourceSpec, problems: Problems) -> Iterator[tuple[int |
     each, and a line that is not JSON goes to ``problems``. A file that is
     neither fails with the parser's message and position.
     """
-    data = read_bytes(spec.path)
+    data = read_bytes(spec.input)
     try:
         yield None, orjson.loads(data)
         return

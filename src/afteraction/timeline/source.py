@@ -35,7 +35,7 @@ class Source:
         if unknown:
             raise UsageError(
                 f"source {self.name} has no option '{unknown[0]}' (options: {', '.join(known)})",
-                field="--from",
+                field="sources",
             )
         self.spec = spec
         self.problems = problems
@@ -50,7 +50,7 @@ class Source:
         """
         if self.supply is not None:
             return self.supply
-        return self._counted(read_lines(self.spec.path))
+        return self._counted(read_lines(self.spec.input))
 
     def _counted(self, lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
         for number, line in lines:

@@ -1,4 +1,8 @@
-"""What ``--from KIND[OPTIONS]:PATH`` names: a source kind, its options and its input."""
+"""What ``--from KIND[OPTIONS]:PATH`` names: a source kind, its options and its input.
+
+The input is a file (or folder), standard input, or bytes or a stream given
+in place of a file, so a caller holding a webhook's body reads it as it is.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
+from typing import BinaryIO
 
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
-from afteraction.timeline.inputs import STDIN
+from afteraction.timeline.inputs import STDIN, SourceInput
 
 _SPEC = re.compile(r"^(?P<kind>[a-z][a-z0-9_-]*)(?:\[(?P<options>.*)\])?:(?P<path>.+)$", re.S)
+AUTO = "auto"
 
 
 @dataclass(frozen=True)
@@ -19,17 +25,46 @@ class SourceSpec:
     """One source to read: ``kind`` names its reader, ``path`` is None for standard input.
 
     ``options`` are the reader's settings as written (``zone`` among them:
-    the zone of times written without one).
+    the zone of times written without one). ``content`` is bytes or a
+    stream to read in place of a file (``path`` is None then); see :meth:`of`.
     """
 
     kind: str
     path: Path | None
     options: dict[str, str] = field(default_factory=dict)
+    content: SourceInput | None = None
+
+    @classmethod
+    def of(cls, kind: str, given: SourceInput, options: dict[str, str] | None = None) -> SourceSpec:
+        """Return the spec of a source reading ``given``: a file, stdin, bytes or a stream."""
+        if given.data is None and given.stream is None:  # a file, or standard input
+            return cls(kind, given.path, dict(options or {}))
+        return cls(kind, None, dict(options or {}), given)
+
+    @classmethod
+    def given(cls, name: str, content: bytes | BinaryIO) -> SourceSpec:
+        """Return the spec of bytes or a stream named ``[KIND[OPTIONS]:]NAME``.
+
+        ``NAME`` names the input in messages (and its suffix stands for a
+        file's: ``deploys.csv``); without a kind, the kind is told from the
+        bytes (``auto``; a stream, read only once, must name its kind).
+        """
+        match = _SPEC.match(name.strip())
+        kind, options = (AUTO, {}) if match is None else (match["kind"], _options(match, name))
+        label = name.strip() if match is None else match["path"].strip()
+        if isinstance(content, bytes | bytearray | memoryview):
+            return cls.of(kind, SourceInput.from_bytes(label, bytes(content)), options)
+        return cls.of(kind, SourceInput.from_stream(label, content), options)
+
+    @property
+    def input(self) -> SourceInput:
+        """Return what this source reads."""
+        return self.content if self.content is not None else SourceInput.from_path(self.path)
 
     @property
     def label(self) -> str:
         """Return how messages name this source's input."""
-        return "<stdin>" if self.path is None else str(self.path)
+        return self.input.label
 
     @property
     def zone(self) -> tzinfo | None:
@@ -54,15 +89,20 @@ class SourceSpec:
             raise UsageError(
                 f"'{text}' is not KIND:PATH or KIND[name=value,...]:PATH"
                 " (see `aar timeline sources`)",
-                field="--from",
+                field="sources",
             )
-        options: dict[str, str] = {}
-        for part in re.split(r"(?<!\\),", match["options"] or ""):
-            if not part.strip():
-                continue
-            name, equals, value = part.partition("=")
-            if not equals or not name.strip():
-                raise UsageError(f"option '{part}' in '{text}' is not name=value", field="--from")
-            options[name.strip().lower()] = value.strip().replace("\\,", ",")
         path = match["path"].strip()
-        return cls(match["kind"], None if path == STDIN else Path(path), options)
+        return cls(match["kind"], None if path == STDIN else Path(path), _options(match, text))
+
+
+def _options(match: re.Match[str], text: str) -> dict[str, str]:
+    r"""Return the ``name=value`` options of a matched spec (``\,`` is a comma in a value)."""
+    options: dict[str, str] = {}
+    for part in re.split(r"(?<!\\),", match["options"] or ""):
+        if not part.strip():
+            continue
+        name, equals, value = part.partition("=")
+        if not equals or not name.strip():
+            raise UsageError(f"option '{part}' in '{text}' is not name=value", field="sources")
+        options[name.strip().lower()] = value.strip().replace("\\,", ",")
+    return options

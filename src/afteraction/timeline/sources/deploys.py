@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -106,11 +105,11 @@ class Deploys(Source):
         given = spec.options.get("format", "").lower()
         if given not in ("", "csv", "yaml"):
             raise UsageError(f"'{given}' is not csv or yaml", field="deploys[format]")
-        self.format = given or _format_by_suffix(spec.path)
+        self.format = given or _format_by_suffix(spec.input.suffixes)
 
     def events(self) -> Iterator[Event]:
         """Yield a deploy event per row or item, in the file's order."""
-        data = read_bytes(self.spec.path).decode("utf-8-sig", errors="replace")
+        data = read_bytes(self.spec.input).decode("utf-8-sig", errors="replace")
         kind = self.format or ("yaml" if _looks_like_yaml(data) else "csv")
         found, records = self._csv(data) if kind == "csv" else self._yaml(data)
         if not found:
@@ -127,7 +126,7 @@ class Deploys(Source):
     def _csv(self, data: str) -> tuple[list[str], Iterator[Record]]:
         """Return a CSV file's header and its rows, read as they are asked for."""
         header_line = next((line for line in data.splitlines() if line.strip()), "")
-        tab = self.spec.path is not None and ".tsv" in self.spec.path.suffixes
+        tab = ".tsv" in self.spec.input.suffixes
         try:
             # The sniffer's patterns are slow on a long line; a header's start tells enough.
             dialect: Any = csv.Sniffer().sniff(
@@ -251,8 +250,8 @@ def _deploy_list(root: yaml.Node) -> list[yaml.Node] | None:
     return None
 
 
-def _format_by_suffix(path: Path | None) -> str | None:
-    suffixes = [s.lower() for s in (path.suffixes if path else []) if s.lower() != ".gz"]
+def _format_by_suffix(suffixes: list[str]) -> str | None:
+    suffixes = [s for s in suffixes if s != ".gz"]
     return FORMATS.get(suffixes[-1]) if suffixes else None
 
 

@@ -189,7 +189,7 @@ class GitLog(Source):
         """Read ``git log`` output (default or ``--pretty=fuller`` format), block by block."""
         block: _Block | None = None
         started = False
-        for number, raw in read_lines(self.spec.path):
+        for number, raw in read_lines(self.spec.input):
             line = decode(raw)
             commit = _COMMIT.match(line)
             if commit or line.startswith("commit "):

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import orjson
@@ -159,10 +159,13 @@ class Slack(Source):
     def _file(self, path: Path | None) -> Iterator[Event]:
         self._one_channel()
         channel = export = None
+        named = PurePath(self.spec.label)
         if path is not None and DAY_FILE.fullmatch(path.name):
             folder = path.resolve().parent
             channel = folder.name
             export = folder.parent if is_export(folder.parent) else None
+        elif path is None and DAY_FILE.fullmatch(named.name):  # bytes named as a day file
+            channel = named.parent.name or None
         directory = self._directory(export)
         entries = [
             _Entry(message, where, line, self.origin(line))
