@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from afteraction.followup.config import ActionsConfig
+from afteraction.lint.config import LintConfig
 from afteraction.profiles import ProfileRegistry
+from afteraction.service.workspace import Workspace
+from afteraction.settings import Settings
+from afteraction.store import FolderStore
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 BUILTIN = [
@@ -30,3 +35,12 @@ def shared_folder(name: str) -> Path:
     if not folder.is_dir():
         pytest.skip(f"{folder} is absent: the shared third-party material is not beside this clone")
     return folder
+
+
+def open_workspace(
+    folder: Path, registry: ProfileRegistry | None = None, *, grace_days: int = 0
+) -> Workspace:
+    """Return a workspace over ``folder`` with default settings (its lint root there)."""
+    settings = Settings(lint=LintConfig(root=folder), actions=ActionsConfig(grace_days=grace_days))
+    profiles = registry or ProfileRegistry.discover()
+    return Workspace(settings, profiles, FolderStore(folder, profiles))

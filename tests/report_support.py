@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from afteraction.followup.items import Postmortem
+from afteraction.document.loaded import Document as Postmortem
 from afteraction.model import ActionItem, Factor, Incident, KeyTimes, RelatedIncident
 from afteraction.profiles import Profile
 

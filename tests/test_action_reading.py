@@ -6,7 +6,6 @@ import time
 
 import pytest
 
-from afteraction import service
 from afteraction.document.blocks import Block, ListItem, split_blocks
 from afteraction.document.kinds.action_groups import (
     action_heading,
@@ -19,6 +18,7 @@ from afteraction.document.kinds.action_marks import STATE_WORDS, is_owner_name, 
 from afteraction.document.parse import read_document
 from afteraction.document.render import render_markdown
 from afteraction.model import ActionItem
+from afteraction.service import documents as service
 from tests.conftest import SHARED, shared_folder
 from tests.test_fixtures import words
 

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from afteraction import service
 from afteraction.errors import UsageError
 from afteraction.followup.config import ActionsConfig
 from afteraction.followup.items import ItemFilter, action_rows
-from afteraction.lint.config import LintConfig
 from afteraction.model import ActionItem, ActionState
 from afteraction.profiles.due import DuePolicy
-from tests.conftest import BUILTIN
+from afteraction.service import actions as service
+from afteraction.service.lint import LintRequest, lint
+from afteraction.service.reading import read_all
+from tests.conftest import BUILTIN, open_workspace
 from tests.lint_support import demo_text
 from tests.test_cli import aar
 
@@ -37,7 +38,8 @@ def corpus(tmp_path: Path, profiles: list[str]) -> Path:
 
 
 def rows(folder: Path, registry, policy: DuePolicy | None = None, today: date = TODAY):
-    found, errors = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    read = read_all(open_workspace(folder, registry), (str(folder),))
+    found, errors = read.documents, read.unreadable
     assert errors == []
     return list(action_rows(found, policy or DuePolicy(), today))
 
@@ -106,8 +108,8 @@ def test_set_changes_one_status_and_not_one_byte_more(tmp_path, registry, profil
     before = path.read_text()
     states = {r.key: r.state for r in rows(folder, registry)}
     key = next(k for k in states if k.endswith("#2"))
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
-    assert service.set_action_status(key, "done", None, found).key == key
+    space = open_workspace(folder, registry)
+    assert service.set_action_status(space, key, "done", None).key == key
     changed = _diff(before, path.read_text())
     assert len(changed) == 2, changed  # one line out, one line in
     assert re.search(r"\bdone\b|\[x\]", changed[1], re.IGNORECASE)
@@ -117,16 +119,22 @@ def test_set_changes_one_status_and_not_one_byte_more(tmp_path, registry, profil
 def test_set_refuses_what_it_cannot_do_and_leaves_the_file(tmp_path, registry):
     folder = corpus(tmp_path, ["default", "sre"])
     (folder / "copy.md").write_text((folder / "sre.md").read_text())
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
     snapshot = {p: p.read_bytes() for p in folder.iterdir()}
+    space = open_workspace(folder, registry)
     with pytest.raises(UsageError, match="no action item has the key 'INC-9#1'"):
-        service.set_action_status("INC-9#1", "done", None, found)
+        service.set_action_status(space, "INC-9#1", "done", None)
     with pytest.raises(UsageError, match="in several documents"):
-        service.set_action_status("INC-2026-11-03-002#1", "done", None, found)
+        service.set_action_status(
+            open_workspace(folder, registry), "INC-2026-11-03-002#1", "done", None
+        )
     with pytest.raises(UsageError, match="unknown status 'finished'"):
-        service.set_action_status("INC-20261103-001#1", "finished", None, found)
+        service.set_action_status(
+            open_workspace(folder, registry), "INC-20261103-001#1", "finished", None
+        )
     with pytest.raises(UsageError, match="no Notes column"):
-        service.set_action_status("INC-20261103-001#1", "done", "shipped", found)
+        service.set_action_status(
+            open_workspace(folder, registry), "INC-20261103-001#1", "done", "shipped"
+        )
     assert {p: p.read_bytes() for p in folder.iterdir()} == snapshot
 
 
@@ -145,7 +153,7 @@ def test_the_command_lists_as_json_and_csv_and_sets(tmp_path):
     after = aar("actions", str(folder), "--format", "json", "--status", "done")
     assert "INC-20261103-002#2" in {r["key"] for r in json.loads(after.stdout)}
     bad = aar("actions", "set", "INC-20261103-002#2", "--in", str(folder))
-    assert bad.returncode == 2 and "use: aar actions set KEY --status" in bad.stderr
+    assert bad.returncode == 2 and "Missing option '--status'" in bad.stderr
 
 
 def test_the_profile_sla_per_priority_gives_the_due_date(tmp_path, registry):
@@ -170,14 +178,15 @@ def test_a_plain_list_item_gets_a_task_box(tmp_path, registry):
         "# Feed outage\n\n**Incident ID:** INC-20261103-009\n\n## Action items\n\n"
         "- Add a lag alert on the feed\n- Write the failover runbook\n"
     )
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
-    service.set_action_status("INC-20261103-009#2", "done", None, found)
+    space = open_workspace(folder, registry)
+    service.set_action_status(space, "INC-20261103-009#2", "done", None)
     assert path.read_text().endswith(
         "- Add a lag alert on the feed\n- [x] Write the failover runbook\n"
     )
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
     with pytest.raises(UsageError, match="cannot find where this item's status is written"):
-        service.set_action_status("INC-20261103-009#1", "in_progress", None, found)
+        service.set_action_status(
+            open_workspace(folder, registry), "INC-20261103-009#1", "in_progress", None
+        )
 
 
 def test_a_note_goes_in_the_notes_cell_on_one_line(tmp_path, registry):
@@ -190,8 +199,9 @@ def test_a_note_goes_in_the_notes_cell_on_one_line(tmp_path, registry):
         "| 1 | Add a lag alert | sam | Open | |\n| 2 | Write the runbook | li | Open | |\n"
     )
     path.write_text(before)
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
-    service.set_action_status("INC-20261103-009#1", "done", "shipped | in v42\nsee PR 7", found)
+    service.set_action_status(
+        open_workspace(folder, registry), "INC-20261103-009#1", "done", "shipped | in v42\nsee PR 7"
+    )
     assert _diff(before, path.read_text()) == [
         "-| 1 | Add a lag alert | sam | Open | |",
         "+| 1 | Add a lag alert | sam | Done | shipped \\| in v42<br>see PR 7 |",
@@ -215,12 +225,11 @@ def test_lint_and_actions_agree_on_what_is_overdue(tmp_path, registry):
             "| P0 | maria.lopez | 2026-11-10 | Done |", "| P0 | maria.lopez |  | Open |"
         )
     )
-    config = LintConfig(root=folder)
-    run = service.LintRun([str(folder)], today=date(2026, 11, 6), select=["AAR205"], cache=False)
+    request = LintRequest(date(2026, 11, 6), (str(folder),), select=("AAR205",), cache=False)
     for grace, late in ((0, True), (3, False)):
         policy = DuePolicy(grace_days=grace)
         listed = {r.key for r in rows(folder, registry, policy, date(2026, 11, 6)) if r.overdue}
-        report = service.lint(run, config, registry, policy=policy)
+        report = lint(open_workspace(folder, registry, grace_days=grace), request)
         linted = [f.message for f in report.findings]
         assert ("INC-20261103-001#1" in listed) is late
         assert any("was due 2026-11-04 by the due policy, 2 days ago" in m for m in linted) is late

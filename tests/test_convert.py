@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from afteraction import service
 from afteraction.demo import demo_record
 from afteraction.document.blocks import close_fence
 from afteraction.document.convert import convert
@@ -17,6 +16,7 @@ from afteraction.document.parse import parse_markdown, read_document
 from afteraction.document.render import render_markdown
 from afteraction.model import Incident
 from afteraction.profiles import Profile
+from afteraction.service import documents as service
 from tests.conftest import BUILTIN, shared_folder
 from tests.test_fixtures import FILLED_IN, vocabulary, words
 from tests.test_roundtrip import records

@@ -11,7 +11,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from afteraction import service
 from afteraction.errors import UsageError
 from afteraction.followup.config import DigestConfig
 from afteraction.followup.digest import (
@@ -21,8 +20,9 @@ from afteraction.followup.digest import (
     send_digest,
 )
 from afteraction.followup.items import action_rows
-from afteraction.lint.config import LintConfig
 from afteraction.profiles.due import DuePolicy
+from afteraction.service.reading import read_all
+from tests.conftest import open_workspace
 from tests.test_actions import corpus
 from tests.test_cli import aar
 
@@ -34,7 +34,8 @@ def digest(tmp_path, registry):
     folder = corpus(tmp_path, ["default", "trading-cot"])
     path = folder / "default.md"
     path.write_text(path.read_text().replace("li.wei", "<b>li.wei</b> & co"))
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
+    read = read_all(open_workspace(folder, registry), (str(folder),))
+    found, _ = read.documents, read.unreadable
     return build_digest(action_rows(found, DuePolicy(soon=DuePolicy().soon * 2), TODAY), TODAY)
 
 

@@ -13,9 +13,10 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 
+from afteraction.document.loaded import Document as Postmortem
 from afteraction.errors import UsageError
 from afteraction.followup import exports
-from afteraction.followup.items import ItemRow, Postmortem
+from afteraction.followup.items import ItemRow
 from afteraction.profiles.schema import Review
 from tests.conftest import BUILTIN
 from tests.test_actions import corpus, rows
@@ -230,4 +231,4 @@ def test_the_command_exports_filtered_rows_to_stdout_or_a_file(tmp_path, registr
     unknown = aar("actions", "export", "asana", str(folder))
     assert unknown.returncode == 2 and "unknown export format 'asana'" in unknown.stderr
     bare = aar("actions", "export")
-    assert bare.returncode == 2 and "use: aar actions export FORMAT" in bare.stderr
+    assert bare.returncode == 2 and "Missing argument 'FORMAT'" in bare.stderr

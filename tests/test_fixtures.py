@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from afteraction import service
 from afteraction.document.blocks import markdown_parser
 from afteraction.model import Incident
 from afteraction.profiles import Profile
+from afteraction.service import documents as service
 from tests.conftest import SHARED, shared_folder
 
 # Without the shared folder, one case stands in for all and skips, saying why.

@@ -144,7 +144,9 @@ def test_bad_front_matter_is_one_line(aar, postmortem, edit, said):
     postmortem(edit)
     for command in (["import"], ["show"], ["render"], ["convert", "--to", "sre"]):
         one_error(aar(*command, "pm.md"), said)
-    code, out, err = aar("actions", "export", "ics", "pm.md")  # over many files: a warning
+    # Named, the file is an error; found in a folder among others, only a warning.
+    one_error(aar("actions", "export", "ics", "pm.md"), said)
+    code, out, err = aar("actions", "export", "ics", ".")
     assert code == 0 and out.startswith("BEGIN:VCALENDAR")
     assert err.startswith("Warning: ") and said in err and "Traceback" not in err
 
@@ -169,7 +171,8 @@ def test_year_9999_in_an_ics_export_is_a_warning_not_a_crash(aar, postmortem):
     path = postmortem("{doc}")
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("2026-11-03 14:02", "9999-12-31 23:59"), encoding="utf-8")
-    code, out, err = aar("actions", "export", "ics", "pm.md")
+    one_error(aar("actions", "export", "ics", "pm.md"), "'Impact started'")
+    code, out, err = aar("actions", "export", "ics", ".")
     assert code == 0 and out.startswith("BEGIN:VCALENDAR")
     assert "Traceback" not in err and "'Impact started'" in err
 

@@ -16,7 +16,7 @@ from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.fixes import apply_fixes
 from afteraction.lint.formats import as_github, as_json, as_sarif, as_text
 from afteraction.model import Incident
-from afteraction.service import render_draft
+from afteraction.service.documents import render_draft
 from tests.conftest import BUILTIN, shared_folder
 from tests.lint_support import demo_text, lint_files, linter, profiles, rules
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from textwrap import dedent
 
-from afteraction import service
 from afteraction.document.parse import read_document
 from afteraction.document.render import render_markdown
+from afteraction.service import documents as service
 from tests.conftest import shared_folder
 from tests.roundtrip_support import as_content
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from afteraction import service
 from afteraction.errors import UsageError
 from afteraction.followup.pull import read_export, tracker_state
-from afteraction.lint.config import LintConfig
+from afteraction.service import actions as service
+from tests.conftest import open_workspace
 from tests.test_actions import corpus, rows
 
 
@@ -77,8 +77,7 @@ def test_pull_sets_the_states_in_the_documents(tmp_path, registry):
         "z,In Progress,INC-20261103-002#2\n"  # already in progress
         "w,Done,INC-77#1\n"
     )
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
-    report = service.pull_states(export, found)
+    report = service.pull_states(open_workspace(folder, registry), export, (str(folder),))
     assert report.changed == ["INC-20261103-001#2", "INC-20261103-001#3"]
     assert report.unchanged == ["INC-20261103-002#2"]
     assert report.unknown == ["INC-77#1"]
@@ -129,8 +128,7 @@ def test_an_item_that_cannot_be_set_is_reported_and_the_others_still_set(tmp_pat
         "a,In Progress,INC-20261103-009#1\n"  # a plain list item cannot say "in progress"
         "b,Done,INC-20261103-009#2\n"
     )
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
-    report = service.pull_states(export, found)
+    report = service.pull_states(open_workspace(folder, registry), export, (str(folder),))
     assert report.changed == ["INC-20261103-009#2"]
     assert report.skipped[0].startswith("INC-20261103-009#1: cannot find where")
     assert path.read_text().endswith(
@@ -203,8 +201,7 @@ def test_a_row_is_matched_by_title_and_a_moved_key_does_not_set_the_wrong_item(t
         "Runbook for failover (renamed in the tracker),Done,INC-20261103-009#2\n"
         "Paging (renamed in the tracker),In Progress,INC-20261103-009#3\n"
     )
-    found, _ = service.postmortems([str(folder)], LintConfig(root=folder), registry)
-    report = service.pull_states(export, found)
+    report = service.pull_states(open_workspace(folder, registry), export, (str(folder),))
     assert report.changed == ["INC-20261103-009#2 (exported as INC-20261103-009#1)"]
     assert report.skipped[0].startswith(
         "INC-20261103-009#2: the item with this key is now 'Add a lag alert on the feed'"

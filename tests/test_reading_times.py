@@ -10,7 +10,6 @@ from textwrap import dedent
 
 import pytest
 
-from afteraction import service
 from afteraction.document.kinds.timeline import GENERIC_COLUMNS
 from afteraction.document.kinds.timeline_shapes import header_day, line_text
 from afteraction.document.parse import read_document
@@ -23,6 +22,7 @@ from afteraction.document.timetext import (
 )
 from afteraction.document.zones import document_zone, document_zones, resolve_zone, stated_zone
 from afteraction.model import Incident, TimelineEvent
+from afteraction.service import documents as service
 from tests.conftest import shared_folder
 from tests.test_cli import aar
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from afteraction import service
 from afteraction.document.parse import read_document
 from afteraction.document.render import render_markdown
 from afteraction.model import Incident
+from afteraction.service import documents as service
 from tests.conftest import BUILTIN, shared_folder
 
 SEEDS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 from collections.abc import Iterator
@@ -77,7 +78,7 @@ def test_a_spec_names_kind_options_and_path():
 
 @pytest.mark.parametrize("text", ["app.log", "jsonl[zone]:x", "Jsonl:", "[x=1]:y"])
 def test_a_bad_spec_says_what_is_expected(text):
-    with pytest.raises(UsageError, match="--from"):
+    with pytest.raises(UsageError, match="sources"):
         SourceSpec.parse(text)
 
 
@@ -148,7 +149,7 @@ def test_windows_and_spans():
     assert Window.parse("..2026-11-03 14:00", UTC).start is None
     assert parse_span("1h30m") == timedelta(minutes=90)
     for bad in ("14:00", "14:30..14:00", "2026-11-03..soon"):
-        with pytest.raises(UsageError, match="--window"):
+        with pytest.raises(UsageError, match="window"):
             Window.parse(bad, UTC)
     with pytest.raises(UsageError, match="TIME±SPAN"):
         Window.around("2026-11-03", UTC)
@@ -265,7 +266,7 @@ def test_the_same_alert_seen_twice_is_one_event(registry, tmp_path):
     again = scripted(tmp_path, "c", [[30, "alert.firing", "Latency high", "critical", "k1"]])
     timeline = build_timeline([one, other, again], registry, BuildOptions())
     assert len(timeline.events) == 2
-    assert timeline.events[0].also == ["grafana"]
+    assert timeline.events[0].also == ("grafana",)
     assert timeline.left_out["duplicate"] == 1
 
 
@@ -277,6 +278,65 @@ def test_the_cap_drops_low_level_logs_first_and_keeps_every_alert(registry, tmp_
     assert [e.text for e in timeline.events] == ["info a", "info b", "disk full", "Disk"]
     assert timeline.left_out["limit"] == 4
     assert "over the limit of 3" in timeline.notes()[0]
+
+
+def test_events_at_one_time_keep_the_order_of_their_sources_and_of_reading(registry, tmp_path):
+    first = scripted(
+        tmp_path,
+        "a",
+        [
+            [5, "log", "a1", "info", None],
+            [5, "alert.firing", "a2", "critical", "k"],
+            [5, "log", "a3", "error", None],
+        ],
+    )
+    second = scripted(
+        tmp_path,
+        "b",
+        [
+            [5, "log", "b1", "warn", None],
+            [4, "log", "b0", "info", None],
+            [5, "deploy", "b2", None, None],
+        ],
+    )
+    for limit in (None, 10):  # with a cap, the logs are kept apart from the rest and merged back
+        options = BuildOptions(limit=limit, collapse=None)
+        timeline = build_timeline([first, second], registry, options)
+        assert [e.text for e in timeline.events] == ["b0", "a1", "a2", "a3", "b1", "b2"]
+
+
+class Watching(Scripted):
+    """A scripted source noting, at each event it gives, the cycle collector's state."""
+
+    name = "watching"
+    seen: ClassVar[list[tuple[bool, tuple[int, int, int]]]] = []
+
+    def events(self) -> Iterator[Event]:
+        for event in super().events():
+            Watching.seen.append((gc.isenabled(), gc.get_threshold()))
+            yield event
+
+
+def test_a_build_leaves_the_cycle_collector_running_as_it_was(registry, tmp_path):
+    registry.add(Watching)
+    Watching.seen.clear()
+    threshold = gc.get_threshold()
+    assert gc.isenabled()
+    rows = [[n % 50, "log", f"line {n}", "info", None] for n in range(25_000)]
+    rows.append([7, "alert.firing", "Disk", "critical", "d"])
+    spec = SourceSpec("watching", scripted(tmp_path, "a", rows).path)
+    advanced: list[tuple[bool, tuple[int, int, int]]] = []
+    timeline = build_timeline(
+        [spec],
+        registry,
+        BuildOptions(limit=None, collapse=None),
+        advance=lambda _: advanced.append((gc.isenabled(), gc.get_threshold())),
+    )
+    assert len(timeline.events) == len(rows)
+    assert len(Watching.seen) == len(rows)
+    assert set(Watching.seen) == set(advanced) == {(True, threshold)}
+    assert len(advanced) == 2
+    assert gc.isenabled() and gc.get_threshold() == threshold
 
 
 # Key times -------------------------------------------------------------------------------

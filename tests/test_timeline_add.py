@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from afteraction import service
 from afteraction.errors import UsageError
 from afteraction.profiles import ProfileRegistry
+from afteraction.service import timeline as service
+from afteraction.service.documents import load
+from afteraction.timeline.apply import Applied
 from afteraction.timeline.build import BuildOptions, build_timeline
 from afteraction.timeline.registry import SourceRegistry
 from afteraction.timeline.spec import SourceSpec
+from tests.conftest import open_workspace
 from tests.lint_support import demo_text
 from tests.test_cli import aar
 
@@ -33,11 +36,12 @@ def hooks(tmp_path: Path) -> Path:
     return path
 
 
-def add(path: Path, source: Path, registry: ProfileRegistry) -> service.Applied:
+def add(path: Path, source: Path, registry: ProfileRegistry) -> Applied:
     timeline = build_timeline(
         [SourceSpec("alertmanager", source)], SourceRegistry.discover(), BuildOptions()
     )
-    return service.add_timeline(path, service.load(path, registry), timeline)
+    space = open_workspace(path.parent, registry)
+    return service.add_timeline(space, space.store.get(path), timeline)
 
 
 def changed_lines(before: str, after: str) -> list[str]:
@@ -69,7 +73,7 @@ def test_a_draft_gets_the_events_and_its_empty_key_times(tmp_path, registry):
             "+" + row.format("14:27", "resolved"),
         ]
     )
-    loaded = service.load(draft, registry)
+    loaded = load(draft, registry)
     assert next(e.text for e in loaded.record.timeline).startswith("Alert CheckoutErrors firing")
 
 
@@ -88,10 +92,10 @@ def test_running_twice_adds_nothing_twice(tmp_path, registry):
 def test_events_written_by_hand_are_kept_and_the_rest_is_untouched(tmp_path, registry, profile):
     path = tmp_path / "pm.md"
     path.write_text(demo_text(profile))
-    before = service.load(path, registry).record
+    before = load(path, registry).record
     text_before = path.read_text()
     applied = add(path, hooks(tmp_path), registry)
-    after = service.load(path, registry).record
+    after = load(path, registry).record
     assert applied.added == 2
     assert len(after.timeline) == len(before.timeline) + 2
     kept = {e.text for e in after.timeline}
@@ -116,7 +120,7 @@ def test_a_timeline_over_several_blocks_is_kept_and_the_new_events_follow_it(tmp
     assert applied.added == 2
     assert text.startswith(body.rstrip("\n"))  # what the author wrote, untouched
     assert "2026-11-03 14:04" in text[len(body) :]  # the new events, with their dates
-    assert len(service.load(path, registry).record.timeline) == 4
+    assert len(load(path, registry).record.timeline) == 4
 
 
 def test_what_would_not_read_back_is_refused_and_the_file_kept(tmp_path, registry):
@@ -160,4 +164,4 @@ def test_a_document_without_a_timeline_gets_one_where_the_profile_puts_it(tmp_pa
     assert (
         text.replace(text[text.index("## Timeline") : text.index("## Supporting")], "") == original
     )
-    assert len(service.load(path, registry).record.timeline) == 2
+    assert len(load(path, registry).record.timeline) == 2

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from afteraction import service
 from afteraction.cli import main
 from afteraction.errors import ConflictError, ParseError, UsageError
 from afteraction.filewrite import replace_document, write_new
-from afteraction.lint.config import LintConfig
+from afteraction.service import actions as service
+from afteraction.service import timeline as timeline_use
 from afteraction.sourcetext import SourceText, digest_of
 from afteraction.timeline.build import BuildOptions
+from tests.conftest import open_workspace
 from tests.lint_support import demo_text
 from tests.test_actions import corpus
 
@@ -219,17 +220,17 @@ def test_render_and_convert_do_not_write_over_their_input(tmp_path, capsys, comm
 def test_concurrent_edits_never_lose_an_acknowledged_change(tmp_path, registry):
     path = tmp_path / "pm.md"
     path.write_text(many_items())
-    config = LintConfig(root=tmp_path)
     landed: list[int] = []
     refused: list[int] = []
     start = threading.Barrier(ITEMS)
 
     def edit(number: int) -> None:
-        found, _ = service.postmortems([str(path)], config, registry)
+        space = open_workspace(tmp_path, registry)
+        read = space.store.get(path)  # every edit starts from the same text
         start.wait()
         key = f"INC-20261103-001#{number}"
         try:
-            service.set_action_status(key, "done", None, found)
+            service.set_action_status(space, key, "done", None, expected=read.digest)
         except ConflictError:
             refused.append(number)
         else:
@@ -242,8 +243,8 @@ def test_concurrent_edits_never_lose_an_acknowledged_change(tmp_path, registry):
         thread.join()
     assert sorted(landed + refused) == list(range(1, ITEMS + 1))
     assert landed, "no edit landed"
-    found, _ = service.postmortems([str(path)], config, registry)
-    states = {n: found[0].record.action_items[n - 1].status for n in range(1, ITEMS + 1)}
+    found = open_workspace(tmp_path, registry).store.get(path)
+    states = {n: found.record.action_items[n - 1].status for n in range(1, ITEMS + 1)}
     assert {n for n, s in states.items() if s == "done"} == set(landed)
     assert [p.name for p in tmp_path.iterdir()] == ["pm.md"]
 
@@ -275,13 +276,15 @@ def test_racing_commands_report_every_edit_they_did_not_make(tmp_path):
 def test_a_timeline_is_not_added_to_a_file_changed_since_it_was_read(tmp_path, registry):
     path = tmp_path / "pm.md"
     path.write_text(demo_text("default"))
-    loaded = service.load(path, registry)
+    space = open_workspace(tmp_path, registry)
+    loaded = space.store.get(path)
     path.write_text(demo_text("default") + "\nA late edit.\n")
     log = tmp_path / "events.jsonl"
     log.write_text('{"time": "2026-11-03T14:30:00Z", "msg": "replica restarted"}\n')
-    timeline = service.build_timeline([f"jsonl:{log}"], BuildOptions())
+    specs = timeline_use.source_specs([f"jsonl:{log}"])
+    timeline = timeline_use.build_timeline(space, specs, BuildOptions())
     with pytest.raises(ConflictError):
-        service.add_timeline(path, loaded, timeline)
+        timeline_use.add_timeline(space, loaded, timeline)
     assert path.read_text().endswith("A late edit.\n")
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from afteraction import service
 from afteraction.model import Incident
 from afteraction.profiles import ProfileRegistry
+from afteraction.service import documents as service
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTATIONS = ROOT / "tests" / "reading_expectations.yaml"

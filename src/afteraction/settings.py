@@ -75,6 +75,18 @@ def load_settings(start: Path, env: Mapping[str, str] | None = None) -> Settings
             "root": root,
             "source": source,
         }
+    digest = data.get("digest")
+    if isinstance(digest, dict) and "password" in digest:
+        raise UsageError(
+            "a password is not kept in a settings file: set AAR_SMTP_PASSWORD",
+            file=source,
+            field="digest.password",
+        )
+    if env.get("AAR_SMTP_PASSWORD"):
+        data["digest"] = {
+            **(digest if isinstance(digest, dict) else {}),
+            "password": env["AAR_SMTP_PASSWORD"],
+        }
     if env.get("AAR_PROFILE_DIRS"):
         data["profile_dirs"] = [Path(p) for p in env["AAR_PROFILE_DIRS"].split(os.pathsep) if p]
     try:

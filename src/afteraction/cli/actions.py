@@ -1,142 +1,115 @@
-"""`aar actions`: every action item across postmortems; `set` changes one; `export` for trackers."""
+"""`aar actions`: list action items across postmortems; `set`, `pull` and `export` them."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
-from afteraction import service
-from afteraction.cli.shared import postmortems, today_or, write_output
-from afteraction.document.kinds.action_build import canonical_state
-from afteraction.errors import UsageError
-from afteraction.followup import exports
-from afteraction.followup.items import ItemFilter, ItemRow, Postmortem, action_rows
-from afteraction.settings import load_settings
+from afteraction.cli.shared import today_or, warn_unreadable, workspace, write_output
+from afteraction.errors import InvalidValueError
+from afteraction.service import actions as use
+from afteraction.service.actions import ActionList, ActionQuery, ItemFilter
 
 out = Console()
-CSV_COLUMNS = [
-    "key",
-    "incident",
-    "number",
-    "title",
-    "owner",
-    "status",
-    "priority",
-    "category",
-    "horizon",
-    "blocking",
-    "due",
-    "due_by_policy",
-    "overdue",
-    "due_soon",
-    "age_days",
-    "link",
-    "path",
+LIST_FORMATS = ("table", "json", "csv")
+
+
+class _ListByDefault(TyperGroup):
+    """A group whose first word, when no subcommand, is the listing's (``aar actions pm/``)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Put ``list`` in front of arguments that do not start with a subcommand or help."""
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+actions_app = typer.Typer(
+    cls=_ListByDefault,
+    help="Every action item across postmortems: list (the default), set, pull, export.",
+)
+
+Paths = Annotated[
+    list[str] | None, typer.Argument(help="Files, folders or globs of postmortems (default: .).")
+]
+Owner = Annotated[str | None, typer.Option(help="Only this owner's items.")]
+Status = Annotated[str | None, typer.Option(help="Only items in this state.")]
+Priority = Annotated[str | None, typer.Option(help="Only this priority.")]
+Category = Annotated[str | None, typer.Option(help="Only this category.")]
+Horizon = Annotated[str | None, typer.Option(help="Only this horizon.")]
+Overdue = Annotated[bool, typer.Option("--overdue", help="Only overdue items.")]
+DueSoon = Annotated[bool, typer.Option("--due-soon", help="Only items due soon.")]
+Blocking = Annotated[bool, typer.Option("--blocking", help="Only blocking items.")]
+OpenOnly = Annotated[bool, typer.Option("--open", help="Only items not done.")]
+Today = Annotated[str | None, typer.Option(help="The date overdue is judged by (YYYY-MM-DD).")]
+Inside = Annotated[
+    list[str] | None, typer.Option("--in", help="Where the postmortems are (default: .).")
 ]
 
 
-def actions(
-    arguments: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Files, folders or globs of postmortems (default: .); or `set KEY` to change"
-            " one item's status; `export FORMAT [PATH...]` (jira, github, linear, ics);"
-            " `pull FILE` to read a tracker's states back."
-        ),
-    ] = None,
-    owner: Annotated[str | None, typer.Option(help="Only this owner's items.")] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(help="Only items in this state; with `set`, the state to set."),
-    ] = None,
-    priority: Annotated[str | None, typer.Option(help="Only this priority.")] = None,
-    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
-    horizon: Annotated[str | None, typer.Option(help="Only this horizon.")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue items.")] = False,
-    due_soon: Annotated[bool, typer.Option("--due-soon", help="Only items due soon.")] = False,
-    blocking: Annotated[bool, typer.Option("--blocking", help="Only blocking items.")] = False,
-    open_only: Annotated[bool, typer.Option("--open", help="Only items not done.")] = False,
-    today: Annotated[
-        str | None, typer.Option(help="The date overdue is judged by (YYYY-MM-DD).")
-    ] = None,
+def _listed(paths: list[str] | None, today: str | None, keep: ItemFilter) -> ActionList:
+    listed = use.list_actions(workspace(), ActionQuery(today_or(today), tuple(paths or ()), keep))
+    warn_unreadable(listed.unreadable)
+    return listed
+
+
+@actions_app.command("list")
+def list_(
+    paths: Paths = None,
+    owner: Owner = None,
+    status: Status = None,
+    priority: Priority = None,
+    category: Category = None,
+    horizon: Horizon = None,
+    overdue: Overdue = False,
+    due_soon: DueSoon = False,
+    blocking: Blocking = False,
+    open_only: OpenOnly = False,
+    today: Today = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-    note: Annotated[
-        str | None, typer.Option(help="With `set`: a note for the item's Notes column.")
-    ] = None,
-    inside: Annotated[
-        list[str] | None,
-        typer.Option("--in", help="With `set` and `pull`: where the postmortems are (default: .)."),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="With `export`: the file to write (default: stdout)."),
-    ] = None,
 ) -> None:
-    """List action items across postmortems, filtered; `set KEY`; `export FORMAT`; `pull FILE`."""
-    settings = load_settings(Path.cwd())
-    words = arguments or []
-    if words[:1] == ["set"]:
-        _set(words, status, note, postmortems(inside or [], settings))
-        return
-    if words[:1] == ["pull"]:
-        if len(words) != 2:
-            raise UsageError("use: aar actions pull FILE [--in PATH]")
-        found = postmortems(inside or [], settings)
-        _report_pull(service.pull_states(Path(words[1]), found))
-        return
-    exporting = words[:1] == ["export"]
-    if exporting:
-        if len(words) < 2:
-            known = ", ".join(exports.FORMATS)
-            raise UsageError(
-                f"use: aar actions export FORMAT [PATH...] [-o FILE] (FORMAT: {known})"
-            )
-        write = exports.exporter(words[1])
-    elif fmt not in ("table", "json", "csv"):
-        raise UsageError(f"unknown format '{fmt}' (known: table, json, csv)", field="--format")
-    found = postmortems(words[2:] if exporting else words, settings)
+    """List the action items of the postmortems, filtered (the default subcommand)."""
+    if fmt not in LIST_FORMATS:
+        known = ", ".join(LIST_FORMATS)
+        raise InvalidValueError(f"unknown format '{fmt}' (known: {known})", field="format")
     keep = ItemFilter(
         owner, status, priority, category, horizon, overdue, due_soon, blocking, open_only
     )
-    rows = [
-        r for r in action_rows(found, settings.actions.policy(), today_or(today)) if keep.keeps(r)
-    ]
-    if exporting:
-        text = write(rows, found)
-        write_output(text, output)
-        if output is not None:
-            out.print(
-                f"{len(rows)} action items as {words[1]} → {output}",
-                highlight=False,
-                markup=False,
-                soft_wrap=True,
-            )
-    elif fmt == "json":
-        sys.stdout.write(json.dumps([r.to_dict() for r in rows], indent=2) + "\n")
+    listed = _listed(paths, today, keep)
+    if fmt == "json":
+        sys.stdout.write(use.json_text(listed))
     elif fmt == "csv":
-        sys.stdout.write(_csv(rows))
+        sys.stdout.write(listed.csv())
     else:
-        out.print(_table(rows))
+        out.print(_table(listed))
 
 
-def _set(words: list[str], status: str | None, note: str | None, found: list[Postmortem]) -> None:
-    if len(words) != 2 or status is None:
-        raise UsageError("use: aar actions set KEY --status STATE [--note TEXT] [--in PATH]")
-    placed = service.set_action_status(words[1], status, note, found)
-    state = canonical_state(status, placed.postmortem.profile)
-    out.print(f"{placed.key}: {state} ({placed.postmortem.path})", highlight=False)
+@actions_app.command("set")
+def set_(
+    key: Annotated[str, typer.Argument(help="The item's key, INCIDENT-ID#NUMBER.")],
+    status: Annotated[str, typer.Option(help="The state to set (open, in progress, done...).")],
+    note: Annotated[str | None, typer.Option(help="A note for the item's Notes column.")] = None,
+    inside: Inside = None,
+) -> None:
+    """Set one action item's status (and note) in its postmortem, in place."""
+    done = use.set_action_status(workspace(), key, status, note, tuple(inside or ()))
+    out.print(f"{done.key}: {done.state} ({done.path})", highlight=False)
 
 
-def _report_pull(report: service.PullReport) -> None:
+@actions_app.command("pull")
+def pull(
+    export: Annotated[Path, typer.Argument(help="A tracker's CSV or JSON export.")],
+    inside: Inside = None,
+) -> None:
+    """Read a tracker's states back into the postmortems' action items."""
+    report = use.pull_states(workspace(), export, tuple(inside or ()))
     for key in report.changed:
         out.print(f"{key}: set from the tracker", highlight=False)
     out.print(
@@ -150,20 +123,47 @@ def _report_pull(report: service.PullReport) -> None:
         typer.echo(f"Warning: {reason}", err=True)
 
 
-def _csv(rows: list[ItemRow]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(row.to_dict())
-    return buffer.getvalue()
+@actions_app.command("export")
+def export(
+    fmt: Annotated[
+        str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(use.EXPORT_FORMATS)}.")
+    ],
+    paths: Paths = None,
+    owner: Owner = None,
+    status: Status = None,
+    priority: Priority = None,
+    category: Category = None,
+    horizon: Horizon = None,
+    overdue: Overdue = False,
+    due_soon: DueSoon = False,
+    blocking: Blocking = False,
+    open_only: OpenOnly = False,
+    today: Today = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The file to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Export the action items for a tracker's import (Jira, GitHub, Linear) or a calendar."""
+    use.check_export_format(fmt)
+    keep = ItemFilter(
+        owner, status, priority, category, horizon, overdue, due_soon, blocking, open_only
+    )
+    listed = _listed(paths, today, keep)
+    write_output(listed.export(fmt), output)
+    if output is not None:
+        out.print(
+            f"{len(listed.rows)} action items as {fmt} → {output}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
-def _table(rows: list[ItemRow]) -> Table:
-    table = Table(title=f"Action items ({len(rows)})")
+def _table(listed: ActionList) -> Table:
+    table = Table(title=f"Action items ({len(listed.rows)})")
     for column in ("Key", "Title", "Owner", "Status", "Priority", "Due"):
         table.add_column(column, overflow="fold")
-    for row in rows:
+    for row in listed.rows:
         due = row.due.isoformat() if row.due else "—"
         if row.due_by_policy:
             due += " (policy)"

@@ -17,25 +17,24 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
 from typer._click.exceptions import NoArgsIsHelpError  # typer's own click: no public name
 from typer.exceptions import TyperException
 
-from afteraction import __version__, service
-from afteraction.cli.actions import actions
+from afteraction import __version__
+from afteraction.cli.actions import actions_app
 from afteraction.cli.digest import digest
 from afteraction.cli.report import report
-from afteraction.cli.shared import today_or, write_output
+from afteraction.cli.shared import today_or, workspace, write_output
 from afteraction.cli.timeline import timeline_app
 from afteraction.cli.view import lint_summary, profile_view, record_view, rules_view
-from afteraction.demo import demo_record
-from afteraction.document.values import ValueFormatError, parse_when
-from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, ConflictError, UsageError
-from afteraction.lint.docs import rule_data, rule_header
-from afteraction.lint.formats import FORMATS
-from afteraction.model import Incident, compute_metrics
-from afteraction.profiles import Profile, ProfileRegistry
-from afteraction.settings import Settings, load_settings
+from afteraction.model import Incident
+from afteraction.service import documents
+from afteraction.service import lint as checks
+from afteraction.service import plugins as extensions
+from afteraction.service.documents import Profile
+from afteraction.service.lint import FORMATS, rule_data, rule_header
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -45,25 +44,33 @@ app = typer.Typer(
 profiles_app = typer.Typer(invoke_without_command=True, help="List and show postmortem profiles.")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(timeline_app, name="timeline")
-app.command("actions")(actions)
+app.add_typer(actions_app, name="actions")
 app.command("digest")(digest)
 app.command("report")(report)
 out = Console()
 err = Console(stderr=True)
 PROGRESS_FROM = 50
+# The option that gives each field the use cases name in their errors.
+FIELD_FLAGS = {
+    "around": "--around",
+    "by": "--by",
+    "format": "--format",
+    "min_level": "--min-level",
+    "output": "--output",
+    "since": "--since",
+    "started": "--started",
+    "severity": "--severity",
+    "sources": "--from",
+    "status": "--status",
+    "today": "--today",
+    "where": "PATHS",
+    "window": "--window",
+}
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON with stable names.")]
 ProfileOpt = Annotated[
     str | None, typer.Option("--profile", "-p", help="Profile name (default: recognise it).")
 ]
-
-
-def _registry(settings: Settings) -> ProfileRegistry:
-    return ProfileRegistry.discover(settings.profile_dirs)
-
-
-def _settings() -> Settings:
-    return load_settings(Path.cwd())
 
 
 ForceFlag = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
@@ -100,45 +107,23 @@ def profiles(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List the known profiles with the seed template each follows."""
     if ctx.invoked_subcommand is not None:
         return
-    registry = _registry(_settings())
-    known = [registry.get(n) for n in registry.names()]
-    rows = [
-        {
-            "name": p.name,
-            "description": p.description,
-            "seed": p.seed,
-            "source": str(registry.sources[p.name]),
-        }
-        for p in known
-    ]
+    rows = documents.profile_list(workspace().profiles)
     if as_json:
         out.print_json(json.dumps(rows))
         return
-    for profile in known:
-        seed = f" (seed {profile.seed})" if profile.seed else ""
-        out.print(f"[bold]{escape(profile.name)}[/]{escape(seed)}: {escape(profile.description)}")
+    for row in rows:
+        seed = f" (seed {row['seed']})" if row["seed"] else ""
+        out.print(f"[bold]{escape(row['name'])}[/]{escape(seed)}: {escape(row['description'])}")
 
 
 @profiles_app.command("show")
 def profiles_show(name: str, as_json: JsonFlag = False) -> None:
     """Show one profile: sections, fields, severity scale, statuses, ID pattern, zone, roles."""
-    profile = _registry(_settings()).get(name)
+    profile = workspace().profiles.get(name)
     if as_json:
         out.print_json(profile.model_dump_json())
     else:
         out.print(profile_view(profile))
-
-
-def _started(value: str | None, profile: Profile) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        day, clock, zone = parse_when(value)
-    except ValueFormatError as exc:
-        raise UsageError(str(exc), field="--started") from None
-    if day is None:
-        raise UsageError(f"'{value}' needs a date: use YYYY-MM-DD HH:MM", field="--started")
-    return datetime.combine(day, clock, tzinfo=zone or resolve_zone(profile.zone))
 
 
 @app.command()
@@ -160,17 +145,14 @@ def new(
 
     An existing file is never overwritten unless ``--force`` is given.
     """
-    profile = _registry(_settings()).get(profile_name)
-    folder = output.parent if output else Path.cwd()
-    record = service.new_record(
-        profile,
-        folder,
-        title=title,
-        severity=severity,
-        started=_started(started, profile),
-        today=datetime.now(UTC).date(),
+    space = workspace()
+    profile = space.profiles.get(profile_name)
+    store = space.store.at(output.parent) if output else space.store
+    given = documents.NewIncident(
+        title, severity, documents.started_at(started, profile) if started else None
     )
-    write_output(service.render_draft(record, profile), output, force=force)
+    record = documents.new_record(profile, store, given, datetime.now(UTC).date())
+    write_output(documents.render_draft(record, profile), output, force=force)
     if output:
         out.print(f"Wrote {output} ({record.id})", highlight=False)
 
@@ -178,7 +160,7 @@ def new(
 @app.command("import")
 def import_(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = False) -> None:
     """Read any Markdown postmortem and print the record (JSON or a summary)."""
-    loaded = service.load(file, _registry(_settings()), profile_name)
+    loaded = workspace().store.get(file, profile_name)
     for warning in loaded.warnings:
         typer.echo(f"Warning: {file}: {warning}", err=True)
     if as_json:
@@ -191,12 +173,9 @@ def import_(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = Fal
 
 def _in_profile(file: Path, name: str | None) -> tuple[Incident, Profile]:
     """Read ``file`` and re-home its record in profile ``name`` (default: its own)."""
-    registry = _registry(_settings())
-    loaded = service.load(file, registry)
-    target = registry.get(name) if name else loaded.profile
-    if target is loaded.profile:
-        return loaded.record, target
-    return service.convert_record(loaded.record, loaded.profile, target), target
+    space = workspace()
+    loaded = space.store.get(file)
+    return documents.in_profile(loaded, space.profiles.get(name) if name else None)
 
 
 @app.command()
@@ -211,11 +190,21 @@ def render(
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
     ] = None,
     force: ForceFlag = False,
+    remote_images: Annotated[
+        bool,
+        typer.Option(
+            "--remote-images",
+            help="With --format html: show remote (http, https, //) images; by default each"
+            " is a link and the page loads nothing from other hosts.",
+        ),
+    ] = False,
 ) -> None:
     """Render a postmortem as Markdown in a profile, as HTML or as JSON."""
+    if remote_images and fmt != "html":
+        raise UsageError("applies to --format html only", field="--remote-images")
     _not_onto(file, output, force)
     record, target = _in_profile(file, profile_name)
-    write_output(service.render(record, target, fmt), output)
+    write_output(documents.render(record, target, fmt, remote_images=remote_images), output)
 
 
 @app.command()
@@ -230,25 +219,17 @@ def convert(
     """Convert a postmortem to another profile; nothing is dropped."""
     _not_onto(file, output, force)
     record, target = _in_profile(file, to)
-    write_output(service.render(record, target, "md"), output)
+    write_output(documents.render(record, target, "md"), output)
 
 
 @app.command()
 def show(file: Path, profile_name: ProfileOpt = None, as_json: JsonFlag = False) -> None:
     """Show a postmortem with its derived figures in the profile's zone."""
-    loaded = service.load(file, _registry(_settings()), profile_name)
+    loaded = workspace().store.get(file, profile_name)
     for warning in loaded.disorder:
         typer.echo(f"Warning: {file}: {warning}", err=True)
     if as_json:
-        metrics = compute_metrics(loaded.record.times)
-        data = {
-            "record": loaded.record.model_dump(mode="json"),
-            "profile": loaded.profile.name,
-            "metrics": {k: (v.total_seconds() if v is not None else None) for k, v in metrics},
-            "inferred": [r.field for r in loaded.record.readings if r.how == "inferred"],
-            "warnings": loaded.disorder,
-        }
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json.dumps(documents.shown(loaded), indent=2) + "\n")
         return
     out.print(record_view(loaded.record, loaded.profile))
 
@@ -304,20 +285,18 @@ def lint(
     """Check postmortems: unfinished, inconsistent or blaming text; exit 1 on findings."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})", field="--format")
-    settings = _settings()
-    run = service.LintRun(
-        arguments=paths or [],
-        today=today_or(today),
+    space = workspace()
+    request = checks.LintRequest(
+        today_or(today),
+        tuple(paths or ()),
         fix=fix,
         profile=profile_name,
-        select=_words(select or []),
-        ignore=_words(ignore or []),
+        select=tuple(_words(select or [])),
+        ignore=tuple(_words(ignore or [])),
         cache=not no_cache,
     )
-    report = service.lint(
-        run, settings.lint, _registry(settings), policy=settings.actions.policy(), start=_progress
-    )
-    write_output(FORMATS[fmt](report, settings.lint), output)
+    report = checks.lint(space, request, start=_progress)
+    write_output(FORMATS[fmt](report, space.settings.lint), output)
     err.print(lint_summary(report), highlight=False)
     return report.exit_code()
 
@@ -328,7 +307,7 @@ def rules(
     as_json: JsonFlag = False,
 ) -> None:
     """List the lint rules, or show one rule's page."""
-    registry = service.rule_registry()
+    registry = workspace().rules
     if rule is not None:
         found = registry.get(rule)
         if as_json:
@@ -343,9 +322,24 @@ def rules(
 
 
 @app.command()
+def plugins(as_json: JsonFlag = False) -> None:
+    """List the profiles, lint rules and timeline sources loaded, and where each came from."""
+    found = extensions.listing(workspace())
+    if as_json:
+        out.print_json(json.dumps(found.to_dict()))
+        return
+    table = Table("Kind", "Name", "From", "Entry point")
+    for kind, name, origin in found.loaded:
+        table.add_row(kind, escape(name), escape(origin.package), escape(origin.value))
+    out.print(table)
+    for failure in found.skipped:
+        typer.echo(f"Skipped: {failure}", err=True)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the record."""
-    sys.stdout.write(service.schema())
+    sys.stdout.write(documents.schema())
 
 
 @app.command()
@@ -353,15 +347,10 @@ def demo(
     folder: Annotated[Path, typer.Argument(help="Folder for the demo documents.")] = Path("demo"),
 ) -> None:
     """Write a filled-in demo postmortem in every built-in profile and show one."""
-    registry = _registry(_settings())
-    folder.mkdir(parents=True, exist_ok=True)
-    for number, name in enumerate(registry.names(), 1):  # each document its own incident ID
-        profile = registry.get(name)
-        path = folder / f"{name}.md"
-        record = demo_record(profile, number)
-        write_output(service.render(record, profile, "md"), path)
+    space = workspace()
+    for path in documents.write_demo(space, folder):
         out.print(f"Wrote {path}", highlight=False)
-    shown = service.load(folder / "default.md", registry)
+    shown = space.store.get(folder / "default.md")
     out.print(record_view(shown.record, shown.profile))
 
 
@@ -384,6 +373,8 @@ def main(args: list[str] | None = None) -> None:
     try:
         result = app(args=args, prog_name="aar", standalone_mode=False)
     except AfteractionError as exc:
+        if exc.field in FIELD_FLAGS:  # the library names fields; say the flag that gave one
+            exc.field = FIELD_FLAGS[exc.field]
         _fail(str(exc))
     except OSError as exc:  # an output file that cannot be written: a folder, no such place
         where = f"{exc.filename}: " if exc.filename else ""

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from afteraction.cli.shared import postmortems, today_or, write_output
-from afteraction.followup.items import action_rows
-from afteraction.settings import load_settings
+from afteraction.cli.shared import today_or, warn_unreadable, workspace, write_output
+from afteraction.service import reports
 
 
 def digest(
@@ -32,25 +30,16 @@ def digest(
     ] = False,
 ) -> None:
     """Write the weekly digest of overdue and soon-due action items, grouped by owner."""
-    # The digest's template engine and mail library load for this command only.
-    from afteraction.followup.digest import (
-        build_digest,
-        digest_html,
-        digest_markdown,
-        send_digest,
-    )
-
-    settings = load_settings(Path.cwd())
-    day = today_or(today)
-    found = postmortems(paths or [], settings)
-    rows = action_rows(found, settings.actions.policy(), day)
-    built = build_digest(rows, day)
-    text = digest_markdown(built)
-    for target, content in ((markdown, text), (html, digest_html(built) if html else "")):
-        if target is not None:
-            write_output(content, target)
+    space = workspace()
+    digested = reports.digest(space, today_or(today), tuple(paths or ()))
+    warn_unreadable(digested.unreadable)
+    text = digested.markdown()
+    if markdown is not None:
+        write_output(text, markdown)
+    if html is not None:
+        write_output(digested.html(), html)
     if send:
-        send_digest(built, settings.digest, os.environ.get("AAR_SMTP_PASSWORD"))
-        typer.echo(f"Sent: {built.subject} (to {', '.join(settings.digest.to)})", err=True)
+        to = reports.send_digest(space, digested)
+        typer.echo(f"Sent: {digested.digest.subject} (to {', '.join(to)})", err=True)
     if markdown is None and html is None and not send:
         sys.stdout.write(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -11,11 +10,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from afteraction.cli.shared import given_date, postmortems, today_or, write_output
-from afteraction.errors import UsageError
-from afteraction.followup.report import GROUPINGS, TIMES, Report, build_report
+from afteraction.cli.shared import given_date, today_or, warn_unreadable, workspace, write_output
+from afteraction.errors import InvalidValueError, UsageError
 from afteraction.model.metrics import format_duration
-from afteraction.settings import load_settings
+from afteraction.service.reports import GROUPINGS, TIMES, Report, ReportQuery, report_text
+from afteraction.service.reports import report as build_report
 
 out = Console()
 FORMATS = ("table", "csv", "json", "html")
@@ -42,41 +41,21 @@ def report(
 ) -> None:
     """Count incidents; TTD/TTA/TTM/TTR medians and p90; follow-through; recurrence; factors."""
     if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})", field="--format")
+        known = ", ".join(FORMATS)
+        raise InvalidValueError(f"unknown format '{fmt}' (known: {known})", field="format")
     if output is not None and fmt == "table" and not prometheus:
         raise UsageError(
-            "the table is for the terminal: give --format csv, json or html", field="-o"
+            "the table is for the terminal: give --format csv, json or html", field="output"
         )
-    settings = load_settings(Path.cwd())
-    found = postmortems(paths or [], settings)
-    built = build_report(
-        found,
-        today_or(today),
-        since=given_date(since, "--since"),
-        by=by,
-        policy=settings.actions.policy(),
+    query = ReportQuery(
+        today_or(today), tuple(paths or ()), since=given_date(since, "since"), by=by
     )
+    reported = build_report(workspace(), query)
+    warn_unreadable(reported.unreadable)
     if fmt == "table" and not prometheus:
-        out.print(_table(built))
+        out.print(_table(reported.report))
         return
-    write_output(_written(built, "prometheus" if prometheus else fmt), output)
-
-
-def _written(built: Report, fmt: str) -> str:
-    """Return the report as text in ``fmt``.
-
-    The Prometheus client and the HTML templates are imported here, for these
-    outputs only: every other command would otherwise pay for them at start-up.
-    """
-    if fmt == "prometheus":
-        from afteraction.followup.prometheus import prometheus_text
-
-        return prometheus_text(built)
-    if fmt == "json":
-        return json.dumps(built.to_dict(), indent=2) + "\n"
-    from afteraction.followup.report_output import report_csv, report_html
-
-    return report_csv(built) if fmt == "csv" else report_html(built)
+    write_output(report_text(reported.report, "prometheus" if prometheus else fmt), output)
 
 
 def _table(built: Report) -> Table:

@@ -1,43 +1,46 @@
-"""What several commands share: dates given as options, the postmortems to read, output."""
+"""What several commands share: the workspace, dates given as options, warnings, output."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import typer
 
-from afteraction import service
-from afteraction.errors import UsageError
-from afteraction.filewrite import write_new
-from afteraction.followup.items import Postmortem
-from afteraction.profiles import ProfileRegistry
-from afteraction.settings import Settings
+from afteraction.errors import AfteractionError, InvalidValueError
+from afteraction.service.output import write_file
+from afteraction.service.workspace import Workspace
 
 
-def given_date(value: str | None, flag: str) -> date | None:
-    """Read a ``YYYY-MM-DD`` option, failing with the option's name; None when not given."""
+def workspace() -> Workspace:
+    """Open the workspace of the current folder (its settings, profiles and store).
+
+    A plugin skipped because it failed to load is a warning on stderr.
+    """
+    return Workspace.open(Path("."), warn=lambda text: typer.echo(f"Warning: {text}", err=True))
+
+
+def given_date(value: str | None, name: str) -> date | None:
+    """Read a ``YYYY-MM-DD`` value, failing with the field's name; None when not given."""
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"'{value}' is not a date: use YYYY-MM-DD", field=flag) from None
+        raise InvalidValueError(f"'{value}' is not a date: use YYYY-MM-DD", field=name) from None
 
 
 def today_or(value: str | None) -> date:
     """Return the ``--today`` given, else today's date (UTC)."""
-    return given_date(value, "--today") or datetime.now(UTC).date()
+    return given_date(value, "today") or datetime.now(UTC).date()
 
 
-def postmortems(arguments: list[str], settings: Settings) -> list[Postmortem]:
-    """Read the postmortems the arguments name; say on stderr which could not be read."""
-    registry = ProfileRegistry.discover(settings.profile_dirs)
-    found, errors = service.postmortems(arguments, settings.lint, registry)
+def warn_unreadable(errors: Iterable[AfteractionError]) -> None:
+    """Say on stderr which files found in folders could not be read."""
     for error in errors:
         typer.echo(f"Warning: {error}", err=True)
-    return found
 
 
 def write_output(text: str, output: Path | None, *, force: bool = True) -> None:
@@ -48,4 +51,4 @@ def write_output(text: str, output: Path | None, *, force: bool = True) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    write_new(output, text.encode("utf-8"), force=force)
+    write_file(output, text, force=force)

@@ -15,23 +15,31 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from afteraction import service
-from afteraction.cli.shared import write_output
+from afteraction.cli.shared import workspace, write_output
 from afteraction.cli.view import timeline_view
-from afteraction.document.zones import resolve_zone
 from afteraction.errors import AfteractionError, UsageError
 from afteraction.model import KeyTimes, out_of_order
 from afteraction.model.metrics import format_duration
-from afteraction.profiles import Profile, ProfileRegistry
-from afteraction.settings import load_settings
-from afteraction.timeline.build import DEFAULT_LIMIT, BuildOptions, Timeline
-from afteraction.timeline.build import Progress as ReadProgress
-from afteraction.timeline.event import Level
-from afteraction.timeline.far import FAR_DAYS, incident_span
-from afteraction.timeline.output import key_times_data, timeline_data, timeline_markdown
-from afteraction.timeline.source import COMMON_OPTIONS
-from afteraction.timeline.window import Window
+from afteraction.service import timeline as use
+from afteraction.service.documents import Profile
+from afteraction.service.timeline import (
+    COMMON_OPTIONS,
+    DEFAULT_LIMIT,
+    FAR_DAYS,
+    BuildOptions,
+    Level,
+    Timeline,
+    Window,
+    incident_span,
+    key_times_data,
+    resolve_zone,
+    timeline_data,
+    timeline_markdown,
+)
+from afteraction.service.timeline import Progress as ReadProgress
 
+# A use case reading sources into a timeline: the whole one, or what key times need.
+ReadUse = Callable[..., Timeline]
 timeline_app = typer.Typer(no_args_is_help=True, help="Build incident timelines from sources.")
 out = Console()
 err = Console(stderr=True)
@@ -167,10 +175,12 @@ def _progress() -> tuple[Callable[[ReadProgress], None] | None, Callable[[], Non
     return advance, shown.stop
 
 
-def _build(froms: list[str] | None, options: BuildOptions) -> Timeline:
+def _build(
+    froms: list[str] | None, options: BuildOptions, read: ReadUse = use.build_timeline
+) -> Timeline:
     advance, stop = _progress()
     try:
-        return service.build_timeline(froms or [], options, advance=advance)
+        return read(workspace(), use.source_specs(froms or []), options, advance=advance)
     finally:
         stop()
 
@@ -239,18 +249,14 @@ def build(
         out.print(timeline_view(timeline.events, zone, label))
 
 
-def _registry() -> ProfileRegistry:
-    return ProfileRegistry.discover(load_settings(Path.cwd()).profile_dirs)
-
-
 def _profile_named(name: str) -> Profile:
-    return _registry().get(name)
+    return workspace().profiles.get(name)
 
 
 def _write_raw(froms: list[str], window: Window, output: Path | None) -> None:
     """Write the merged lines of the logs, batch by batch, to stdout or a file."""
     span = window if window.start or window.end else None
-    batches = service.raw_timeline(froms, span)
+    batches = use.raw_timeline(workspace(), use.source_specs(froms), span)
     if output is None:
         for batch in batches:
             sys.stdout.buffer.writelines(batch)
@@ -283,7 +289,8 @@ def add(
     --far-days from the incident (its key times, else its timeline) are left
     out, and the first few named.
     """
-    loaded = service.load(postmortem, _registry())
+    space = workspace()
+    loaded = space.store.get(postmortem)
     zone, _ = _zone(None, loaded.profile)
     options = _options(zone, window, around, min_level, grep, limit, strict, key_moments, far_days)
     record = loaded.record
@@ -291,13 +298,13 @@ def add(
         options, incident=incident_span(record.times, (e.time for e in record.timeline))
     )
     if not (window or around):
-        span = service.incident_window(loaded.record.times)
+        span = use.incident_window(loaded.record.times)
         if span is not None:
             options = replace(options, window=span)
             typer.echo("Window: the postmortem's key times, an hour either side.", err=True)
     timeline = _build(froms, options)
     _report(timeline)
-    applied = service.add_timeline(postmortem, loaded, timeline)
+    applied = use.add_timeline(space, loaded, timeline)
     said = f"{postmortem}: added {applied.added} event(s), {applied.already} already there"
     if applied.filled:
         said += f"; filled {', '.join(applied.filled)}"
@@ -327,15 +334,15 @@ def keytimes(
     stated: KeyTimes | None = None
     profile = _profile(profile_name)
     if postmortem is not None:
-        loaded = service.load(postmortem, _registry(), profile_name)
-        stated, profile = service.stated_times(loaded.record), loaded.profile
+        loaded = workspace().store.get(postmortem, profile_name)
+        stated, profile = use.stated_times(loaded), loaded.profile
     zone, label = _zone(zone_name, profile)
     options = _options(zone, window, around, min_level, None, 0, strict, far_days=far_days)
     if stated is not None:
         options = replace(options, incident=incident_span(stated, ()))
-    timeline = _build(froms, options)
+    timeline = _build(froms, options, use.key_timeline)  # only what key times can come from
     _report(timeline)
-    report = service.key_times(timeline, stated)
+    report = use.key_times(timeline, stated)
     wrong = {w.name: w for w in out_of_order(report.key_times())}
     for problem in wrong.values():
         typer.echo(f"Warning: {problem}", err=True)
@@ -364,7 +371,7 @@ def keytimes(
 @timeline_app.command("sources")
 def sources(as_json: JsonFlag = False) -> None:
     """List the source kinds --from reads, with their options."""
-    registry = service.timeline_sources()
+    registry = workspace().sources
     kinds = [registry.get(name) for name in registry.names()]
     if as_json:
         rows = [

@@ -9,15 +9,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from afteraction.document.zones import resolve_zone
-from afteraction.lint.engine import LintReport
-from afteraction.lint.rule import Rule
 from afteraction.model import Incident, compute_metrics, out_of_order
 from afteraction.model.metrics import format_duration
 from afteraction.model.record import KEY_TIMES
-from afteraction.profiles import Profile
-from afteraction.timeline.event import Event
-from afteraction.timeline.output import event_text
+from afteraction.service.documents import Profile
+from afteraction.service.lint import LintReport, Rule
+from afteraction.service.timeline import Event, event_text, resolve_zone
 
 
 def _when(value: datetime | None, profile: Profile) -> str:

@@ -6,7 +6,7 @@ command does, imports no template engine or mail library.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from afteraction.profiles.due import DuePolicy
 
@@ -45,4 +45,9 @@ class DigestConfig(BaseModel):
     starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
     username: str | None = Field(
         default=None, description="Login name (password: AAR_SMTP_PASSWORD)."
+    )
+    password: SecretStr | None = Field(
+        default=None,
+        exclude=True,
+        description="The login password: from AAR_SMTP_PASSWORD only, never a settings file.",
     )

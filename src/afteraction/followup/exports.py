@@ -8,16 +8,16 @@ can match a tracker's copy back to its item.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from afteraction.errors import UsageError
-from afteraction.followup.items import ItemRow, Postmortem, incident_name
+from afteraction.csvcell import csv_text
+from afteraction.document.loaded import Document
+from afteraction.errors import InvalidValueError
+from afteraction.followup.items import ItemRow, incident_name
 from afteraction.model import Incident
 from afteraction.spans import parse_span
 
@@ -145,7 +145,7 @@ def jira_csv(rows: Iterable[ItemRow]) -> str:
                 *[""] * (width - len(tags)),
             ]
         )
-    return _csv(table)
+    return csv_text(table)
 
 
 def github_issues(rows: Iterable[ItemRow]) -> str:
@@ -183,10 +183,10 @@ def linear_csv(rows: Iterable[ItemRow]) -> str:
                 row.due.isoformat() if row.due else "",
             ]
         )
-    return _csv(table)
+    return csv_text(table)
 
 
-def ics(rows: Iterable[ItemRow], postmortems: Iterable[Postmortem] = ()) -> str:
+def ics(rows: Iterable[ItemRow], postmortems: Iterable[Document] = ()) -> str:
     """Return an iCalendar file: a VTODO per item with a due date, a VEVENT per follow-up review.
 
     Items are VTODOs because RFC 5545 gives to-dos a due date and the states an
@@ -223,7 +223,7 @@ def ics(rows: Iterable[ItemRow], postmortems: Iterable[Postmortem] = ()) -> str:
     return text.decode("utf-8")
 
 
-Exporter = Callable[[Sequence[ItemRow], Sequence[Postmortem]], str]
+Exporter = Callable[[Sequence[ItemRow], Sequence[Document]], str]
 EXPORTERS: dict[str, Exporter] = {
     "jira": lambda rows, _: jira_csv(rows),
     "github": lambda rows, _: github_issues(rows),
@@ -236,14 +236,10 @@ def exporter(fmt: str) -> Exporter:
     """Return the function that writes export format ``fmt`` (one of ``FORMATS``)."""
     found = EXPORTERS.get(fmt)
     if found is None:
-        raise UsageError(f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})")
+        raise InvalidValueError(
+            f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})", field="format"
+        )
     return found
-
-
-def _csv(table: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(table)
-    return buffer.getvalue()
 
 
 def _markdown(row: ItemRow) -> str:
@@ -282,7 +278,7 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
-def _reviews(postmortem: Postmortem) -> list[Event]:
+def _reviews(postmortem: Document) -> list[Event]:
     record = postmortem.record
     start = record.incident_date()
     if start is None:

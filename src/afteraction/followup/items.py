@@ -10,25 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+from afteraction.document.loaded import Document
 from afteraction.model import CLOSED_STATES, ActionItem, Incident
-from afteraction.profiles import Profile
 from afteraction.profiles.due import DuePolicy
-
-
-@dataclass(frozen=True)
-class Postmortem:
-    """A postmortem as the follow-up reads it: where it is, its record and profile.
-
-    ``digest`` is that of the bytes read (an edit is refused if the file changed since).
-    """
-
-    path: Path
-    record: Incident
-    profile: Profile
-    digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,7 +23,7 @@ class ItemRow:
 
     key: str
     number: str
-    postmortem: Postmortem
+    postmortem: Document
     item: ActionItem
     due: date | None
     due_by_policy: bool
@@ -88,12 +74,12 @@ class PlacedItem:
 
     key: str
     number: str
-    postmortem: Postmortem
+    postmortem: Document
     index: int
     item: ActionItem
 
 
-def numbered_items(postmortems: Iterable[Postmortem]) -> Iterator[PlacedItem]:
+def numbered_items(postmortems: Iterable[Document]) -> Iterator[PlacedItem]:
     """Yield every action item of every postmortem with its key, in document order."""
     for postmortem in postmortems:
         for index, item in enumerate(postmortem.record.action_items):
@@ -102,7 +88,7 @@ def numbered_items(postmortems: Iterable[Postmortem]) -> Iterator[PlacedItem]:
 
 
 def action_rows(
-    postmortems: Iterable[Postmortem], policy: DuePolicy, today: date
+    postmortems: Iterable[Document], policy: DuePolicy, today: date
 ) -> Iterator[ItemRow]:
     """Yield a row for every action item of every postmortem, in document order."""
     for placed in numbered_items(postmortems):

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from afteraction.document.loaded import Document
 from afteraction.errors import UsageError
 from afteraction.followup.factors import factor_category
-from afteraction.followup.items import ItemRow, Postmortem, action_rows
+from afteraction.followup.items import ItemRow, action_rows
 from afteraction.model import CLOSED_STATES, Metrics, compute_metrics
 from afteraction.profiles.due import DuePolicy
 
@@ -119,17 +120,17 @@ class Report:
         }
 
 
-def incident_day(postmortem: Postmortem) -> date | None:
+def incident_day(postmortem: Document) -> date | None:
     """Return the day an incident started (or was detected), when the record says."""
     return postmortem.record.incident_date()
 
 
-def group_of(by: str) -> Callable[[Postmortem], str]:
+def group_of(by: str) -> Callable[[Document], str]:
     """Return the function naming the group a postmortem falls in, for a ``--by``."""
     if by not in GROUPINGS:
-        raise UsageError(f"cannot group by '{by}' (known: {', '.join(GROUPINGS)})", field="--by")
+        raise UsageError(f"cannot group by '{by}' (known: {', '.join(GROUPINGS)})", field="by")
 
-    def grouped(postmortem: Postmortem) -> str:
+    def grouped(postmortem: Document) -> str:
         record = postmortem.record
         if by == "severity":
             return record.severity or UNKNOWN
@@ -145,7 +146,7 @@ def group_of(by: str) -> Callable[[Postmortem], str]:
     return grouped
 
 
-def component_of(postmortem: Postmortem) -> str:
+def component_of(postmortem: Document) -> str:
     """Return the component an incident is about: a component or service field, else systems."""
     record = postmortem.record
     for name in ("component", "service", "system"):
@@ -156,7 +157,7 @@ def component_of(postmortem: Postmortem) -> str:
     return systems or UNKNOWN
 
 
-def root_cause_category(postmortem: Postmortem) -> str | None:
+def root_cause_category(postmortem: Document) -> str | None:
     """Return the incident's root-cause category (an Incident Classification field), if any."""
     for name in ("category", "root_cause_category", "classification"):
         value = (postmortem.record.fields.get(name) or "").strip()
@@ -166,7 +167,7 @@ def root_cause_category(postmortem: Postmortem) -> str | None:
 
 
 def build_report(
-    postmortems: Iterable[Postmortem],
+    postmortems: Iterable[Document],
     today: date,
     *,
     since: date | None = None,
@@ -194,7 +195,7 @@ def build_report(
     return Report(today, since, by, overall, groups, sorted(months.items()))
 
 
-def recurrences(postmortems: Sequence[Postmortem]) -> set[int]:
+def recurrences(postmortems: Sequence[Document]) -> set[int]:
     """Return the incidents that recur (as ``id()`` of their postmortems).
 
     An incident recurs when it names an earlier incident of the set as
@@ -227,9 +228,7 @@ class _Incident:
     recurring: bool
 
     @classmethod
-    def of(
-        cls, postmortem: Postmortem, recurring: bool, today: date, policy: DuePolicy
-    ) -> _Incident:
+    def of(cls, postmortem: Document, recurring: bool, today: date, policy: DuePolicy) -> _Incident:
         record = postmortem.record
         return cls(
             compute_metrics(record.times),

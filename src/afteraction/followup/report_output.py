@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from markupsafe import Markup
 
+from afteraction.csvcell import csv_text
 from afteraction.followup.charts import Bar, Series, bar_chart, grouped_bar_chart, line_chart
 from afteraction.followup.pages import render_page
 from afteraction.followup.report import TIMES, Figures, Report
@@ -57,13 +55,12 @@ def _row(figures: Figures) -> list[object]:
 
 
 def report_csv(report: Report) -> str:
-    """Return the report as CSV: the whole set first ("all"), then each group."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(csv_columns())
-    for figures in [report.overall, *report.groups]:
-        writer.writerow(_row(figures))
-    return buffer.getvalue()
+    """Return the report as CSV: the whole set first ("all"), then each group.
+
+    Group names and factor categories are text from documents; `csv_text`
+    neutralises them, while the figures stay numbers.
+    """
+    return csv_text([csv_columns(), *(_row(f) for f in [report.overall, *report.groups])])
 
 
 def report_charts(report: Report) -> list[str]:

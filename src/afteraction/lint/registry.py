@@ -3,62 +3,43 @@
 Built-in rules register as a plugin would: through the ``afteraction.rules``
 entry-point group, whose entries name a package (every module in it is
 searched for rule classes), a module, a rule class, or a function returning
-rule classes.
+rule classes. A plugin that fails to load is skipped and named.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from importlib.metadata import entry_points
-
-from afteraction.errors import UsageError
+from afteraction.errors import InvalidValueError, NotFoundError
 from afteraction.lint.rule import Rule
-from afteraction.plugins import classes_from, classes_in
+from afteraction.plugins import ClassRegistry
 
 ENTRY_POINT_GROUP = "afteraction.rules"
 BUILTIN_PACKAGE = "afteraction.lint.rules"
 
 
-@dataclass
-class RuleRegistry:
+class RuleRegistry(ClassRegistry[Rule]):
     """Every known rule class by ID, with its names and aliases."""
 
-    rules: dict[str, type[Rule]] = field(default_factory=dict)
+    what = "lint rule"
+    group = ENTRY_POINT_GROUP
+    builtin = BUILTIN_PACKAGE
+    marker = "id"
+    base = Rule
 
     @classmethod
-    def discover(cls) -> RuleRegistry:
-        """Load the built-in rules, then rules from installed plugins."""
-        registry = cls()
-        registry.add_all(classes_in(importlib.import_module(BUILTIN_PACKAGE), Rule, "id"))
-        for entry in entry_points(group=ENTRY_POINT_GROUP):
-            if entry.value != BUILTIN_PACKAGE:
-                registry.add_all(classes_from(entry.load(), Rule, "id", "lint rules"))
-        return registry
+    def words(cls, item: type[Rule]) -> tuple[str, ...]:
+        """Return a rule's ID, name and aliases."""
+        return (item.id, item.name, *item.aliases)
 
-    def add_all(self, classes: Iterable[type[Rule]]) -> None:
-        """Register rule classes; two different rules may not share an ID or a name."""
-        for rule in classes:
-            for word in (rule.id, rule.name, *rule.aliases):
-                other = self.find(word)
-                if other is not None and other is not rule:
-                    raise UsageError(f"lint rule {rule.id}: '{word}' is taken by rule {other.id}")
-            self.rules[rule.id] = rule
-
-    def find(self, word: str) -> type[Rule] | None:
-        """Return the rule with this ID, name or alias (case-insensitive)."""
-        key = word.lower()
-        for rule in self.rules.values():
-            if key in (rule.id.lower(), rule.name.lower(), *(a.lower() for a in rule.aliases)):
-                return rule
-        return None
+    @property
+    def rules(self) -> dict[str, type[Rule]]:
+        """Return the rules by ID."""
+        return self.classes
 
     def get(self, word: str) -> type[Rule]:
         """Return a rule by ID, name or alias, or fail naming how to list them."""
         rule = self.find(word)
         if rule is None:
-            raise UsageError(f"unknown lint rule '{word}' (see `aar rules`)")
+            raise NotFoundError(f"unknown lint rule '{word}' (see `aar rules`)", field="rule")
         return rule
 
     def matching(self, selector: str) -> list[type[Rule]]:
@@ -70,9 +51,7 @@ class RuleRegistry:
             return [exact]
         prefixed = [r for r in self.ordered() if r.id.upper().startswith(selector.upper())]
         if not prefixed:
-            raise UsageError(f"'{selector}' names no lint rule (see `aar rules`)")
+            raise InvalidValueError(
+                f"'{selector}' names no lint rule (see `aar rules`)", field="select"
+            )
         return prefixed
-
-    def ordered(self) -> list[type[Rule]]:
-        """Return every rule class, by ID."""
-        return [self.rules[k] for k in sorted(self.rules)]

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from afteraction.errors import ProfileError
+from afteraction.plugins import Origin, PluginFailure, entries
 from afteraction.profiles.loader import load_profile
 from afteraction.profiles.schema import Profile
 
 ENTRY_POINT_GROUP = "afteraction.profiles"
+BUILTIN_ENTRY = "afteraction.profiles.registry:builtin_folder"
 
 
 def builtin_folder() -> Path:
@@ -26,14 +27,22 @@ def builtin_folder() -> Path:
     return Path(str(resources.files("afteraction.profiles") / "builtin"))
 
 
-def _plugin_folders() -> list[Path]:
-    folders = [builtin_folder()]
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        target = entry.load()
-        folder = Path(target() if callable(target) else target)
-        if folder not in folders:
-            folders.append(folder)
-    return folders
+def _plugin_folders() -> tuple[list[tuple[Path, Origin]], list[PluginFailure]]:
+    """Return the folders the entry points name, the built-in one first, and those that failed."""
+    folders: list[tuple[Path, Origin]] = []
+    failures: list[PluginFailure] = []
+    for origin, load in entries(ENTRY_POINT_GROUP, BUILTIN_ENTRY):
+        try:
+            target = load()
+            folder = Path(target() if callable(target) else target)
+        except Exception as exc:  # a plugin's own code may raise anything while loading
+            if origin.builtin:
+                raise
+            failures.append(PluginFailure(origin, f"{type(exc).__name__}: {exc}"))
+            continue
+        if folder not in (f for f, _ in folders):
+            folders.append((folder, origin))
+    return folders, failures
 
 
 @dataclass
@@ -42,26 +51,41 @@ class ProfileRegistry:
 
     profiles: dict[str, Profile] = field(default_factory=dict)
     sources: dict[str, Path] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    failures: list[PluginFailure] = field(default_factory=list)
 
     @classmethod
     def discover(cls, user_folders: Iterable[Path] = ()) -> ProfileRegistry:
         """Load built-in and plugin profiles, then those in the user's folders."""
         registry = cls()
-        for folder in [*_plugin_folders(), *user_folders]:
-            registry.add_folder(folder)
+        plugins, registry.failures = _plugin_folders()
+        for folder, origin in plugins:
+            try:
+                registry.add_folder(folder, origin)
+            except ProfileError as exc:
+                if origin.builtin:
+                    raise
+                registry.failures.append(PluginFailure(origin, str(exc)))
+        for folder in user_folders:
+            registry.add_folder(folder, Origin("settings", "profile_dirs", str(folder), "settings"))
         return registry
 
-    def add_folder(self, folder: Path) -> None:
-        """Load every ``*.yaml``/``*.yml`` profile in ``folder``."""
+    def add_folder(self, folder: Path, origin: Origin | None = None) -> None:
+        """Load every ``*.yaml``/``*.yml`` profile in ``folder``: all of them, or none."""
         if not folder.is_dir():
             raise ProfileError("profile folder does not exist", file=folder)
-        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-            self.add(load_profile(path), path)
+        loaded = [
+            (load_profile(path), path)
+            for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+        ]
+        for profile, path in loaded:
+            self.add(profile, path, origin)
 
-    def add(self, profile: Profile, source: Path) -> None:
+    def add(self, profile: Profile, source: Path, origin: Origin | None = None) -> None:
         """Register one profile; a later one with the same name wins."""
         self.profiles[profile.name] = profile
         self.sources[profile.name] = source
+        self.origins[profile.name] = origin or Origin("files", "path", str(source), "files")
 
     def get(self, name: str) -> Profile:
         """Return the profile called ``name`` or fail naming the known ones."""

@@ -53,7 +53,7 @@ def raw_lines(
             )
         logs.append((path, layout, lead))
     if not logs:
-        raise UsageError("give at least one source: --from KIND:PATH", field="--from")
+        raise UsageError("give at least one source (KIND:PATH)", field="sources")
     return merge_lines(logs, window)
 
 

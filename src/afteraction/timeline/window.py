@@ -27,7 +27,7 @@ class Window:
         return self.end is None or moment < self.end
 
     @classmethod
-    def parse(cls, text: str, zone: tzinfo, flag: str = "--window") -> Window:
+    def parse(cls, text: str, zone: tzinfo, flag: str = "window") -> Window:
         """Read ``START..END`` (either end may be left out); times without a zone take ``zone``."""
         if ".." not in text:
             raise UsageError(f"'{text}' is not START..END", field=flag)
@@ -39,7 +39,7 @@ class Window:
         return cls(start, end)
 
     @classmethod
-    def around(cls, text: str, zone: tzinfo, flag: str = "--around") -> Window:
+    def around(cls, text: str, zone: tzinfo, flag: str = "around") -> Window:
         """Read ``TIME±SPAN`` (or ``TIME+-SPAN``): the span either side of a time."""
         match = _AROUND.match(text.strip())
         if match is None:

@@ -1,0 +1,1 @@
+"""Sample plugins for the registry tests: a rule that works, one that clashes, one that breaks."""
