@@ -2,8 +2,9 @@
 
 One JSON file per configuration fingerprint under the cache folder holds,
 for every file linted, its size, modification time, content digest,
-findings and facts. A file whose size and time are unchanged is not read
-again; one whose digest is unchanged is not linted again.
+findings, their fixes (each once, however many findings share it) and
+facts. A file whose size and time are unchanged is not read again; one
+whose digest is unchanged is not linted again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from afteraction.lint.finding import Finding
+from afteraction.lint.finding import Finding, pack_edits, unpack_edits
 from afteraction.lint.rule import Facts
 
 PREFIX = "lint-"
@@ -65,7 +66,8 @@ class LintCache:
         if not same_stat:
             entry["size"], entry["mtime"] = stat.st_size, stat.st_mtime_ns
             self.changed = True
-        findings = [Finding.from_dict(f) for f in entry["findings"]]
+        fixes = [unpack_edits(edits) for edits in entry["fixes"]]
+        findings = [Finding.from_dict(f, fixes[f["edits"]]) for f in entry["findings"]]
         facts = Facts.from_dict(entry["facts"]) if entry["facts"] else None
         return Cached(findings, facts)
 
@@ -77,12 +79,27 @@ class LintCache:
         findings: list[Finding],
         facts: Facts | None,
     ) -> None:
-        """Keep a file's results for the next run."""
+        """Keep a file's results for the next run.
+
+        Each fix is kept once however many findings share it (a timeline's
+        sort is the fix of every entry out of order): a finding keeps its
+        fix's index in ``fixes``.
+        """
+        fixes: list[list[list[Any]]] = []
+        index: dict[int, int] = {}  # by identity: comparing shared fixes would cost their length
+        kept = []
+        for finding in findings:
+            at = index.get(id(finding.edits))
+            if at is None:
+                at = index[id(finding.edits)] = len(fixes)
+                fixes.append(pack_edits(finding.edits))
+            kept.append({**finding.to_dict(edits=False), "edits": at})
         self.entries[os.path.abspath(path)] = {
             "size": stat.st_size,
             "mtime": stat.st_mtime_ns,
             "digest": digest(text),
-            "findings": [f.to_dict() for f in findings],
+            "findings": kept,
+            "fixes": fixes,
             "facts": facts.to_dict() if facts else None,
         }
         self.changed = True

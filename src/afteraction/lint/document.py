@@ -7,6 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
+from typing import Any
 
 from afteraction.document.blocks import Block
 from afteraction.document.markdown import RawDocument, read_markdown
@@ -64,6 +65,58 @@ class LintDocument:
             found.update(range(1, closing + 1))
         return frozenset(found)
 
+    @cached_property
+    def _section_starts(self) -> tuple[list[int], list[str]]:
+        """Return the section heading lines in order, beside each section's key."""
+        starts = sorted(
+            (at, key[len("section.") :])
+            for key, at in self.parsed.lines.items()
+            if key.startswith("section.")
+        )
+        return [at for at, _ in starts], [key for _, key in starts]
+
+    def section_key_at(self, line: int) -> str | None:
+        """Return the key of the section line ``line`` is in (found by bisection, not a scan).
+
+        Of sections starting on the same line, the one whose key sorts last wins.
+        """
+        lines, keys = self._section_starts
+        at = bisect_right(lines, line)
+        return keys[at - 1] if at else None
+
+    @cached_property
+    def _tables(self) -> list[tuple[int, int, Block]]:
+        """Return each table with its first and last body line, in the order written."""
+        return [
+            (block.line + 2, block.line + block.source.count("\n"), block)
+            for block in self.blocks
+            if block.kind == "table"
+        ]
+
+    @cached_property
+    def _table_bodies(self) -> list[tuple[int, int, Block]] | None:
+        """Return the tables that have body rows, in order; None unless one follows another."""
+        bodies = [table for table in self._tables if table[0] <= table[1]]
+        if any(later[0] <= earlier[1] for earlier, later in pairwise(bodies)):
+            return None
+        return bodies
+
+    def table_at(self, line: int) -> Block | None:
+        """Return the table whose body rows include ``line`` (by bisection, not a scan)."""
+        bodies = self._table_bodies
+        if bodies is None:  # never from the reader; the first table holding the line wins
+            return next((b for first, last, b in self._tables if first <= line <= last), None)
+        at = bisect_right(bodies, line, key=lambda body: body[0])
+        return bodies[at - 1][2] if at and line <= bodies[at - 1][1] else None
+
+    @cached_property
+    def _memos(self) -> dict[str, dict[Any, Any]]:
+        return {}
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """Return a dictionary, one per ``name``, for what rules work out once per document."""
+        return self._memos.setdefault(name, {})
+
     def line_text(self, line: int) -> str:
         """Return line ``line`` (1-based), or '' past the end."""
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -90,7 +143,14 @@ class LintDocument:
 
     def column(self, line: int, needle: str | None = None) -> int:
         """Return the 1-based column of ``needle`` on ``line``, else of its first non-blank."""
-        text = self.line_text(line)
+        columns: dict[tuple[int, str | None], int] = self.memo("columns")
+        key = (line, needle or None)
+        if key not in columns:  # many findings on one long line: the line is read once each
+            columns[key] = self._column(self.line_text(line), needle)
+        return columns[key]
+
+    @staticmethod
+    def _column(text: str, needle: str | None) -> int:
         if needle:
             at = text.find(needle)
             if at < 0:

@@ -111,8 +111,9 @@ def collect_facts(doc: LintDocument, rules: Iterable[Rule], ctx: RuleContext) ->
     return facts
 
 
-# Raised whenever what the cache keeps per file changes shape (2: suppressions in facts).
-CACHE_FORMAT = 2
+# Raised whenever what the cache keeps per file changes shape (2: suppressions in facts;
+# 3: each fix kept once, findings pointing at it).
+CACHE_FORMAT = 3
 
 
 class Linter:

@@ -27,6 +27,14 @@ class Finding:
     message: str
     edits: tuple[Edit, ...] = ()
 
+    def __hash__(self) -> int:
+        """Hash without the edits: one fix (a timeline's sort) may be shared by many findings.
+
+        Equal findings still hash alike; hashing the edits too would make a set
+        of findings cost their number times the length of the shared fix.
+        """
+        return hash((self.path, self.line, self.col, self.rule, self.name, self.message))
+
     @property
     def fixable(self) -> bool:
         """Say whether ``--fix`` can apply this finding's fix."""
@@ -36,9 +44,9 @@ class Finding:
         """Order findings by file, then position, then rule, then message (a stable order)."""
         return (self.path, self.line, self.col, self.rule, self.message)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the finding's stable JSON form (the cache stores the edits too)."""
-        return {
+    def to_dict(self, *, edits: bool = True) -> dict[str, Any]:
+        """Return the finding's stable JSON form, with its edits unless ``edits`` is False."""
+        data = {
             "path": self.path,
             "line": self.line,
             "column": self.col,
@@ -46,12 +54,14 @@ class Finding:
             "name": self.name,
             "message": self.message,
             "fixable": self.fixable,
-            "edits": [[e.start, e.end, e.replacement] for e in self.edits],
         }
+        if edits:
+            data["edits"] = pack_edits(self.edits)
+        return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
-        """Rebuild a finding from :meth:`to_dict`."""
+    def from_dict(cls, data: dict[str, Any], edits: tuple[Edit, ...] | None = None) -> Finding:
+        """Rebuild a finding from :meth:`to_dict`, or with ``edits`` kept elsewhere."""
         return cls(
             data["path"],
             data["line"],
@@ -59,5 +69,15 @@ class Finding:
             data["rule"],
             data["name"],
             data["message"],
-            tuple(Edit(*e) for e in data["edits"]),
+            unpack_edits(data["edits"]) if edits is None else edits,
         )
+
+
+def pack_edits(edits: tuple[Edit, ...]) -> list[list[Any]]:
+    """Return edits as JSON-ready lists."""
+    return [[e.start, e.end, e.replacement] for e in edits]
+
+
+def unpack_edits(data: list[list[Any]]) -> tuple[Edit, ...]:
+    """Rebuild edits from :func:`pack_edits`."""
+    return tuple(Edit(*e) for e in data)

@@ -32,8 +32,7 @@ def as_json(report: LintReport, config: LintConfig) -> str:
     rules = {r.id: r for r in report.rules}
     findings = []
     for finding in report.findings:
-        data = finding.to_dict()
-        del data["edits"]
+        data = finding.to_dict(edits=False)
         data["url"] = config.url(rules[finding.rule])
         findings.append(data)
     errors = [

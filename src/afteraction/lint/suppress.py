@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from afteraction.lint.finding import Finding
@@ -33,6 +35,10 @@ class Suppressions:
     file_wide: set[str] = field(default_factory=set)
     by_line: dict[int, set[str]] = field(default_factory=dict)
     ranges: list[tuple[int, int, set[str]]] = field(default_factory=list)
+    # The ranges by rule, built on the first lookup (a scan per finding would be quadratic).
+    _indexed: tuple[int, dict[str, _Spans]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def to_dict(self) -> dict[str, Any] | None:
         """Return the comments' effect as JSON-ready data (None when there are none)."""
@@ -57,10 +63,39 @@ class Suppressions:
 
     def hides(self, finding: Finding) -> bool:
         """Say whether a comment turns off ``finding``'s rule where it is."""
-        rule = finding.rule
-        sets = [self.file_wide, self.by_line.get(finding.line, set())]
-        sets += [names for first, last, names in self.ranges if first <= finding.line <= last]
-        return any(ALL in names or rule in names for names in sets)
+        rule, line = finding.rule, finding.line
+        for names in (self.file_wide, self.by_line.get(line, ())):
+            if ALL in names or rule in names:
+                return True
+        if not self.ranges:
+            return False
+        index = self._index()
+        return any(name in index and index[name].holds(line) for name in (ALL, rule))
+
+    def _index(self) -> dict[str, _Spans]:
+        """Return each rule's ranges, indexed once (again only if ranges were added since)."""
+        if self._indexed is None or self._indexed[0] != len(self.ranges):
+            spans: dict[str, list[tuple[int, int]]] = {}
+            for first, last, names in self.ranges:
+                for name in names:
+                    spans.setdefault(name, []).append((first, last))
+            self._indexed = (len(self.ranges), {n: _Spans(found) for n, found in spans.items()})
+        return self._indexed[1]
+
+
+class _Spans:
+    """Line ranges, some maybe overlapping, that say in O(log n) whether one holds a line."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.firsts = [first for first, _ in spans]
+        # The furthest any range starting at or before each one reaches.
+        self.reach = list(accumulate((last for _, last in spans), max))
+
+    def holds(self, line: int) -> bool:
+        """Say whether a range holds ``line``: of those starting by it, one reaches it."""
+        at = bisect_right(self.firsts, line)
+        return at > 0 and self.reach[at - 1] >= line
 
 
 def read_suppressions(text: str, registry: RuleRegistry) -> Suppressions:

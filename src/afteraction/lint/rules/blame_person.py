@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
@@ -10,7 +11,7 @@ from afteraction.document.placeholders import is_placeholder
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import cause_passages, locate, mask_markup
+from afteraction.lint.rules.common import Masked, cause_passages, locate, mask_markup
 
 # Record fields (and front-matter keys) that hold people: authors, reviewers, commanders.
 _PERSON_FIELD = re.compile(
@@ -178,6 +179,8 @@ def _mentions(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
     """Return the spans of the names in ``text``, longest form first where two overlap."""
     lowered = text.lower()
     forms = sorted({f for n in names for f in _forms(n)}, key=lambda f: -len(f[0]))
+    # Kept in order. Forms come longest first, so a span found later never holds one
+    # found before: the spans stay separate, and the one before a point is found by bisection.
     spans: list[tuple[int, int]] = []
     for form, loose in forms:
         key = form.lower()
@@ -189,11 +192,29 @@ def _mentions(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
                 (loose or text[at:end] == form)
                 and (start == 0 or not _NAME_EDGE.match(text[start - 1]))
                 and (end == len(text) or not _NAME_END.match(text[end]))
-                and not any(s <= start < e or s < end <= e for s, e in spans)
+                and not _taken(spans, start, end)
             ):
-                spans.append((start, end))
+                insort(spans, (start, end))
             at = lowered.find(key, at + 1)
-    return sorted(spans)
+    return spans
+
+
+def _taken(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Say whether a span in ``spans`` holds ``start``, or ends at or after ``end`` past its start.
+
+    That is ``any(s <= start < e or s < end <= e for s, e in spans)``, for
+    spans in order and separate: the last span starting at or before a point
+    reaches furthest of those.
+    """
+    before = bisect_right(spans, start, key=_first) - 1  # the last span starting by ``start``
+    if before >= 0 and start < spans[before][1]:
+        return True
+    before = bisect_left(spans, end, key=_first) - 1  # the last span starting before ``end``
+    return before >= 0 and end <= spans[before][1]
+
+
+def _first(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def _blamed(plain: str, people: Iterable[str]) -> Iterator[tuple[int, int, int, int]]:
@@ -214,14 +235,53 @@ def _blamed(plain: str, people: Iterable[str]) -> Iterator[tuple[int, int, int, 
         yield match.start(), match.end(), match.start(who), match.end(who)
 
 
-def _sentence(text: str, start: int, end: int, limit: int = 90) -> str:
-    """Return the sentence of ``text`` around ``start:end``, shortened to about ``limit``."""
-    stops = [m.end() for m in re.finditer(r"[.!?;](?:\s|$)", text[:start])]
-    first = stops[-1] if stops else 0
-    stop = re.search(r"[.!?;](?:\s|$)", text[end:])
-    last = end + stop.start() + 1 if stop else len(text)
-    sentence = " ".join(mask_markup(text[first:last]).split())
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+# A sentence ends at one of these followed by a space or the end of the line.
+_STOP = re.compile(r"[.!?;](?=\s|$)")
+_WORD = re.compile(r"\S+")
+
+
+class _Sentences:
+    """The sentences of one line, quoted for messages: each found by bisection, quoted once.
+
+    A long line with many findings is read a fixed number of times, not once per finding.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.stops = [m.start() for m in _STOP.finditer(text)]
+        self.masked = Masked.of(text)
+        self.quoted: dict[tuple[int, int], str] = {}
+
+    def around(self, start: int, end: int, limit: int = 90) -> str:
+        """Return the sentence around ``start:end``, shortened to about ``limit``.
+
+        It runs from the end of the last stop before ``start`` (a stop just
+        before it counts even with no space after) to the first stop after ``end``.
+        """
+        text, stops = self.text, self.stops
+        if start > 0 and text[start - 1] in ".!?;":
+            first = start
+        else:
+            before = bisect_left(stops, start - 1)
+            first = stops[before - 1] + 2 if before else 0
+        after = bisect_left(stops, end)
+        last = stops[after] + 1 if after < len(stops) else len(text)
+        if (first, last) not in self.quoted:
+            self.quoted[first, last] = self._quote(first, last, limit)
+        return self.quoted[first, last]
+
+    def _quote(self, first: int, last: int, limit: int) -> str:
+        """Return ``" ".join(mask_markup(text[first:last]).split())``, cut at ``limit``."""
+        masked, start, end = self.masked.part(first, last)
+        words: list[str] = []
+        size = -1
+        for word in _WORD.finditer(masked, start, end):  # only as many words as are shown
+            words.append(word.group(0))
+            size += len(words[-1]) + 1
+            if size > limit:
+                break
+        sentence = " ".join(words)
+        return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
 class BlamePerson(Rule):
@@ -252,21 +312,27 @@ class BlamePerson(Rule):
         seen: set[tuple[int, int]] = set()
         for passage in passages:
             for text_line in passage.text.splitlines():
+                sentences: _Sentences | None = None
+                # Where the line is written, per document line: found once, not per finding.
+                written: dict[int, int] = {}
                 for first, last, start, end in _blamed(mask_markup(text_line), people):
                     who = text_line[start:end]
                     line = locate(doc, [text_line, text_line[first:last]], passage.line)
                     if line is None:
                         continue
-                    at = doc.line_text(line).find(text_line)
+                    if line not in written:
+                        written[line] = doc.line_text(line).find(text_line)
+                    at = written[line]
                     col = at + start + 1 if at >= 0 else doc.column(line, who)
                     if (line, col) in seen:
                         continue
                     seen.add((line, col))
+                    sentences = sentences or _Sentences(text_line)
                     yield self.finding(
                         doc,
                         line,
                         f"{passage.place} names '{who}' as the cause"
-                        f" ('{_sentence(text_line, first, last)}'): write about the system"
+                        f" ('{sentences.around(first, last)}'): write about the system"
                         " instead: what made this action possible or likely? e.g. 'the"
                         " deploy tool allowed an untested config'",
                         col=col,

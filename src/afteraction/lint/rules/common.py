@@ -6,9 +6,11 @@ The blame rules share which texts state a cause and on which line a piece of tex
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 
 from afteraction.document.blocks import Block
 from afteraction.document.kinds.common import item_attrs, match_columns
@@ -23,16 +25,8 @@ from afteraction.profiles import SectionSpec
 
 def section_at(doc: LintDocument, line: int | None) -> SectionSpec | None:
     """Return the profile section the document's line ``line`` is in."""
-    if line is None:
-        return None
-    starts = sorted(
-        (at, key[len("section.") :])
-        for key, at in doc.parsed.lines.items()
-        if key.startswith("section.") and at <= line
-    )
-    if not starts:
-        return None
-    return doc.profile.section(starts[-1][1])
+    key = doc.section_key_at(line) if line is not None else None
+    return doc.profile.section(key) if key is not None else None
 
 
 def action_section(doc: LintDocument, index: int) -> SectionSpec | None:
@@ -112,18 +106,41 @@ def locate(doc: LintDocument, fragments: list[str], near: int | None) -> int | N
     when it is prose itself (None when the text is only in front matter).
     """
     start = near or 1
-    order: list[int] = [*range(start, len(doc.lines) + 1), *range(1, start)]
     for fragment in fragments:
-        wanted = _SPACES.sub(" ", fragment).strip().lower()
-        if not wanted:
-            continue
-        for line in order:
-            if line in doc.code_lines:
-                continue
-            if wanted in _SPACES.sub(" ", doc.line_text(line)).lower():
-                return line
+        line = _find_line(doc, fragment, start)
+        if line is not None:
+            return line
     if near is not None and near not in doc.code_lines:
         return near
+    return None
+
+
+def _find_line(doc: LintDocument, fragment: str, start: int) -> int | None:
+    """Return the first prose line from ``start`` on, then from the top, holding ``fragment``.
+
+    Spaces and case aside. Each answer is kept for the document, and so is
+    each line as compared: a long line that holds many findings, each
+    located by the whole line, is read once, not once per finding.
+    """
+    found: dict[tuple[str, int], int | None] = doc.memo("locate")
+    key = (fragment, start)
+    if key in found:
+        return found[key]
+    found[key] = None
+    wanted = _SPACES.sub(" ", fragment).strip().lower()
+    if not wanted:
+        return None
+    folded: dict[int, str] = doc.memo("folded lines")
+    # Walked, not listed: the line is usually ``start`` itself, found in one step.
+    for line in chain(range(start, len(doc.lines) + 1), range(1, start)):
+        if line in doc.code_lines:
+            continue
+        text = folded.get(line)
+        if text is None:
+            text = folded[line] = _SPACES.sub(" ", doc.line_text(line)).lower()
+        if wanted in text:
+            found[key] = line
+            return line
     return None
 
 
@@ -143,16 +160,66 @@ def mask_markup(text: str) -> str:
 
 def blank_comments(text: str) -> str:
     """Blank out ``<!-- ... -->`` comments, keeping every column (found by scanning)."""
-    parts: list[str] = []
+    return _blank(text, _comment_spans(text))
+
+
+def _comment_spans(text: str) -> list[tuple[int, int]]:
+    """Return the spans of the ``<!-- ... -->`` comments in ``text``, up to an unclosed one."""
+    spans: list[tuple[int, int]] = []
     at = 0
     while (start := text.find("<!--", at)) >= 0:
         end = text.find("-->", start + 4)
         if end < 0:
             break
-        parts += [text[at:start], " " * (end + 3 - start)]
+        spans.append((start, end + 3))
         at = end + 3
+    return spans
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """Return ``text`` with the (ordered, separate) ``spans`` made spaces."""
+    parts: list[str] = []
+    at = 0
+    for start, end in spans:
+        parts += [text[at:start], " " * (end - start)]
+        at = end
     parts.append(text[at:])
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A line masked once (:func:`mask_markup`), answering for its parts without masking again.
+
+    A part masks as the line does unless a comment or a masked run crosses
+    one of its ends (masking runs left to right, and no pattern looks
+    behind), so ``part`` cuts the masked line and masks anew only then.
+    """
+
+    text: str
+    masked: str
+    comments: list[tuple[int, int]]
+    runs: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str) -> Masked:
+        """Mask ``text`` (a line), keeping where comments and masked runs are."""
+        comments = _comment_spans(text)
+        blanked = _blank(text, comments)
+        runs = [m.span() for m in _MASKED.finditer(blanked)]
+        return cls(text, _blank(blanked, runs), comments, runs)
+
+    def part(self, start: int, end: int) -> tuple[str, int, int]:
+        """Return ``mask_markup(text[start:end])`` as a string and the span of it to read."""
+        if any(_crosses(spans, at) for spans in (self.comments, self.runs) for at in (start, end)):
+            return mask_markup(self.text[start:end]), 0, end - start
+        return self.masked, start, end
+
+
+def _crosses(spans: list[tuple[int, int]], at: int) -> bool:
+    """Say whether one of the ordered, separate ``spans`` starts before ``at`` and ends after it."""
+    index = bisect_left(spans, (at,)) - 1
+    return index >= 0 and spans[index][1] > at
 
 
 def item_label(item: ActionItem, width: int = 60) -> str:
@@ -192,7 +259,7 @@ def clause_before(text: str, end: int) -> str:
 
     The blame rules look there for a negation: "no one was at fault".
     """
-    return re.split(r"[.!?;:,](?:\s|$)", text[:end][-40:])[-1]
+    return re.split(r"[.!?;:,](?:\s|$)", text[max(0, end - 40) : end])[-1]
 
 
 # The timeline rules (AAR3xx) share these: which section holds the timeline, how an
@@ -296,12 +363,7 @@ def shown_time(written: str) -> str:
 
 def table_at(doc: LintDocument, line: int) -> Block | None:
     """Return the table whose body rows include ``line``."""
-    for block in doc.blocks:
-        if block.kind == "table" and block.line + 2 <= line <= block.line + block.source.count(
-            "\n"
-        ):
-            return block
-    return None
+    return doc.table_at(line)
 
 
 def present(phrases: list[str], lowered: str) -> tuple[str, ...]:

@@ -46,6 +46,26 @@ _CAUSAL = (
 _CAUSAL_END = re.compile(r"\b" + _CAUSAL, re.IGNORECASE)
 
 
+# How many space-separated words a match of _CAUSAL_END can take ("traced back to the").
+_CAUSAL_WORDS = 5
+
+
+def _causal_end(plain: str, offset: int) -> re.Match[str] | None:
+    """Return ``_CAUSAL_END.search(plain[:offset])``, reading only the words before ``offset``.
+
+    A match ends at ``offset`` and takes at most a few words, so the search
+    starts that many words back: a long line with many phrases is not read
+    again from its start for each.
+    """
+    at = offset
+    for _ in range(_CAUSAL_WORDS + 1):
+        while at > 0 and plain[at - 1].isspace():
+            at -= 1
+        while at > 0 and not plain[at - 1].isspace():
+            at -= 1
+    return _CAUSAL_END.search(plain, at, offset)
+
+
 @lru_cache(maxsize=32)
 def _pattern(phrases: tuple[str, ...], *, folded: bool = False) -> re.Pattern[str]:
     """Return a pattern matching any of ``phrases`` as whole words, spaces flexible.
@@ -90,6 +110,8 @@ class HumanError(Rule):
                 continue
             for text_line in passage.text.splitlines():
                 plain = mask_markup(text_line)
+                # Where the line is written, per document line: found once, not per phrase.
+                written: dict[int, int] = {}
                 for match in pattern.finditer(plain):
                     if _NEGATED.search(clause_before(plain, match.start())):
                         continue
@@ -97,7 +119,9 @@ class HumanError(Rule):
                     line = locate(doc, [text_line, phrase], passage.line)
                     if line is None:
                         continue
-                    at = doc.line_text(line).find(text_line)
+                    if line not in written:
+                        written[line] = doc.line_text(line).find(text_line)
+                    at = written[line]
                     col = at + match.start() + 1 if at >= 0 else doc.column(line, phrase)
                     if (line, col) in seen:
                         continue
@@ -107,14 +131,17 @@ class HumanError(Rule):
             hits = _pattern(phrases, folded=True).finditer(lowered)
         else:
             hits = pattern.finditer(doc.text)
+        masked: tuple[int, str] = (0, "")  # the line of the last hit, masked once for its hits
         for hit in hits:
             line, col = doc.position(hit.start())
             offset = col - 1
             if line in doc.code_lines or (line, offset + 1) in seen:
                 continue
-            plain = mask_markup(doc.line_text(line))
+            if masked[0] != line:
+                masked = (line, mask_markup(doc.line_text(line)))
+            plain = masked[1]
             found = pattern.match(plain, offset)
-            lead = _CAUSAL_END.search(plain[:offset])
+            lead = _causal_end(plain, offset)
             if found is None or lead is None:
                 continue  # inside code, or not given as a cause
             if _NEGATED.search(clause_before(plain, lead.start())):

@@ -50,8 +50,9 @@ _NEGATED = re.compile(
     re.IGNORECASE,
 )
 # "lazy" in a technical sense: lazy loading, lazy evaluation, a lazy iterator.
+# (Matched where "lazy" ends, so it holds no "^".)
 _LAZY_TECH = re.compile(
-    r"^[\s-]+(?:load|eval|init|instantiat|compil|fetch|import|propert|val|iterat|stream|seq"
+    r"[\s-]+(?:load|eval|init|instantiat|compil|fetch|import|propert|val|iterat|stream|seq"
     r"|list|bind|mode|propagat|pars|resol|read|hydrat|render|mount|allocat|delet|expir"
     r"|migrat|cach|default|evaluat|computation|initiali|static|constant|module|chunk|ref)",
     re.IGNORECASE,
@@ -134,12 +135,16 @@ class LoadedWords(Rule):
             hits = _words_pattern(candidates, folded=True).finditer(lowered)
         else:
             hits = pattern.finditer(doc.text)
+        read: tuple[int, str | None] = (0, None)  # the last hit's line: masked, or None if skipped
         for hit in hits:
             line, col = doc.position(hit.start())
-            text = doc.line_text(line)
-            if line in doc.code_lines or _key(text) in fixed_lines(doc.profile):
+            if read[0] != line:  # read once per line, however many hits it holds
+                text = doc.line_text(line)
+                skipped = line in doc.code_lines or _key(text) in fixed_lines(doc.profile)
+                read = (line, None if skipped else mask_markup(text))
+            plain = read[1]
+            if plain is None:
                 continue
-            plain = mask_markup(text)
             match = pattern.match(plain, col - 1)
             if match is None or _excused(plain, match):
                 continue  # inside code or a link target, or not blame here
@@ -164,6 +169,17 @@ def _excused(line: str, match: re.Match[str]) -> bool:
     normal = _normal(match.group(0))
     if _NEGATED.search(clause_before(line, match.start())):
         return True
-    if normal == "lazy" and _LAZY_TECH.match(line[match.end() :]):
+    if normal == "lazy" and _LAZY_TECH.match(line, match.end()):
         return True
-    return normal == "fault of" and bool(re.search(r"(?i)\ban?\s+$", line[: match.start()]))
+    return normal == "fault of" and _after_article(line, match.start())
+
+
+_ARTICLE = re.compile(r"\ban?\s+$", re.IGNORECASE)
+
+
+def _after_article(line: str, end: int) -> bool:
+    """Say whether ``line[:end]`` ends with "a" or "an" and spaces, reading only that end."""
+    at = end
+    while at > 0 and line[at - 1].isspace():  # the article ends where these spaces start
+        at -= 1
+    return _ARTICLE.search(line, max(0, at - 2), end) is not None

@@ -43,7 +43,7 @@ class TimelineOrder(Rule):
         backwards = [(prev, cur) for prev, cur in pairwise(placed) if _earlier(cur[1], prev[1])]
         if not backwards:
             return
-        edits = _sorting_edits(doc)
+        edits = tuple(_sorting_edits(doc))  # one fix, shared by every finding (not copied)
         for (before, _), (index, _) in backwards:
             written = written_time(doc, index)
             when = shown_time(written) if written else _clock(doc, index)
