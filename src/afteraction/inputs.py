@@ -7,6 +7,7 @@ never a hang, a ``MemoryError`` or a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from io import BufferedReader
@@ -55,6 +56,20 @@ def open_input(path: Path) -> BufferedReader:
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a regular file's content, as 64 lowercase hex digits.
+
+    The file is read in chunks, so an evidence bundle of any size is hashed
+    in constant memory; anything but a regular file is refused as
+    :func:`open_input` refuses it.
+    """
+    with open_input(path) as stream:
+        try:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+        except OSError as exc:
+            raise UsageError(f"cannot read: {exc.strerror or exc}", file=path) from None
 
 
 def too_large(path: Path | str, size: int, limit: int = MAX_INPUT_BYTES) -> TooLargeError:

@@ -241,6 +241,8 @@ def _move_item_details(
     entries: list[BaseModel] = getattr(moved, bind)
     key = next(iter(type(entries[0]).model_fields))
     writable = {key, *item_attrs(spec.item)}
+    if bind == "sign_offs" and "date" in writable:
+        writable.add("signed_at")  # a sign-off line writes its moment where its date goes
     details: list[BaseModel] = []
     for entry in entries:
         kept = type(entry).model_validate({key: getattr(entry, key)})

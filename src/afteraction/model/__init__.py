@@ -19,6 +19,7 @@ from afteraction.model.record import (
     SignOff,
     TimelineEvent,
     Why,
+    sha256_hex,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "Why",
     "compute_metrics",
     "out_of_order",
+    "sha256_hex",
 ]

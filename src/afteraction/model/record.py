@@ -7,13 +7,15 @@ rely on: change them only with a migration note.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import UTC, datetime
 from datetime import date as Date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, BinaryIO, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 KEY_TIMES = ("started", "detected", "acknowledged", "mitigated", "resolved", "closed")
 
@@ -35,6 +37,8 @@ class ActionState(StrEnum):
 CLOSED_STATES = frozenset({ActionState.DONE, ActionState.CANCELLED})
 """The states an action item is finished in."""
 
+_STATES = {state.value: state for state in ActionState}
+
 ReadingHow = Literal["inferred", "mapped"]
 
 
@@ -45,6 +49,38 @@ def _to_utc(value: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[datetime, AfterValidator(_to_utc)]
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_CHUNK = 1024 * 1024
+
+
+def _check_sha256(value: str) -> str:
+    if not _SHA256.fullmatch(value):
+        raise ValueError("a SHA-256 is 64 lowercase hexadecimal digits (0-9, a-f)")
+    return value
+
+
+Sha256 = Annotated[
+    str,
+    AfterValidator(_check_sha256),
+    WithJsonSchema({"type": "string", "pattern": f"^{_SHA256.pattern}$"}),
+]
+"""A SHA-256 content hash: 64 lowercase hexadecimal digits."""
+
+
+def sha256_hex(data: bytes | BinaryIO) -> str:
+    """Return the SHA-256 of bytes, or of what a binary stream holds from where it stands.
+
+    A stream is read in chunks to its end, so an artefact of any size is
+    hashed in constant memory.
+    """
+    digest = hashlib.sha256()
+    if isinstance(data, bytes | bytearray | memoryview):
+        digest.update(data)
+    else:
+        while chunk := data.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 class _Model(BaseModel):
@@ -135,10 +171,7 @@ class ActionItem(_Model):
     @property
     def state(self) -> ActionState | None:
         """Return the item's state; None when no status is written or its words name none."""
-        try:
-            return ActionState(self.status) if self.status is not None else None
-        except ValueError:
-            return None
+        return _STATES.get(self.status) if self.status is not None else None
 
     @property
     def closed(self) -> bool:
@@ -149,11 +182,28 @@ class ActionItem(_Model):
 class SignOff(_Model):
     """One role's review or approval."""
 
+    # The docstrings of the record's models are the JSON Schema's descriptions (a
+    # contract): what the fields mean is said here. ``name`` is the person the document
+    # names; ``signer`` the identity that signed (an account, an email address), when
+    # known. ``date`` is the day signed as the document writes it, in its zone;
+    # ``signed_at`` the moment, in UTC, when a time of day is known. A document writes
+    # ``signed_at`` where it writes the date, so a sign-off read from a document with a
+    # time of day has both; code that signs should set both too.
     role: str
     name: str | None = None
     signature: str | None = None
     date: Date | None = None
     approved: bool | None = None
+    signer: str | None = None
+    signed_at: UtcDatetime | None = None
+
+    @property
+    def signed(self) -> bool:
+        """Say whether the entry is signed: any mark of a signer, and no explicit 'No'."""
+        if self.approved is False:
+            return False
+        marks = (self.name, self.signature, self.date, self.signed_at, self.signer, self.approved)
+        return any(marks)
 
 
 class RelatedIncident(_Model):
@@ -169,6 +219,9 @@ class Evidence(_Model):
 
     artifact: str
     location: str | None = None
+    # The artefact's content hash, so an auditor can tell it was not altered after the
+    # fact (:func:`sha256_hex` computes it).
+    sha256: Sha256 | None = None
 
 
 class HistoryEntry(_Model):

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
 from afteraction.errors import AfteractionError, ParseError, ProfileError
 from afteraction.inputs import read_input_text
+from afteraction.profiles.compiled import Compiled
 from afteraction.profiles.schema import Profile
-from afteraction.safeload import load_yaml
+
+if TYPE_CHECKING:  # YAML loads only for a profile not compiled ahead (profiles.compiled)
+    import yaml
 
 Location = tuple[str | int, ...]
 
 
 def _construct(node: yaml.Node, path: Location, lines: dict[Location, int]) -> Any:
     """Turn a composed YAML node into plain data, noting each path's line (1-based)."""
+    import yaml
+
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -45,6 +49,8 @@ def load_profile_text(text: str, source: str) -> Profile:
     a second per profile file); only a profile with an
     error is composed again, node by node, to name the line of the error.
     """
+    from afteraction.safeload import load_yaml
+
     try:
         data = load_yaml(text, what="the profile", file=source)
     except ParseError as exc:
@@ -57,8 +63,11 @@ def load_profile_text(text: str, source: str) -> Profile:
         return Profile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = tuple(first["loc"])
+        # A check across fields names the field it is about in its context.
+        loc = tuple((first.get("ctx") or {}).get("loc", ())) or tuple(first["loc"])
         field = ".".join(str(part) for part in loc) or None
+        import yaml
+
         lines: dict[Location, int] = {}
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         if node is not None:
@@ -68,11 +77,12 @@ def load_profile_text(text: str, source: str) -> Profile:
         ) from None
 
 
-def load_profile(path: Path) -> Profile:
-    """Load and validate one profile file."""
+def load_profile(path: Path, compiled: Compiled | None = None) -> Profile:
+    """Load and validate one profile file, from ``compiled`` when it holds the file as it is."""
     try:
         text = read_input_text(path)
     except AfteractionError as exc:
         message = f"cannot read profile: {exc.message}"
         raise ProfileError(message, file=path, line=exc.line) from None
-    return load_profile_text(text, str(path))
+    found = compiled.profile(path.name, text) if compiled is not None else None
+    return found if found is not None else load_profile_text(text, str(path))

@@ -16,11 +16,14 @@ only when every placeholder inside it has a value. Paths name record parts:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from afteraction.model import ActionState
+from afteraction.model import ActionState, SignOff
 from afteraction.spans import parse_span
 
 SectionKind = Literal[
@@ -118,10 +121,18 @@ class SeverityLevel(_Spec):
 
 
 class StatusSpec(_Spec):
-    """One document status; ``final`` marks the signed-off end state."""
+    """One document status; ``final`` marks the signed-off end state.
+
+    ``moves_to`` names the statuses a document may move to from this one, and
+    ``requires_sign_off`` the sign-off roles it needs before it may enter
+    this one. Absent (None), the profile's defaults apply: see
+    :meth:`Profile.next_statuses` and :meth:`Profile.required_sign_offs`.
+    """
 
     name: str
     final: bool = False
+    moves_to: list[str] | None = None
+    requires_sign_off: list[str] | None = None
 
 
 class Horizon(_Spec):
@@ -147,6 +158,20 @@ class Review(_Spec):
     @classmethod
     def _span(cls, value: str) -> str:
         return _checked_span(value)
+
+
+def _field_error(loc: tuple[str | int, ...], message: str) -> PydanticCustomError:
+    """Return a validation error naming the profile field ``loc`` it is about.
+
+    A check across fields runs on the whole profile, so pydantic would place
+    its error nowhere; the loader reads ``loc`` from the error's context.
+    """
+    return PydanticCustomError("profile_field", "{message}", {"message": message, "loc": loc})
+
+
+def _role_key(role: str) -> str:
+    """Return a role for matching: case, markup and punctuation ignored."""
+    return re.sub(r"[^a-z0-9]+", " ", re.sub(r"\([^)]*\)", "", role.lower())).strip()
 
 
 def _checked_span(value: str) -> str:
@@ -224,7 +249,26 @@ class Profile(_Spec):
         ranks = [level.rank for level in self.severity]
         if len(set(ranks)) != len(ranks):
             raise ValueError("severity ranks must be unique")
+        self._check_workflow()
         return self
+
+    def _check_workflow(self) -> None:
+        """Check that transitions name statuses and required sign-offs name sign-off roles."""
+        names = [s.name for s in self.statuses]
+        for index, spec in enumerate(self.statuses):
+            for target in spec.moves_to or ():
+                if target not in names:
+                    raise _field_error(
+                        ("statuses", index, "moves_to"),
+                        f"'{target}' is not a status (statuses: {', '.join(names)})",
+                    )
+            for role in spec.requires_sign_off or ():
+                if role not in self.sign_off_roles:
+                    allowed = ", ".join(self.sign_off_roles) or "none declared"
+                    raise _field_error(
+                        ("statuses", index, "requires_sign_off"),
+                        f"'{role}' is not one of the sign_off_roles ({allowed})",
+                    )
 
     def section(self, key: str) -> SectionSpec:
         """Return the section spec with this key."""
@@ -248,6 +292,75 @@ class Profile(_Spec):
         names = [s.name.lower() for s in self.statuses]
         at = names.index(status.lower()) if status and status.lower() in names else 0
         return at >= names.index(first.lower())
+
+    def status(self, name: str | None) -> StatusSpec | None:
+        """Return the status spelled ``name`` (in any case), or None when there is none."""
+        wanted = (name or "").strip().lower()
+        return next((s for s in self.statuses if s.name.lower() == wanted), None)
+
+    def next_statuses(self, name: str) -> list[str]:
+        """Return the statuses a document at ``name`` may move to.
+
+        A status that declares no ``moves_to`` may go forward to the next
+        status in the workflow, or back to any earlier one for rework.
+        """
+        spec = self.status(name)
+        if spec is None:
+            raise KeyError(name)
+        if spec.moves_to is not None:
+            return list(spec.moves_to)
+        names = [s.name for s in self.statuses]
+        at = self.statuses.index(spec)
+        return [*names[at + 1 : at + 2], *names[:at]]
+
+    def required_sign_offs(self, name: str) -> list[str]:
+        """Return the sign-off roles a document needs before it may enter status ``name``.
+
+        A status that declares no ``requires_sign_off`` needs every one of the
+        profile's ``sign_off_roles`` when it is final, and none otherwise.
+        """
+        spec = self.status(name)
+        if spec is None:
+            raise KeyError(name)
+        if spec.requires_sign_off is not None:
+            return list(spec.requires_sign_off)
+        return list(self.sign_off_roles) if spec.final else []
+
+    def missing_sign_offs(self, name: str, sign_offs: Iterable[SignOff]) -> list[str]:
+        """Return the roles status ``name`` requires that no entry of ``sign_offs`` has signed.
+
+        Roles match in any case and punctuation (``Risk/Compliance`` is
+        ``Risk / Compliance``); an entry counts when :attr:`SignOff.signed`.
+        """
+        signed = {_role_key(s.role) for s in sign_offs if s.signed}
+        return [r for r in self.required_sign_offs(name) if _role_key(r) not in signed]
+
+    def move_refusal(
+        self, current: str | None, target: str, sign_offs: Iterable[SignOff] = ()
+    ) -> str | None:
+        """Say why a document at ``current`` may not move to ``target``; None when it may.
+
+        A document with no status, or one the workflow does not know, stands
+        at the first status. Staying where it is is no move and always
+        allowed. Otherwise ``target`` must be one of :meth:`next_statuses`
+        and every role of :meth:`required_sign_offs` must have signed.
+        """
+        spec = self.status(target)
+        if spec is None:
+            names = ", ".join(s.name for s in self.statuses)
+            return f"'{target}' is not a status of profile {self.name} (statuses: {names})"
+        here = self.status(current) or (self.statuses[0] if self.statuses else None)
+        if here is None or here.name == spec.name:
+            return None
+        allowed = self.next_statuses(here.name)
+        if spec.name not in allowed:
+            if not allowed:
+                return f"{here.name} is the end of the workflow: it may not move to {spec.name}"
+            return f"{here.name} may move only to {', '.join(allowed)}, not {spec.name}"
+        missing = self.missing_sign_offs(spec.name, sign_offs)
+        if missing:
+            return f"{spec.name} needs the sign-off of {', '.join(missing)} first"
+        return None
 
     def final_statuses(self) -> list[str]:
         """Return the statuses that mean signed off and finished."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -52,13 +53,28 @@ def _text(value: object) -> str:
     return str(value.isoformat()) if hasattr(value, "isoformat") else str(value)
 
 
+# Attributes whose header is not their name, capitalised.
+_HEADERS = {"sha256": ColumnSpec(header="SHA-256", attr="sha256", aliases=["SHA256"])}
+_SHA256 = re.compile(r"(?:sha-?256:)?([0-9a-f]{64})")
+
+
 def _generic(spec: SectionSpec) -> list[ColumnSpec]:
     """Columns for every attribute of the bound rows, named after the attribute."""
     assert spec.bind is not None
     return [
-        ColumnSpec(header=name.replace("_", " ").capitalize(), attr=name)
+        _HEADERS.get(name) or ColumnSpec(header=name.replace("_", " ").capitalize(), attr=name)
         for name in MODELS[spec.bind].model_fields
     ]
+
+
+def _read_sha256(cell: str, ctx: Context, line: int, label: str) -> str | None:
+    """Read a content hash: 64 hex digits in either case, ``sha256:`` before them or not."""
+    found = _SHA256.fullmatch(cell.strip().strip("`").lower())
+    if found is None:
+        message = f"'{cell.strip()}' is not a SHA-256 (expected 64 hexadecimal digits)"
+        ctx.fail(message, line, label, code="sha256", value=cell.strip())
+        return None
+    return found[1]
 
 
 def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context) -> list[Block]:
@@ -92,7 +108,10 @@ def _add(
     model = MODELS[spec.bind]
     values: dict[str, Any] = {}
     for attr, cell in cells.items():
-        if attr and cell and not is_placeholder(cell):
+        if attr == "sha256" and cell and not is_placeholder(cell):
+            if (digest := _read_sha256(cell, ctx, line, spec.heading)) is not None:
+                values[attr] = digest
+        elif attr and cell and not is_placeholder(cell):
             values[attr] = read_date(cell, ctx, line, spec.heading) if attr == "date" else cell
     if not values.get(next(iter(model.model_fields))):
         return False

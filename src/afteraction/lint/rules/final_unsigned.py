@@ -8,7 +8,6 @@ from afteraction.document.kinds.common import norm
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.model import SignOff
 from afteraction.profiles import Profile
 
 
@@ -23,8 +22,9 @@ class FinalUnsigned(Rule):
         " agree with its findings and follow-up. A final status without their sign-off"
         " skips that review: the analysis may be incomplete and nobody has committed to the"
         " action items. Get each role's sign-off (a name, signature or date; an explicit 'No'"
-        " does not count) or keep the document in review. The roles are the profile's"
-        " `sign_off_roles` or the `roles` option; in a document that follows no known"
+        " does not count) or keep the document in review. The roles are those the profile's"
+        " workflow requires for that status (its `requires_sign_off`, else every one of"
+        " `sign_off_roles`) or the `roles` option; in a document that follows no known"
         " profile, the roles its own sign-off list names."
     )
     options = {"roles": []}
@@ -40,11 +40,11 @@ class FinalUnsigned(Rule):
         roles = [str(r) for r in self.settings["roles"]]
         if not roles:
             roles = (
-                list(doc.profile.sign_off_roles)
+                doc.profile.required_sign_offs(status)
                 if doc.recognized
                 else list(dict.fromkeys(s.role for s in record.sign_offs if s.role.strip()))
             )
-        signed = {norm(s.role) for s in record.sign_offs if _signed(s)}
+        signed = {norm(s.role) for s in record.sign_offs if s.signed}
         line = doc.line_of("status")
         back = _before_final(doc.profile)
         advice = f" or set the status back to {back}" if back else ""
@@ -58,13 +58,6 @@ class FinalUnsigned(Rule):
                 f" (name and date){advice}",
                 needle=status,
             )
-
-
-def _signed(sign_off: SignOff) -> bool:
-    """Say whether a sign-off entry is signed: a name, signature, date or approval, no 'No'."""
-    if sign_off.approved is False:
-        return False
-    return bool(sign_off.name or sign_off.signature or sign_off.date or sign_off.approved)
 
 
 def _before_final(profile: Profile) -> str | None:
