@@ -67,6 +67,23 @@ def test_cli_reference_has_a_section_per_command():
     assert documented == _commands(app, "")
 
 
+def test_cli_reference_is_generated_from_the_commands() -> None:
+    from tools.cli_docs import PAGE, page
+
+    on_disk = PAGE.read_text(encoding="utf-8")
+    assert on_disk == page(), "stale: run .venv/bin/python -m tools.cli_docs"
+
+
+def test_help_reads_help_texts_as_the_markdown_the_reference_shows() -> None:
+    from typer.testing import CliRunner
+
+    shown = CliRunner().invoke(app, ["timeline", "build", "--help"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "KIND[name=value,...]:PATH" in shown.output  # Rich markup would drop the brackets
+    assert "see timeline sources)" in shown.output  # a link shows as its text
+    assert "](timeline-sources.md)" not in shown.output
+
+
 def test_rule_pages_are_generated_from_the_rules():
     from tools.rule_docs import PAGES, pages
 

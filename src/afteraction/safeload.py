@@ -4,32 +4,34 @@ libyaml's composer recurses once per level and crashes the interpreter on
 very deep input, so YAML nesting is measured on the parser's event stream
 (no recursion) before anything is built. Numbers too long for ``int()``
 and dates that do not exist become errors naming the line, never a
-``ValueError`` traceback.
+``ValueError`` traceback. TOML is read by :mod:`afteraction.safetoml`
+(re-exported here), which does not load PyYAML: settings files are read by
+every command, YAML only where a profile or front matter needs it.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 
-from afteraction.errors import AfteractionError, ParseError
+from afteraction.errors import ParseError
+from afteraction.safetoml import MAX_DEPTH, MAX_NUMBER_DIGITS, load_toml, too_deep
 
-MAX_DEPTH = 100
-"""The deepest nesting of lists and tables front matter, profiles and payloads may have."""
-MAX_NUMBER_DIGITS = 100
-"""The longest whole number a YAML or TOML value may be written with."""
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NUMBER_DIGITS",
+    "YamlLoader",
+    "check_yaml_depth",
+    "load_toml",
+    "load_yaml",
+]
 
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _OPENS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSES = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-_DIGIT_RUN = re.compile(r"[0-9_]+")
-_TOML_WHERE = re.compile(r" \(at line (\d{1,9}), column \d{1,9}\)$")
-_MAX_BITS = 333  # 10**100 < 2**333
 
 
 class YamlLoader(_BASE):  # type: ignore[valid-type, misc]
@@ -66,10 +68,6 @@ _MarkingLoader.add_constructor("tag:yaml.org,2002:int", _int)
 _MarkingLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
-def _too_deep(what: str, file: str | None, line: int | None) -> AfteractionError:
-    return ParseError(f"{what} is nested more than {MAX_DEPTH} levels deep", file=file, line=line)
-
-
 def check_yaml_depth(text: str, *, what: str, file: str | None, first_line: int = 1) -> None:
     """Refuse YAML nested deeper than :data:`MAX_DEPTH`, before anything is composed."""
     depth = 0
@@ -78,7 +76,7 @@ def check_yaml_depth(text: str, *, what: str, file: str | None, first_line: int 
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise _too_deep(what, file, mark.line + first_line if mark else None)
+                raise too_deep(what, file, mark.line + first_line if mark else None)
         elif isinstance(event, _CLOSES):
             depth -= 1
 
@@ -103,52 +101,3 @@ def load_yaml(text: str, *, what: str, file: str | None = None, first_line: int 
         raise ParseError(
             f"{what} is not valid YAML: {' '.join(str(problem).split())}", file=file, line=line
         ) from None
-
-
-def _long_number_line(text: str) -> int | None:
-    for found in _DIGIT_RUN.finditer(text):
-        if len(found[0]) > MAX_NUMBER_DIGITS:
-            return text.count("\n", 0, found.start()) + 1
-    return None
-
-
-def _problem(data: object, what: str) -> str | None:
-    """Say what is wrong with loaded TOML: nesting too deep or a number too long."""
-    stack: list[tuple[object, int]] = [(data, 0)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, int) and value.bit_length() > _MAX_BITS:
-            return f"{what} holds a number longer than {MAX_NUMBER_DIGITS} digits"
-        if isinstance(value, dict | list):
-            if depth >= MAX_DEPTH:
-                return f"{what} is nested more than {MAX_DEPTH} levels deep"
-            children = value.values() if isinstance(value, dict) else value
-            stack.extend((child, depth + 1) for child in children)
-    return None
-
-
-def load_toml(text: str, *, what: str, file: str | None = None, first_line: int = 1) -> Any:
-    """Load TOML ``text`` safely; errors are :class:`ParseError` lines as in :func:`load_yaml`."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        where = _TOML_WHERE.search(str(exc))
-        message = str(exc)[: where.start()] if where else str(exc)
-        raise ParseError(
-            f"{what} is not valid TOML: {message}",
-            file=file,
-            line=int(where[1]) + first_line - 1 if where else None,
-        ) from None
-    except RecursionError:
-        raise _too_deep(what, file, None) from None
-    except ValueError:  # a number too long for int()
-        line = _long_number_line(text)
-        raise ParseError(
-            f"{what} holds a number longer than {MAX_NUMBER_DIGITS} digits",
-            file=file,
-            line=line + first_line - 1 if line else None,
-        ) from None
-    problem = _problem(data, what)
-    if problem is not None:
-        raise ParseError(problem, file=file, line=None)
-    return data

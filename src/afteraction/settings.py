@@ -17,7 +17,7 @@ from afteraction.errors import UsageError
 from afteraction.followup.config import ActionsConfig, DigestConfig
 from afteraction.inputs import read_input_text
 from afteraction.lint.config import LintConfig
-from afteraction.safeload import load_toml
+from afteraction.safetoml import load_toml
 
 
 class Settings(BaseModel):

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from afteraction.cli.shared import today_or, warn_unreadable, workspace, write_output
-from afteraction.service import reports
 
 
 def digest(
@@ -17,19 +16,30 @@ def digest(
         list[str] | None, typer.Argument(help="Files, folders or globs (default: .).")
     ] = None,
     today: Annotated[
-        str | None, typer.Option(help="The date the digest is for (YYYY-MM-DD).")
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="The date the digest is for.")
     ] = None,
     markdown: Annotated[
-        Path | None, typer.Option("--md", help="Write the Markdown digest to this file.")
+        Path | None,
+        typer.Option("--md", metavar="FILE", help="Write the Markdown digest to this file."),
     ] = None,
     html: Annotated[
-        Path | None, typer.Option("--html", help="Write the HTML digest to this file.")
+        Path | None,
+        typer.Option("--html", metavar="FILE", help="Write the HTML digest to this file."),
     ] = None,
     send: Annotated[
-        bool, typer.Option("--send", help="Mail it with the [digest] SMTP settings.")
+        bool, typer.Option("--send", help="Mail it with the `[digest]` SMTP settings.")
     ] = False,
 ) -> None:
-    """Write the weekly digest of overdue and soon-due action items, grouped by owner."""
+    """Write the weekly digest of overdue and soon-due action items, grouped by owner.
+
+    The open items that are overdue or due soon, grouped by owner (most overdue first), with
+    how late or how soon each is: Markdown on stdout, or to `--md` and `--html` files.
+    `--send` mails it (plain text and HTML in one message) with the `[digest]` settings:
+    `to`, `sender`, `smtp_host`, `smtp_port`, `starttls`, `username`, and the password in
+    `AAR_SMTP_PASSWORD`. See [follow-through](actions.md).
+    """
+    from afteraction.service import reports
+
     space = workspace()
     digested = reports.digest(space, today_or(today), tuple(paths or ()))
     warn_unreadable(digested.unreadable)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,9 +12,10 @@ from rich.table import Table
 
 from afteraction.cli.shared import given_date, today_or, warn_unreadable, workspace, write_output
 from afteraction.errors import InvalidValueError, UsageError
-from afteraction.model.metrics import format_duration
-from afteraction.service.reports import GROUPINGS, TIMES, Report, ReportQuery, report_text
-from afteraction.service.reports import report as build_report
+from afteraction.service.choices import GROUPINGS, TIMES
+
+if TYPE_CHECKING:
+    from afteraction.service.reports import Report
 
 out = Console()
 FORMATS = ("table", "csv", "json", "html")
@@ -25,21 +26,32 @@ def report(
         list[str] | None, typer.Argument(help="Files, folders or globs (default: .).")
     ] = None,
     since: Annotated[
-        str | None, typer.Option(help="Only incidents from this date on (YYYY-MM-DD).")
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Only incidents from this date on.")
     ] = None,
-    by: Annotated[str | None, typer.Option(help=f"Group by: {', '.join(GROUPINGS)}.")] = None,
+    by: Annotated[
+        str | None, typer.Option(metavar="GROUP", help=f"Group by: {', '.join(GROUPINGS)}.")
+    ] = None,
     today: Annotated[
-        str | None, typer.Option(help="The date overdue is judged by (YYYY-MM-DD).")
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="The date overdue is judged by.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or html.")] = "table",
     prometheus: Annotated[
         bool, typer.Option("--prometheus", help="Print the Prometheus text exposition format.")
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+        Path | None,
+        typer.Option("-o", "--output", metavar="FILE", help="File to write (default: stdout)."),
     ] = None,
 ) -> None:
-    """Count incidents; TTD/TTA/TTM/TTR medians and p90; follow-through; recurrence; factors."""
+    """Count incidents; TTD/TTA/TTM/TTR medians and p90; follow-through; recurrence; factors.
+
+    Computes, over the postmortems given: incident counts; time to detect, acknowledge,
+    mitigate and resolve as median and 90th percentile; action-item completion rate, age
+    and overdue count; recurrence; and the top contributing-factor categories; for all
+    incidents and per group. Output as a terminal table, CSV, JSON, a self-contained HTML
+    page with SVG charts, or the Prometheus text exposition format. See
+    [reports](reports.md).
+    """
     if fmt not in FORMATS:
         known = ", ".join(FORMATS)
         raise InvalidValueError(f"unknown format '{fmt}' (known: {known})", field="format")
@@ -47,6 +59,9 @@ def report(
         raise UsageError(
             "the table is for the terminal: give --format csv, json or html", field="output"
         )
+    from afteraction.service.reports import ReportQuery, report_text
+    from afteraction.service.reports import report as build_report
+
     query = ReportQuery(
         today_or(today), tuple(paths or ()), since=given_date(since, "since"), by=by
     )
@@ -82,4 +97,6 @@ def _table(built: Report) -> Table:
 
 
 def _span(seconds: float | None) -> str:
+    from afteraction.model.metrics import format_duration
+
     return format_duration(timedelta(seconds=round(seconds))) if seconds is not None else "—"

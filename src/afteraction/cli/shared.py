@@ -6,12 +6,16 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from afteraction.errors import AfteractionError, InvalidValueError
-from afteraction.service.output import write_file
-from afteraction.service.workspace import Workspace
+
+# The use cases load when a command runs, never with the CLI (`aar --help` stays fast):
+# command modules import afteraction.service.* inside their functions.
+if TYPE_CHECKING:
+    from afteraction.service.workspace import Workspace
 
 
 def workspace() -> Workspace:
@@ -19,6 +23,8 @@ def workspace() -> Workspace:
 
     A plugin skipped because it failed to load is a warning on stderr.
     """
+    from afteraction.service.workspace import Workspace
+
     return Workspace.open(Path("."), warn=lambda text: typer.echo(f"Warning: {text}", err=True))
 
 
@@ -51,4 +57,6 @@ def write_output(text: str, output: Path | None, *, force: bool = True) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    from afteraction.service.output import write_file
+
     write_file(output, text, force=force)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,30 +16,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from afteraction.cli.shared import workspace, write_output
-from afteraction.cli.view import timeline_view
 from afteraction.errors import AfteractionError, UsageError
-from afteraction.model import KeyTimes, out_of_order
-from afteraction.model.metrics import format_duration
-from afteraction.service import timeline as use
-from afteraction.service.documents import Profile
-from afteraction.service.timeline import (
-    COMMON_OPTIONS,
-    DEFAULT_LIMIT,
-    FAR_DAYS,
-    BuildOptions,
-    Level,
-    Timeline,
-    Window,
-    incident_span,
-    key_times_data,
-    resolve_zone,
-    timeline_data,
-    timeline_markdown,
-)
-from afteraction.service.timeline import Progress as ReadProgress
+from afteraction.service.choices import DEFAULT_LIMIT, FAR_DAYS
 
-# A use case reading sources into a timeline: the whole one, or what key times need.
-ReadUse = Callable[..., Timeline]
+if TYPE_CHECKING:  # the sources and readers load when a command runs, not for --help
+    from afteraction.model import KeyTimes
+    from afteraction.service.documents import Profile
+    from afteraction.service.timeline import BuildOptions, Timeline, Window
+    from afteraction.service.timeline import Progress as ReadProgress
+
+    # A use case reading sources into a timeline: the whole one, or what key times need.
+    ReadUse = Callable[..., Timeline]
 timeline_app = typer.Typer(no_args_is_help=True, help="Build incident timelines from sources.")
 out = Console()
 err = Console(stderr=True)
@@ -48,26 +35,40 @@ From = Annotated[
     list[str] | None,
     typer.Option(
         "--from",
-        help="A source: KIND:PATH or KIND[name=value,...]:PATH; - reads stdin (repeatable;"
+        metavar="KIND:PATH",
+        help="A source: `KIND:PATH` or `KIND[name=value,...]:PATH`; `-` reads stdin (repeatable;"
         " see `aar timeline sources`).",
     ),
 ]
 WindowOpt = Annotated[
-    str | None, typer.Option("--window", help="Keep START..END only (either end may be open).")
+    str | None,
+    typer.Option(
+        "--window", metavar="START..END", help="Keep START..END only (either end may be open)."
+    ),
 ]
 AroundOpt = Annotated[
-    str | None, typer.Option("--around", help="Keep TIME±SPAN only, e.g. '2026-11-03 14:05±30m'.")
+    str | None,
+    typer.Option(
+        "--around",
+        metavar="TIME±SPAN",
+        help="Keep TIME±SPAN only, e.g. '2026-11-03 14:05±30m' (not with --window).",
+    ),
 ]
 LevelOpt = Annotated[
-    str | None, typer.Option("--min-level", help="Drop log events below this level (e.g. warn).")
+    str | None,
+    typer.Option(
+        "--min-level", metavar="LEVEL", help="Drop log events below this level (e.g. warn)."
+    ),
 ]
 GrepOpt = Annotated[
-    list[str] | None, typer.Option("--grep", help="Keep events containing a word (repeatable).")
+    list[str] | None,
+    typer.Option("--grep", metavar="WORD", help="Keep events containing a word (repeatable)."),
 ]
 LimitOpt = Annotated[
     int,
     typer.Option(
         "--limit",
+        metavar="N",
         help="Most log events to keep (0: no cap); alerts, pages,"
         " messages and deploys are always kept.",
     ),
@@ -96,6 +97,7 @@ FarOpt = Annotated[
     int,
     typer.Option(
         "--far-days",
+        metavar="DAYS",
         help="Leave out events more days than this from the incident (its key times, else its"
         " timeline, else the middle half of the events); 0 keeps them all.",
     ),
@@ -107,6 +109,8 @@ def _profile(name: str | None) -> Profile | None:
 
 
 def _zone(name: str | None, profile: Profile | None) -> tuple[tzinfo, str]:
+    from afteraction.service.timeline import resolve_zone
+
     if name is not None:
         try:
             return resolve_zone(name), name
@@ -134,6 +138,8 @@ def _options(
         raise UsageError("must be 0 (no cap) or more", field="--limit")
     if far_days < 0:
         raise UsageError("must be 0 (keep every event) or more", field="--far-days")
+    from afteraction.service.timeline import BuildOptions, Level, Window
+
     span = Window()
     if window:
         span = Window.parse(window, zone)
@@ -175,9 +181,10 @@ def _progress() -> tuple[Callable[[ReadProgress], None] | None, Callable[[], Non
     return advance, shown.stop
 
 
-def _build(
-    froms: list[str] | None, options: BuildOptions, read: ReadUse = use.build_timeline
-) -> Timeline:
+def _build(froms: list[str] | None, options: BuildOptions, read: ReadUse | None = None) -> Timeline:
+    from afteraction.service import timeline as use
+
+    read = read or use.build_timeline  # the whole timeline unless told otherwise
     advance, stop = _progress()
     try:
         return read(workspace(), use.source_specs(froms or []), options, advance=advance)
@@ -224,10 +231,29 @@ def build(
         ),
     ] = False,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+        Path | None,
+        typer.Option("-o", "--output", metavar="FILE", help="File to write (default: stdout)."),
     ] = None,
 ) -> None:
-    """Merge every source into one chronological timeline."""
+    """Merge every source into one chronological timeline.
+
+    The sources are alerts, pages, chat, deploys and logs (see
+    [timeline sources](timeline-sources.md)). The timeline is a table by default, `--json`
+    with stable names (each event, what each source read and skipped, what was left out and
+    why), `--md` the profile's timeline section, ready to paste into a postmortem (also the
+    form `-o FILE` writes unless `--json`). `--raw` prints the logs' own lines merged in time
+    order instead (`sort -m` that knows time). Give at most one of `--json`, `--md` and
+    `--raw`.
+
+    Malformed lines and payloads are counted and the first few shown with file and line on
+    stderr, and the rest is read; `--strict` makes the first one an error. Events more than
+    `--far-days` (default 7) days from the middle half of the events' times (a log's other
+    years, a host with a wrong clock) are left out, counted, and the first three named with
+    file and line on stderr; `--far-days 0` keeps them. `--limit 0` keeps every log event,
+    up to a million: past that, the build stops with an error asking for a limit or a
+    window (give one, or both). Exit code 0, or 2 on a usage error or unreadable source.
+    See [building timelines](timeline.md).
+    """
     if sum((as_json, as_md, raw)) > 1:
         raise UsageError("give one of --json, --md and --raw", field="--raw")
     profile = _profile(profile_name)
@@ -236,6 +262,9 @@ def build(
     if raw:
         _write_raw(froms or [], options.window, output)
         return
+    from afteraction.cli.view import timeline_view
+    from afteraction.service.timeline import timeline_data, timeline_markdown
+
     timeline = _build(froms, options)
     _report(timeline)
     if as_json:
@@ -255,6 +284,8 @@ def _profile_named(name: str) -> Profile:
 
 def _write_raw(froms: list[str], window: Window, output: Path | None) -> None:
     """Write the merged lines of the logs, batch by batch, to stdout or a file."""
+    from afteraction.service import timeline as use
+
     span = window if window.start or window.end else None
     batches = use.raw_timeline(workspace(), use.source_specs(froms), span)
     if output is None:
@@ -283,12 +314,23 @@ def add(
 ) -> None:
     """Merge the sources into a postmortem's timeline and fill the key times it lacks.
 
-    Runs again add nothing twice; events written by hand are kept; nothing
-    else in the file changes. Without --window or --around, the window is the
-    postmortem's own key times, an hour either side. Events more than
-    --far-days from the incident (its key times, else its timeline) are left
-    out, and the first few named.
+    The events are written in the document's own profile and format, and the key times it
+    can infer go into the key-time fields the document leaves empty. Events already there
+    (the same minute and text) are not added again, so running it twice adds nothing twice;
+    events the author wrote are kept; every other byte of the file stays as it was. Without
+    `--window` or `--around`, the postmortem's own key times, an hour either side, are the
+    window. Events more than `--far-days` (default 7) days from the incident (its key times,
+    else the entries of its timeline, else the middle half of the events) are never added:
+    they are counted, and the first three named with file and line.
+
+    A document without a timeline section gets one where its profile places it; a timeline
+    written across several blocks (day headings) is kept as written and the new events
+    follow it, dated. A result that would not read back with every event, and everything
+    else as it was, is refused and the file left untouched.
     """
+    from afteraction.service import timeline as use
+    from afteraction.service.timeline import incident_span
+
     space = workspace()
     loaded = space.store.get(postmortem)
     zone, _ = _zone(None, loaded.profile)
@@ -319,7 +361,9 @@ def keytimes(
     froms: From = None,
     postmortem: Annotated[
         Path | None,
-        typer.Option("--postmortem", help="A postmortem whose stated key times override."),
+        typer.Option(
+            "--postmortem", metavar="FILE", help="A postmortem whose stated key times override."
+        ),
     ] = None,
     window: WindowOpt = None,
     around: AroundOpt = None,
@@ -330,7 +374,20 @@ def keytimes(
     profile_name: ProfileOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Show the inferred key times, the event each came from, and TTD, TTA, TTM, TTR."""
+    """Show the inferred key times, the event each came from, and TTD, TTA, TTM, TTR.
+
+    The key times are the impact start, detection, acknowledgement, mitigation and
+    resolution, each with the event it came from and how it was chosen; the figures are the
+    time to detect, acknowledge, mitigate and resolve, and the duration. With
+    `--postmortem`, each key time the document states overrides the inferred one, and the
+    figures follow. The logs are read as a stream: of them only the first error is kept, so
+    memory does not grow with the logs (see [key times](timeline.md#key-times)).
+    """
+    from afteraction.model import out_of_order
+    from afteraction.model.metrics import format_duration
+    from afteraction.service import timeline as use
+    from afteraction.service.timeline import incident_span, key_times_data
+
     stated: KeyTimes | None = None
     profile = _profile(profile_name)
     if postmortem is not None:
@@ -370,7 +427,9 @@ def keytimes(
 
 @timeline_app.command("sources")
 def sources(as_json: JsonFlag = False) -> None:
-    """List the source kinds --from reads, with their options."""
+    """List the source kinds `--from` reads, with what each reads and its options."""
+    from afteraction.service.timeline import COMMON_OPTIONS
+
     registry = workspace().sources
     kinds = [registry.get(name) for name in registry.names()]
     if as_json:

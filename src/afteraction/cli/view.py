@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.panel import Panel
@@ -12,9 +13,11 @@ from rich.text import Text
 from afteraction.model import Incident, compute_metrics, out_of_order
 from afteraction.model.metrics import format_duration
 from afteraction.model.record import KEY_TIMES
-from afteraction.service.documents import Profile
-from afteraction.service.lint import LintReport, Rule
-from afteraction.service.timeline import Event, event_text, resolve_zone
+from afteraction.service.documents import Profile, resolve_zone
+
+if TYPE_CHECKING:  # a record's view needs neither the linter nor the timeline readers
+    from afteraction.service.lint import LintReport, Rule
+    from afteraction.service.timeline import Event
 
 
 def _when(value: datetime | None, profile: Profile) -> str:
@@ -185,6 +188,8 @@ def timeline_view(events: list[Event], zone: tzinfo, label: str) -> Table:
     Who, where and through what go on a dim line under each event's text, so
     the text keeps the width on a narrow terminal.
     """
+    from afteraction.service.timeline import event_text
+
     table = Table(title=f"Timeline ({label}, {len(events)} events)", expand=True)
     table.add_column("Time", no_wrap=True)
     table.add_column("Kind", no_wrap=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from afteraction.document.lazy import LazyPattern
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -54,7 +56,7 @@ _WEEKDAYS = frozenset(
         "sunday",
     ]
 )
-_WRITTEN = re.compile(
+_WRITTEN = LazyPattern(  # compiled when first needed
     r"(?:(?P<weekday>[a-z]{3,9}),?\s)?"
     r"(?:(?P<month>[a-z]{3,9})\.?\s(?P<day>\d{1,2})|(?P<day2>\d{1,2})\s(?P<month2>[a-z]{3,9})\.?)"
     r"(?:st|nd|rd|th)?"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from afteraction.document.lazy import LazyPattern
 from afteraction.document.markdown import RawDocument
 from afteraction.document.timetext import DATE, first_date_line, leading_moment
 from afteraction.model import Incident
@@ -30,7 +31,7 @@ _DATE_SECTION = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _DATE_WORD = re.compile(r"[Dd][Aa][Tt][Ee]")
-_FULL_DATE = re.compile(DATE, re.IGNORECASE)
+_FULL_DATE = LazyPattern(DATE, re.IGNORECASE)  # compiled when first needed
 # A title or date line longer than this states no date past it.
 _LONGEST = 300
 _HAS_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")

@@ -15,7 +15,6 @@ from markdown_it.token import Token
 
 from afteraction.document.blocks import Block, block_parser, blocks_from_tokens
 from afteraction.errors import ParseError
-from afteraction.safeload import load_toml, load_yaml
 
 _MD = block_parser()
 
@@ -127,6 +126,8 @@ def _split_front_matter(text: str, file: str | None) -> tuple[dict[str, Any], st
             break
     else:
         return {}, None, 0
+    from afteraction.safeload import load_toml, load_yaml  # YAML loads only for front matter
+
     raw = "\n".join(lines[1:end])
     kind = "yaml" if fence == "---" else "toml"
     load = load_yaml if kind == "yaml" else load_toml

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, time, tzinfo
 
+from afteraction.document.lazy import LazyPattern
 from afteraction.document.values import ValueFormatError, month_and_day, parse_date, parse_when
 from afteraction.document.zones import ZONE_WORD
 
@@ -70,12 +71,12 @@ _LEAD = re.compile(
     re.DOTALL,
 )
 # The end of a range, after the start's separator: "-10:29 AM: text", "to **13:00** text".
-_RANGE_END = re.compile(
+_RANGE_END = LazyPattern(
     r"^(?P<open>\*\*|__)?(?P<end>" + CLOCK + r")(?P=open)?(?P<zone>" + _ZONE + r")"
     r"(?![\d/.-])\s*:?\s*(?:[-\u2013\u2014:|]\s*)?(?P<rest>.*)$",
     re.DOTALL,
 )
-_DATE_ONLY = re.compile(
+_DATE_ONLY = LazyPattern(
     r"^(?:\*\*|__)?\s*"
     + _WEEKDAY
     + "("
@@ -84,8 +85,9 @@ _DATE_ONLY = re.compile(
     re.IGNORECASE,
 )
 # A line of a document that is only a date (a heading's "#" marks and markup allowed).
+# This and the other LazyPatterns compile when first used: most documents need none of them.
 # Spaces are possessive (``*+``): a run of them is never shared out between two of them.
-_DATE_LINE = re.compile(
+_DATE_LINE = LazyPattern(
     r"^[ \t]*+#*+[ \t]*+(?:\*\*|__)?[ \t]*+"
     + _WEEKDAY.replace(r"\s", r"[ \t]")
     + "("
@@ -104,7 +106,7 @@ _YEAR_LAST = re.compile(
 _UNKNOWN_CLOCK = r"(?:[\dXx?]{1,2}|--?):(?:[\dXx?]{2}|--)(?::(?:[\dXx?]{2}|--))?(?![\w:?-])"
 # What every placeholder clock has: a placeholder character next to its colon ("2X:XX").
 _UNKNOWN_SIGN = re.compile(r"[Xx?-]\d?:|:\d?[Xx?-]")
-_UNKNOWN = re.compile(
+_UNKNOWN = LazyPattern(
     r"^(?P<open>\*\*|__|\*(?!\*)|_(?!_))?(?:(?P<date>"
     + DATE
     + r")(?:,\s?|\s|/))?(?P<clock>"

@@ -7,8 +7,6 @@ import warnings
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
-from dateutil import parser as dateparser
-
 from afteraction.document.datewords import read_written
 from afteraction.document.zones import ABBREVIATIONS, resolve_zone
 from afteraction.model import Money
@@ -63,6 +61,8 @@ def _dateutil(text: str, *, dayfirst: bool, default: datetime) -> datetime:
     written = read_written(text, default)
     if written is not None:
         return written
+    from dateutil import parser as dateparser  # only for what the written forms do not read
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", dateparser.UnknownTimezoneWarning)
         try:

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from afteraction.document.lazy import LazyPattern
+
 # Abbreviations are ambiguous in general; these are the readings postmortems mean.
 ABBREVIATIONS: dict[str, float] = {
     "UTC": 0,
@@ -99,7 +101,7 @@ _PAREN = re.compile(
     + r"\)|i(?<!\w.)n\s+\[?"
     + _WORD.replace("(", "(?P<w>", 1)
 )
-_ALL_TIMES = re.compile(
+_ALL_TIMES = LazyPattern(  # compiled when first needed
     r"[Aa](?<!\w.)(?i:ll)\s+(?i:times\s+(?:are\s+)?(?:(?:in|are)\s+)?(?:the\s+)?" + _WORD + ")"
 )
 

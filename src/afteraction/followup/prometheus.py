@@ -13,7 +13,8 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from afteraction.followup.report import TIMES, Figures, Report
+from afteraction.followup.choices import TIMES
+from afteraction.followup.report import Figures, Report
 
 LABELS = ["group_by", "group"]
 

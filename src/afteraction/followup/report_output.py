@@ -6,8 +6,9 @@ from markupsafe import Markup
 
 from afteraction.csvcell import csv_text
 from afteraction.followup.charts import Bar, Series, bar_chart, grouped_bar_chart, line_chart
+from afteraction.followup.choices import TIMES
 from afteraction.followup.pages import render_page
-from afteraction.followup.report import TIMES, Figures, Report
+from afteraction.followup.report import Figures, Report
 
 SHORT = {
     "time_to_detect": "ttd",

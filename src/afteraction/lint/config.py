@@ -25,13 +25,15 @@ import os
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from afteraction.errors import UsageError
-from afteraction.lint.registry import RuleRegistry
-from afteraction.lint.rule import Rule
+
+if TYPE_CHECKING:  # settings hold this config; the rules load only when something lints
+    from afteraction.lint.registry import RuleRegistry
+    from afteraction.lint.rule import Rule
 
 DEFAULT_EXCLUDE = ["**/.*/**", "**/node_modules/**", "**/.venv/**"]
 

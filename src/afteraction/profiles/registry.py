@@ -15,6 +15,7 @@ from pathlib import Path
 
 from afteraction.errors import ProfileError
 from afteraction.plugins import Origin, PluginFailure, entries
+from afteraction.profiles.compiled import Compiled
 from afteraction.profiles.loader import load_profile
 from afteraction.profiles.schema import Profile
 
@@ -74,8 +75,9 @@ class ProfileRegistry:
         """Load every ``*.yaml``/``*.yml`` profile in ``folder``: all of them, or none."""
         if not folder.is_dir():
             raise ProfileError("profile folder does not exist", file=folder)
+        compiled = Compiled.read(folder)  # the files as validated JSON, when compiled ahead
         loaded = [
-            (load_profile(path), path)
+            (load_profile(path, compiled), path)
             for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
         ]
         for profile, path in loaded:

@@ -8,8 +8,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from afteraction.errors import AfteractionError, InvalidValueError
+from afteraction.followup.choices import GROUPINGS, TIMES
 from afteraction.followup.items import action_rows
-from afteraction.followup.report import GROUPINGS, TIMES, Report, build_report
+from afteraction.followup.report import Report, build_report
 from afteraction.service.reading import read_all
 from afteraction.service.workspace import Workspace
 

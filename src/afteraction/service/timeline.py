@@ -13,12 +13,13 @@ from afteraction.errors import InvalidValueError
 from afteraction.model import KeyTimes
 from afteraction.service.workspace import Workspace
 from afteraction.timeline.apply import Applied, add_to_postmortem
-from afteraction.timeline.build import DEFAULT_LIMIT, BuildOptions, Progress, Timeline
+from afteraction.timeline.build import BuildOptions, Progress, Timeline
 from afteraction.timeline.build import build_timeline as build
 from afteraction.timeline.event import Event, Level
-from afteraction.timeline.far import FAR_DAYS, incident_span
+from afteraction.timeline.far import incident_span
 from afteraction.timeline.keyfold import key_timeline as fold_key_timeline
 from afteraction.timeline.keytimes import KeyTimesReport, infer_key_times
+from afteraction.timeline.limits import DEFAULT_LIMIT, FAR_DAYS
 from afteraction.timeline.output import event_text, key_times_data, timeline_data, timeline_markdown
 from afteraction.timeline.raw import raw_lines
 from afteraction.timeline.source import COMMON_OPTIONS

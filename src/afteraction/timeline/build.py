@@ -22,7 +22,8 @@ from pathlib import Path
 from afteraction.errors import AfteractionError, InvalidValueError, UsageError
 from afteraction.timeline.detect import detect
 from afteraction.timeline.event import Event, Kind, Level
-from afteraction.timeline.far import FAR_DAYS, SHOWN, Span, split_far
+from afteraction.timeline.far import SHOWN, Span, split_far
+from afteraction.timeline.limits import DEFAULT_LIMIT, FAR_DAYS
 from afteraction.timeline.problems import Problems
 from afteraction.timeline.registry import SourceRegistry
 from afteraction.timeline.scan import (
@@ -44,7 +45,6 @@ _VARYING = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b0x[0-9a-f]+\b|\d+",
     re.IGNORECASE,
 )
-DEFAULT_LIMIT = 500
 MAX_HELD = 1_000_000
 """With no limit, the most log events a build holds (about a gigabyte of memory)."""
 # Logs smaller than this are read whole: narrowing them saves nothing worth the sample.

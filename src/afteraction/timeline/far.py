@@ -1,11 +1,12 @@
 """Events far from the incident: a log's other years, a host whose clock was wrong.
 
-The rule: an event more than ``days`` days (default :data:`FAR_DAYS`) before
-or after the incident's span is left out of the timeline, and the first few
-are named. The span is the postmortem's key times (started to closed), else
-its written timeline (first entry to last), else the bulk of the events
-themselves: the middle half of their times (first to third quartile), so a
-month-long log keeps its whole month while an event years away is caught.
+The rule: an event more than ``days`` days (default ``FAR_DAYS``, in
+:mod:`afteraction.timeline.limits`) before or after the incident's span is
+left out of the timeline, and the first few are named. The span is the
+postmortem's key times (started to closed), else its written timeline
+(first entry to last), else the bulk of the events themselves: the middle
+half of their times (first to third quartile), so a month-long log keeps its
+whole month while an event years away is caught.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 from afteraction.model import KeyTimes
 from afteraction.timeline.event import Event
 
-FAR_DAYS = 7
 # Far events named in the report; the rest are counted.
 SHOWN = 3
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -32,24 +32,32 @@ def raw_lines(
         source = registry.get(spec.kind)(spec, Problems(spec.label))
         path = spec.path
         if not source.streaming:
-            raise UsageError(f"--raw merges logs; a {spec.kind} source is not one", file=spec.label)
+            raise UsageError(
+                f"a raw merge merges logs; a {spec.kind} source is not one",
+                file=spec.label,
+                field="raw",
+            )
         if path is None or not seekable(path):
-            raise UsageError("--raw needs a plain file (not stdin or gzip)", file=spec.label)
+            raise UsageError(
+                "a raw merge needs a plain file (not stdin or gzip)", file=spec.label, field="raw"
+            )
         learnt = learn(source, path)
         if learnt is None:
             raise UsageError(
-                "--raw needs every line to write its time in one layout, in UTC; read it"
-                " without --raw",
+                "a raw merge needs every line to write its time in one layout, in UTC; read"
+                " it parsed instead",
                 file=spec.label,
+                field="raw",
             )
         layout, lead = learnt
         if not looks_sorted(path, layout):
             if len(specs) == 1 and window is not None:
                 return _batches(scanned_window(path, layout, window))
             raise UsageError(
-                "--raw merges logs in time order, and this one is not (one such log can be"
-                " read alone with a window)",
+                "a raw merge merges logs in time order, and this one is not (one such log"
+                " can be read alone with a window)",
                 file=path,
+                field="raw",
             )
         logs.append((path, layout, lead))
     if not logs:
