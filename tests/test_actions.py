@@ -242,3 +242,29 @@ def test_an_items_state_is_one_of_the_four_or_none_when_its_words_name_none():
     blocked = ActionItem(title="x", status="Blocked on the vendor")
     assert blocked.state is None and not blocked.closed
     assert [s.value for s in ActionState] == ["open", "in_progress", "done", "cancelled"]
+
+
+def test_a_long_list_is_written_in_pieces_that_join_to_the_whole(tmp_path, registry, monkeypatch):
+    from typer.testing import CliRunner
+
+    from afteraction.cli import actions as cli_actions
+    from afteraction.cli.app import app
+    from afteraction.service import actions as use
+
+    folder = corpus(tmp_path, ["default", "trading-cot", "sre"])
+    listed = use.list_actions(
+        open_workspace(folder, registry), use.ActionQuery(TODAY, (str(folder),))
+    )
+    assert len(listed.rows) > 4
+    assert use.json_text(listed) == json.dumps(listed.to_dict(), indent=2) + "\n"
+    assert len(list(listed.csv_lines())) == len(listed.rows) + 1  # a record at a time
+    empty = use.ActionList([], [], [])
+    assert use.json_text(empty) == "[]\n" and empty.csv().startswith("key,")
+
+    monkeypatch.setattr(cli_actions, "TABLE_ROWS", 2)
+    monkeypatch.setattr(cli_actions.out, "width", 300)
+    shown = CliRunner().invoke(app, ["actions", str(folder), "--today", "2026-11-20"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.count(f"Action items ({len(listed.rows)})") == 1
+    assert shown.output.count("Priority") == -(-len(listed.rows) // 2)  # a header per table
+    assert all(row.key in shown.output for row in listed.rows)

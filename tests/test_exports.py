@@ -62,7 +62,8 @@ def _owned(row: ItemRow, owner: str | None) -> ItemRow:
 
 
 def _with_reviews(postmortem: Postmortem) -> Postmortem:
-    return replace(postmortem, profile=postmortem.profile.model_copy(update={"reviews": REVIEWS}))
+    profile = postmortem.profile.model_copy(update={"reviews": REVIEWS})
+    return Postmortem(postmortem.path, postmortem.record, profile, postmortem.source)
 
 
 def test_jira_csv_has_the_importers_columns_and_reads_back_with_every_key(found):
@@ -142,9 +143,9 @@ def test_linear_csv_maps_priorities_statuses_and_labels(found):
 )
 def test_priority_rank_reads_words_the_profile_scale_and_pn(found, priority, scale, rank):
     row = found[0]
-    postmortem = replace(
-        row.postmortem, profile=row.postmortem.profile.model_copy(update={"priorities": scale})
-    )
+    old = row.postmortem
+    profile = old.profile.model_copy(update={"priorities": scale})
+    postmortem = Postmortem(old.path, old.record, profile, old.source)
     item = row.item.model_copy(update={"priority": priority})
     assert exports.priority_rank(replace(row, postmortem=postmortem, item=item)) == rank
 

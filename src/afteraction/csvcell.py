@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,7 +33,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 
 
+_RISKY_FIRST = frozenset(FORMULA_STARTS) | {QUOTE}
+
+
 def _formula_like(text: str) -> bool:
+    if not text or text[0] not in _RISKY_FIRST:  # most cells: one look at one character
+        return False
     return text.lstrip(QUOTE).startswith(FORMULA_STARTS)
 
 
@@ -57,8 +62,15 @@ def restore_cell(text: str) -> str:
 
 def csv_text(rows: Iterable[Iterable[object]]) -> str:
     """Return ``rows`` (the header first) as CSV text with LF line ends, every cell neutralised."""
+    return "".join(csv_lines(rows))
+
+
+def csv_lines(rows: Iterable[Iterable[object]]) -> Iterator[str]:
+    """Yield ``rows`` as CSV one record at a time (what `csv_text` joins), for streaming."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:
         writer.writerow([neutralise_cell(cell) for cell in row])
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

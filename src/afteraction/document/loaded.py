@@ -8,40 +8,108 @@ knows the bytes read (their digest is what a conflicting write is refused by).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import Parsed, read_document
 from afteraction.document.recognize import choose_profile, not_a_postmortem
-from afteraction.errors import ParseError
+from afteraction.errors import ConflictError, ParseError
 from afteraction.model import Incident, out_of_order
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.sourcetext import SourceText
 
+# What lists, reports and digests never read: a brief record leaves them out.
+LONG_PARTS = frozenset({"timeline", "sections", "readings", "whys", "evidence"})
 
-@dataclass(frozen=True)
+
 class Document:
     """One postmortem: where it is, the record read from it and the profile it follows.
 
-    ``source`` is the text as stored (None for a record made in memory);
-    ``recognized`` says the document follows its profile (read strictly);
-    ``warnings`` are what the reading noticed, ``disorder`` the key times out
-    of order among them.
+    ``source`` is the text as stored (None for a record made in memory, or
+    one answered from a cache); ``recognized`` says the document follows its
+    profile (read strictly); ``warnings`` are what the reading noticed,
+    ``disorder`` the key times out of order among them. ``known_digest`` is
+    the digest of the bytes a document without its text was read from.
+
+    A document from a cache holds only its brief record (:attr:`brief`, the
+    parts lists and reports use), and reads its file when the whole record
+    is asked for.
     """
 
-    path: Path
-    record: Incident
-    profile: Profile
-    source: SourceText | None = None
-    recognized: bool = True
-    warnings: tuple[str, ...] = ()
-    disorder: tuple[str, ...] = ()
+    __slots__ = (
+        "_brief",
+        "_record",
+        "_reread",
+        "disorder",
+        "known_digest",
+        "path",
+        "profile",
+        "recognized",
+        "source",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        path: Path,
+        record: Incident | None,
+        profile: Profile,
+        source: SourceText | None = None,
+        recognized: bool = True,
+        warnings: tuple[str, ...] = (),
+        disorder: tuple[str, ...] = (),
+        known_digest: str | None = None,
+        *,
+        brief: Incident | None = None,
+        reread: Callable[[], Document] | None = None,
+    ) -> None:
+        if record is None and (brief is None or reread is None or known_digest is None):
+            raise ValueError("a document needs its record, or a brief one, its digest and a reader")
+        self.path = path
+        self.profile = profile
+        self.source = source
+        self.recognized = recognized
+        self.warnings = warnings
+        self.disorder = disorder
+        self.known_digest = known_digest
+        self._record = record
+        self._reread = reread
+        self._brief = brief
+
+    @property
+    def record(self) -> Incident:
+        """Return the whole record; a cached document reads its file for it the first time.
+
+        That file must still hold what the brief record was read from, else
+        it is a :class:`ConflictError` (the document changed since it was listed).
+        """
+        if self._record is None:
+            assert self._reread is not None
+            again = self._reread()
+            if again.digest != self.known_digest:
+                raise ConflictError("changed since it was read; read it again", file=self.path)
+            self._record, self.source = again.record, again.source
+        return self._record
+
+    @property
+    def brief(self) -> Incident:
+        """Return the record without its long parts (``LONG_PARTS``): what lists and reports read.
+
+        Where the whole record is at hand it is returned itself.
+        """
+        if self._record is not None:
+            return self._record
+        assert self._brief is not None
+        return self._brief
 
     @property
     def digest(self) -> str | None:
         """Return the SHA-256 of the bytes read, or None for a record made in memory."""
-        return self.source.digest if self.source is not None else None
+        return self.source.digest if self.source is not None else self.known_digest
+
+    def __repr__(self) -> str:
+        return f"Document({str(self.path)!r}, profile={self.profile.name!r})"
 
 
 def read_source_text(

@@ -102,7 +102,7 @@ def digest_markdown(digest: Digest) -> str:
                 row.due.isoformat() if row.due else "",
                 _late(row, digest.today),
                 row.state,
-                row.postmortem.record.title or str(row.postmortem.path),
+                row.postmortem.brief.title or str(row.postmortem.path),
             ]
             lines.append("| " + " | ".join(escape_cell(c) for c in cells) + " |")
         lines.append("")

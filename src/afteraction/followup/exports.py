@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from afteraction.csvcell import csv_text
 from afteraction.document.loaded import Document
 from afteraction.errors import InvalidValueError
+from afteraction.followup.choices import EXPORT_FORMATS
 from afteraction.followup.items import ItemRow, incident_name
 from afteraction.model import Incident
 from afteraction.spans import parse_span
@@ -24,7 +25,7 @@ from afteraction.spans import parse_span
 if TYPE_CHECKING:
     from icalendar import Event
 
-FORMATS = ("jira", "github", "linear", "ics")
+FORMATS = EXPORT_FORMATS
 
 # Jira's CSV importer (Atlassian, "Import data from a CSV file",
 # support.atlassian.com/jira-cloud-administration/docs/import-data-from-a-csv-file/):
@@ -110,7 +111,7 @@ def describe(row: ItemRow) -> str:
 
     It ends with the marker ``aar-key: KEY``, which a pull finds in any text column.
     """
-    record = row.postmortem.record
+    record = row.postmortem.brief
     severity = f" ({record.severity})" if record.severity else ""
     lines = [
         f"Action item {row.key} of incident {incident_name(record)}: {record.title}{severity}.",
@@ -207,7 +208,7 @@ def ics(rows: Iterable[ItemRow], postmortems: Iterable[Document] = ()) -> str:
             continue
         todo = Todo()
         todo.add("uid", f"{row.key}@{ICS_DOMAIN}")
-        todo.add("dtstamp", _stamp(row.postmortem.record, row.due))
+        todo.add("dtstamp", _stamp(row.postmortem.brief, row.due))
         todo.add("summary", row.item.title)
         todo.add("description", describe(row))
         todo.add("due", row.due)
@@ -243,7 +244,7 @@ def exporter(fmt: str) -> Exporter:
 
 
 def _markdown(row: ItemRow) -> str:
-    record = row.postmortem.record
+    record = row.postmortem.brief
     item = row.item
     due = row.due.isoformat() if row.due else "none"
     facts = [
@@ -279,7 +280,7 @@ def _midnight(day: date) -> datetime:
 
 
 def _reviews(postmortem: Document) -> list[Event]:
-    record = postmortem.record
+    record = postmortem.brief
     start = record.incident_date()
     if start is None:
         return []

@@ -36,6 +36,10 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "region",
     ),
 }  # fmt: skip
+_STEMS = {
+    category: re.compile("|".join(rf"\b{re.escape(stem)}" for stem in stems))
+    for category, stems in CATEGORIES.items()
+}
 _STATED = re.compile(
     r"^\s*\[(?P<a>[^\]]+)\]|^\s*(?P<b>[A-Za-z][\w &/-]{2,30}):\s|category:\s*(?P<c>[^\n.;]+)",
     re.IGNORECASE,
@@ -54,8 +58,8 @@ def factor_category(factor: Factor) -> str:
         if known is not None:
             return known
     words = text.casefold()
-    for category, stems in CATEGORIES.items():
-        if any(re.search(rf"\b{re.escape(stem)}", words) for stem in stems):
+    for category, pattern in _STEMS.items():
+        if pattern.search(words):
             return category
     return OTHER
 

@@ -37,8 +37,8 @@ class ItemRow:
         item = self.item
         return {
             "key": self.key,
-            "incident": self.postmortem.record.id,
-            "incident_title": self.postmortem.record.title,
+            "incident": self.postmortem.brief.id,
+            "incident_title": self.postmortem.brief.title,
             "path": str(self.postmortem.path),
             "profile": self.postmortem.profile.name,
             "number": self.number,
@@ -82,9 +82,9 @@ class PlacedItem:
 def numbered_items(postmortems: Iterable[Document]) -> Iterator[PlacedItem]:
     """Yield every action item of every postmortem with its key, in document order."""
     for postmortem in postmortems:
-        for index, item in enumerate(postmortem.record.action_items):
+        for index, item in enumerate(postmortem.brief.action_items):
             number = (item.id or "").strip() or str(index + 1)
-            yield PlacedItem(item_key(postmortem.record, number), number, postmortem, index, item)
+            yield PlacedItem(item_key(postmortem.brief, number), number, postmortem, index, item)
 
 
 def action_rows(
@@ -93,7 +93,7 @@ def action_rows(
     """Yield a row for every action item of every postmortem, in document order."""
     for placed in numbered_items(postmortems):
         item, profile = placed.item, placed.postmortem.profile
-        start = placed.postmortem.record.incident_date()
+        start = placed.postmortem.brief.incident_date()
         due = policy.due_date(item, profile, start)
         state = item.status or "open"
         open_ = not item.closed

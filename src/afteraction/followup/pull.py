@@ -209,7 +209,7 @@ def match_states(states: Collection[TrackerState], items: Iterable[PlacedItem]) 
     by_title: dict[tuple[str, str], list[PlacedItem]] = {}
     for placed in items:
         by_key.setdefault(placed.key, []).append(placed)
-        title = (incident_name(placed.postmortem.record), _title_key(placed.item.title))
+        title = (incident_name(placed.postmortem.brief), _title_key(placed.item.title))
         by_title.setdefault(title, []).append(placed)
     matches = Matches()
     titled: dict[str, PlacedItem] = {}

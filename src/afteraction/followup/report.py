@@ -16,15 +16,14 @@ from typing import Any
 
 from afteraction.document.loaded import Document
 from afteraction.errors import UsageError
+from afteraction.followup.choices import GROUPINGS, TIMES
 from afteraction.followup.factors import factor_category
 from afteraction.followup.items import ItemRow, action_rows
 from afteraction.model import CLOSED_STATES, Metrics, compute_metrics
 from afteraction.profiles.due import DuePolicy
 
-GROUPINGS = ("severity", "month", "profile", "component", "category")
 UNKNOWN = "unknown"
 TOP_FACTORS = 5
-TIMES = ("time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_to_resolve")
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ class Report:
 
 def incident_day(postmortem: Document) -> date | None:
     """Return the day an incident started (or was detected), when the record says."""
-    return postmortem.record.incident_date()
+    return postmortem.brief.incident_date()
 
 
 def group_of(by: str) -> Callable[[Document], str]:
@@ -131,7 +130,7 @@ def group_of(by: str) -> Callable[[Document], str]:
         raise UsageError(f"cannot group by '{by}' (known: {', '.join(GROUPINGS)})", field="by")
 
     def grouped(postmortem: Document) -> str:
-        record = postmortem.record
+        record = postmortem.brief
         if by == "severity":
             return record.severity or UNKNOWN
         if by == "month":
@@ -148,7 +147,7 @@ def group_of(by: str) -> Callable[[Document], str]:
 
 def component_of(postmortem: Document) -> str:
     """Return the component an incident is about: a component or service field, else systems."""
-    record = postmortem.record
+    record = postmortem.brief
     for name in ("component", "service", "system"):
         value = (record.fields.get(name) or "").strip()
         if value:
@@ -160,7 +159,7 @@ def component_of(postmortem: Document) -> str:
 def root_cause_category(postmortem: Document) -> str | None:
     """Return the incident's root-cause category (an Incident Classification field), if any."""
     for name in ("category", "root_cause_category", "classification"):
-        value = (postmortem.record.fields.get(name) or "").strip()
+        value = (postmortem.brief.fields.get(name) or "").strip()
         if value:
             return value
     return None
@@ -201,12 +200,12 @@ def recurrences(postmortems: Sequence[Document]) -> set[int]:
     An incident recurs when it names an earlier incident of the set as
     related, or shares its root-cause category with an earlier one.
     """
-    order = sorted(postmortems, key=lambda p: (incident_day(p) or date.max, p.record.id or ""))
+    order = sorted(postmortems, key=lambda p: (incident_day(p) or date.max, p.brief.id or ""))
     seen_ids: set[str] = set()
     seen_categories: set[str] = set()
     recurring: set[int] = set()
     for postmortem in order:
-        record = postmortem.record
+        record = postmortem.brief
         category = (root_cause_category(postmortem) or "").casefold()
         linked = any(r.id in seen_ids for r in record.related)
         if linked or (category and category in seen_categories):
@@ -229,7 +228,7 @@ class _Incident:
 
     @classmethod
     def of(cls, postmortem: Document, recurring: bool, today: date, policy: DuePolicy) -> _Incident:
-        record = postmortem.record
+        record = postmortem.brief
         return cls(
             compute_metrics(record.times),
             list(action_rows([postmortem], policy, today)),

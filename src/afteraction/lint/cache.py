@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from afteraction.cachefiles import read_entries, write_entries
 from afteraction.lint.finding import Finding, pack_edits, unpack_edits
 from afteraction.lint.rule import Facts
 
@@ -46,11 +45,7 @@ class LintCache:
         self.folder = folder
         self.file = folder / f"{PREFIX}{fingerprint}.json"
         self.changed = False
-        try:
-            kept = orjson.loads(self.file.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            kept = None
-        self.entries: dict[str, dict[str, Any]] = kept if isinstance(kept, dict) else {}
+        self.entries: dict[str, dict[str, Any]] = read_entries(self.file)
 
     def lookup(self, path: Path, stat: os.stat_result, text: str | None = None) -> Cached | None:
         """Return the stored results for ``path`` if its content is unchanged.
@@ -108,14 +103,5 @@ class LintCache:
         """Write the cache (atomically); keep only the most recently written few."""
         if not self.changed:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
-        temporary = self.file.with_suffix(".tmp")
-        temporary.write_bytes(orjson.dumps(self.entries))
-        temporary.replace(self.file)
-        caches = sorted(
-            self.folder.glob(f"{PREFIX}*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True
-        )
-        for old in caches[KEPT_CACHES:]:
-            old.unlink(missing_ok=True)
+        write_entries(self.file, self.entries, prefix=PREFIX, kept=KEPT_CACHES)
         self.changed = False

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from afteraction.csvcell import csv_text
+from afteraction.csvcell import csv_lines
 from afteraction.document.kinds.action_build import canonical_state
 from afteraction.document.loaded import Document
 from afteraction.errors import AfteractionError, ConflictError, NotFoundError, UsageError
@@ -27,12 +28,13 @@ from afteraction.service.reading import read_all
 from afteraction.service.workspace import Workspace
 
 EXPORT_FORMATS = exports.FORMATS
-__all__ = [  # ItemFilter is here for front ends, which import only service
+__all__ = [  # ItemFilter and ItemRow are here for front ends, which import only service
     "CSV_COLUMNS",
     "EXPORT_FORMATS",
     "ActionList",
     "ActionQuery",
     "ItemFilter",
+    "ItemRow",
     "PullReport",
     "StatusSet",
     "check_export_format",
@@ -85,10 +87,24 @@ class ActionList:
 
     def csv(self) -> str:
         """Return the rows as CSV (formula-like cells neutralised)."""
+        return "".join(self.csv_lines())
+
+    def csv_lines(self) -> Iterator[str]:
+        """Yield the CSV a record at a time, so a long list is written without being held."""
         data = (row.to_dict() for row in self.rows)
-        return csv_text(
+        return csv_lines(
             [CSV_COLUMNS, *([found.get(name) for name in CSV_COLUMNS] for found in data)]
         )
+
+    def json_chunks(self) -> Iterator[str]:
+        """Yield the JSON array (as `json_text` writes it) an item at a time."""
+        if not self.rows:
+            yield "[]\n"
+            return
+        for index, row in enumerate(self.rows):
+            item = json.dumps(row.to_dict(), indent=2).replace("\n", "\n  ")
+            yield ("[\n  " if index == 0 else ",\n  ") + item
+        yield "\n]\n"
 
     def export(self, fmt: str) -> str:
         """Return the rows in a tracker's import format (``exports.FORMATS``)."""
@@ -102,7 +118,7 @@ def check_export_format(fmt: str) -> None:
 
 def json_text(listed: ActionList) -> str:
     """Return the listed rows as JSON text (an array, one object per item)."""
-    return json.dumps(listed.to_dict(), indent=2) + "\n"
+    return "".join(listed.json_chunks())
 
 
 def list_actions(workspace: Workspace, query: ActionQuery) -> ActionList:
@@ -145,7 +161,7 @@ def set_action_status(
     """
     documents = read_all(workspace, where).documents
     placed = _one_item(key, documents)
-    document = placed.postmortem
+    document = workspace.store.fresh(placed.postmortem)
     if expected is not None and document.digest != expected:
         raise ConflictError(
             "changed since it was read; nothing was written; read it again", file=document.path
@@ -161,7 +177,7 @@ def _one_item(key: str, found: list[Document]) -> PlacedItem:
     """Return the one item with ``key``, or fail saying there is none or several."""
     places = [p for p in numbered_items(found) if p.key == key]
     if not places:
-        known = sorted({incident_name(d.record) for d in found})
+        known = sorted({incident_name(d.brief) for d in found})
         raise NotFoundError(
             f"no action item has the key '{key}' (keys are INCIDENT-ID#NUMBER; incidents:"
             f" {', '.join(known[:5])}{' ...' if len(known) > 5 else ''})",
@@ -199,6 +215,7 @@ def _pull_into(
     skipped: list[str],
 ) -> list[str]:
     """Set the planned states in one document, written once; return the keys changed."""
+    document = workspace.store.fresh(document)
     source_text = document.source.text if document.source is not None else ""
     text = source_text
     changed: list[str] = []

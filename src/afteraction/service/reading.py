@@ -27,12 +27,13 @@ def read_all(workspace: Workspace, where: Iterable[str] = ()) -> Read:
     one bad file does not stop a report over hundreds.
     """
     named = {Path(w) for w in where if Path(w).exists() and not Path(w).is_dir()}
+    paths = workspace.store.find(where)
     read = Read()
-    for path in workspace.store.find(where):
-        try:
-            read.documents.append(workspace.store.get(path))
-        except AfteractionError as exc:
-            if path in named:
-                raise
-            read.unreadable.append(exc)
+    for path, found in zip(paths, workspace.store.load_all(paths), strict=True):
+        if isinstance(found, Document):
+            read.documents.append(found)
+        elif path in named:
+            raise found
+        else:
+            read.unreadable.append(found)
     return read

@@ -35,8 +35,15 @@ class DocumentStore(Protocol):
         """Read a document: its record in the profile it follows (or the one named)."""
         ...
 
-    def documents(self, where: Iterable[str] = ()) -> tuple[list[Document], list[AfteractionError]]:
-        """Read every document ``where`` names; those that cannot be read are returned apart."""
+    def load_all(self, paths: Iterable[Path]) -> list[Document | AfteractionError]:
+        """Read many documents, each as a document or the error that kept it from being read.
+
+        A store may answer from derived data it keeps, without the text; see :meth:`fresh`.
+        """
+        ...
+
+    def fresh(self, document: Document) -> Document:
+        """Return ``document`` with its text; one changed since it was read is a conflict."""
         ...
 
     def put(self, document: Document, text: str) -> SourceText:

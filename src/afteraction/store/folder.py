@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import glob
+import stat
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
 from afteraction.document.loaded import Document, read_source_text
-from afteraction.errors import AfteractionError, UsageError
+from afteraction.errors import AfteractionError, ConflictError, UsageError
 from afteraction.filewrite import replace_document, write_new
 from afteraction.inputs import read_input_bytes
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.profiles.ids import format_id
 from afteraction.sourcetext import SourceText
+from afteraction.store.cache import DocumentCache
 from afteraction.store.ids import IdIndex
 
 SUFFIXES = (".md", ".markdown")
@@ -79,20 +81,56 @@ class FolderStore:
         """Read a postmortem file into its record."""
         return read_source_text(self.read(path), path, self.registry, profile_name)
 
-    def documents(self, where: Iterable[str] = ()) -> tuple[list[Document], list[AfteractionError]]:
-        """Read every postmortem ``where`` names; the errors of those that cannot be read apart."""
-        found: list[Document] = []
-        errors: list[AfteractionError] = []
-        for path in self.find(where):
+    def load_all(self, paths: Iterable[Path]) -> list[Document | AfteractionError]:
+        """Read many postmortems, each as a document or the error that kept it from being read.
+
+        With a cache folder, a file unchanged since it was last read is
+        answered from the cache, without its text (see :meth:`fresh`).
+        """
+        cache = (
+            DocumentCache(self.cache_folder, self.registry, self.get) if self.cache_folder else None
+        )
+        found: list[Document | AfteractionError] = []
+        for path in paths:
             try:
-                found.append(self.get(path))
+                found.append(self._load(path, cache))
             except AfteractionError as exc:
-                errors.append(exc)
-        return found, errors
+                found.append(exc)
+        if cache is not None:
+            cache.save()
+        return found
+
+    def _load(self, path: Path, cache: DocumentCache | None) -> Document:
+        if cache is None:
+            return self.get(path)
+        try:
+            status = path.stat()
+        except OSError:
+            return self.get(path)  # gives the error that names what is wrong
+        document = cache.lookup(path, status) if stat.S_ISREG(status.st_mode) else None
+        if document is None:
+            document = self.get(path)
+            cache.store(document, status)
+        return document
+
+    def fresh(self, document: Document) -> Document:
+        """Return ``document`` with its text, read again if it came without (from the cache).
+
+        A file that no longer holds what the document was read from is a
+        :class:`ConflictError`: an edit must start from what is there.
+        """
+        if document.source is not None or document.known_digest is None:
+            return document
+        again = self.get(document.path)
+        if again.digest != document.known_digest:
+            raise ConflictError(
+                "changed since it was read; nothing was written; read it again", file=document.path
+            )
+        return again
 
     def put(self, document: Document, text: str) -> SourceText:
         """Write ``text`` over the document's file, refused if the file changed since read."""
-        source = document.source
+        source = self.fresh(document).source
         if source is None:
             return self.create(document.path, text)
         if text == source.text:
