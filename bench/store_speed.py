@@ -8,8 +8,9 @@ temporary folder; an existing FOLDER with files is used as it is). Then, in
 the same run, each as a command of its own, wall time and peak memory:
 
 1. ``python -c pass`` (the floor of any command);
-2. ``aar report`` (JSON) and ``aar actions`` (CSV, every item) with no cache;
-3. both again over the unchanged folder (the document cache answers);
+2. ``aar report`` (JSON) with no cache, then again over the unchanged folder
+   (the document cache answers);
+3. the same for ``aar actions`` (CSV, every item);
 4. ``aar lint`` from its own cache, for comparison.
 """
 
@@ -57,8 +58,8 @@ def main(count: int, folder: Path) -> None:
     print(f"{files} postmortems, one command at a time")
     floor, _ = run([sys.executable, "-c", "pass"], folder)
     print(f"  python -c pass            {floor:7.2f} s")
-    shutil.rmtree(folder / CACHE, ignore_errors=True)
     for name, command in commands.items():
+        shutil.rmtree(folder / CACHE, ignore_errors=True)
         cold, cold_memory = run(command, folder)
         warm, warm_memory = run(command, folder)
         print(f"  aar {name:8} cold         {cold:7.2f} s {cold_memory:7.0f} MiB")
