@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from afteraction.cli import main
 from tests.conftest import BUILTIN
 
 
 def aar(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from afteraction.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
+    """Run the CLI in this process, as ``aar ARGS`` would in ``cwd``: exit code, stdout, stderr.
+
+    Standard input is empty, as for a command run with nothing piped in.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = 0
+    saved = sys.argv, sys.stdin, os.getcwd()
+    try:
+        sys.argv, sys.stdin = ["aar", *args], io.StringIO()
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv, sys.stdin = saved[0], saved[1]
+        os.chdir(saved[2])
+    return subprocess.CompletedProcess(["aar", *args], code, stdout.getvalue(), stderr.getvalue())
 
 
 def test_profiles_json_lists_builtins_with_seeds():
