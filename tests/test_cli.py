@@ -276,3 +276,12 @@ def test_lint_fix_keeps_the_files_line_endings(tmp_path):
     result = aar("lint", str(path), "--fix", "--today", "2026-11-10", "--select", "AAR301")
     assert result.returncode == 0, result.stdout + result.stderr
     assert path.read_bytes() == original.replace("\n", "\r\n").encode()
+
+
+def test_profiles_show_gives_the_workflow_moves_and_sign_offs():
+    shown = aar("profiles", "show", "lending-governance")
+    assert shown.returncode == 0, shown.stderr
+    workflow = shown.stdout[shown.stdout.index("Workflow") : shown.stdout.index("Sections")]
+    final = next(line for line in workflow.splitlines() if "FINAL (final)" in line)
+    assert "DRAFT, UNDER REVIEW" in final and "Post-Mortem Author" in final
+    assert "UNDER REVIEW" in next(line for line in workflow.splitlines() if "│ DRAFT " in line)

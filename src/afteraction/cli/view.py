@@ -149,8 +149,18 @@ def profile_view(profile: Profile) -> Group:
             spec.bind or "",
             "yes" if spec.required else "",
         )
+    workflow = Table("Status", "May move to", "Needs the sign-off of", title="Workflow")
+    for status in profile.statuses:
+        workflow.add_row(
+            Text(status.name + (" (final)" if status.final else "")),
+            Text(", ".join(profile.next_statuses(status.name)) or "— (an end state)"),
+            Text(", ".join(profile.required_sign_offs(status.name)) or "—"),
+        )
     return Group(
-        Panel(head, title=Text(f"{profile.name}: {profile.description}")), severity, sections
+        Panel(head, title=Text(f"{profile.name}: {profile.description}")),
+        severity,
+        workflow,
+        sections,
     )
 
 
