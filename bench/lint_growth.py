@@ -23,14 +23,11 @@ from afteraction.demo import demo_record
 from afteraction.document.render import render_markdown
 from afteraction.profiles import ProfileRegistry
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lint_speed import STEPS
+
 SIZES = [1_000, 5_000, 20_000, 200_000]
-STEPS = [
-    "Canary error rate rises above the alert threshold",
-    "Engineer on call opens the incident channel",
-    "Traffic shifted away from the affected region",
-    "Dashboards show latency back within the target",
-    "Customer support posts a status page update",
-]
 ACTORS = ["sam.okafor", "maria.lopez", "li.wei", "monitoring", "deploy-bot"]
 # The demo's timeline runs from 14:02 to 15:30; generated entries fill that window.
 FIRST_MINUTE, MINUTES = 14 * 60 + 2, 88

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from afteraction.errors import UsageError
+from afteraction.errors import AfteractionError, UsageError
 from afteraction.followup.config import ActionsConfig
 from afteraction.followup.items import ItemFilter, action_rows
 from afteraction.model import ActionItem, ActionState
@@ -268,3 +268,18 @@ def test_a_long_list_is_written_in_pieces_that_join_to_the_whole(tmp_path, regis
     assert shown.output.count(f"Action items ({len(listed.rows)})") == 1
     assert shown.output.count("Priority") == -(-len(listed.rows) // 2)  # a header per table
     assert all(row.key in shown.output for row in listed.rows)
+
+
+def test_a_bad_file_named_is_an_error_and_one_found_is_reported_apart(tmp_path, registry):
+    folder = corpus(tmp_path, ["default"])
+    bad = folder / "bad.md"
+    bad.write_bytes(b"# Title\n\n\xff not UTF-8\n")
+    space = open_workspace(folder, registry)
+    found = read_all(space, (str(folder),))
+    assert len(found.documents) == 1 and [e.file for e in found.unreadable] == [str(bad)]
+    for named in ((str(bad),), (str(folder), str(folder / "." / "bad.md"))):
+        with pytest.raises(AfteractionError, match="not UTF-8"):
+            read_all(space, named)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(AfteractionError, match="not UTF-8"):  # the names are read once
+        read_all(open_workspace(tmp_path / "empty", registry), iter([str(bad)]))

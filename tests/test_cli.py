@@ -285,3 +285,11 @@ def test_profiles_show_gives_the_workflow_moves_and_sign_offs():
     final = next(line for line in workflow.splitlines() if "FINAL (final)" in line)
     assert "DRAFT, UNDER REVIEW" in final and "Post-Mortem Author" in final
     assert "UNDER REVIEW" in next(line for line in workflow.splitlines() if "│ DRAFT " in line)
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore"])
+def test_a_selector_naming_no_rule_is_one_line_naming_no_other_flag(tmp_path, flag):
+    (tmp_path / "pm.md").write_text("# Checkout outage\n")
+    result = aar("lint", flag, "ZZZ", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr == "Error: 'ZZZ' names no lint rule (see `aar rules`)\n"

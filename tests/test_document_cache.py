@@ -9,16 +9,19 @@ from pathlib import Path
 import orjson
 import pytest
 
+from afteraction import cachefiles
 from afteraction.document.loaded import LONG_PARTS, Document
 from afteraction.errors import AfteractionError, ConflictError
 from afteraction.lint.config import LintConfig
 from afteraction.profiles import ProfileRegistry
-from afteraction.service import actions, reports
+from afteraction.profiles.ids import format_id
+from afteraction.service import actions, reports, timeline
 from afteraction.service.documents import write_demo
 from afteraction.service.workspace import Workspace
 from afteraction.settings import Settings
 from afteraction.store import FolderStore
 from afteraction.store import cache as cache_module
+from afteraction.timeline.build import BuildOptions
 
 TODAY = date(2026, 12, 1)
 
@@ -26,7 +29,7 @@ TODAY = date(2026, 12, 1)
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Treat files as settled at once (no wait for the timestamp tick to pass)."""
-    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    monkeypatch.setattr(cachefiles, "RACY_NS", 0)
 
 
 def _workspace(folder: Path, registry: ProfileRegistry) -> Workspace:
@@ -175,3 +178,44 @@ def test_an_unreadable_file_is_an_error_in_its_place_and_never_cached(tmp_path, 
         found = space.store.load_all([paths[0], bad])
         assert isinstance(found[0], Document)
         assert isinstance(found[1], AfteractionError) and "bad.md" in str(found[1].file)
+
+
+def test_a_timeline_added_to_a_cached_document_is_added_to_its_text(tmp_path, registry, settled):
+    space, paths = _demo(tmp_path, registry)
+    _loaded(space, paths)
+    cached = _loaded(space, [paths[0]])[0]
+    assert cached.source is None
+    before = paths[0].read_text(encoding="utf-8")
+    log = tmp_path / "events.jsonl"
+    log.write_text('{"time": "2026-11-03T14:30:00Z", "msg": "replica restarted"}\n')
+    built = timeline.build_timeline(space, timeline.source_specs([f"jsonl:{log}"]), BuildOptions())
+    timeline.add_timeline(space, cached, built)
+    after = paths[0].read_text(encoding="utf-8")
+    assert "replica restarted" in after
+    kept = set(after.splitlines())
+    assert all(line in kept for line in before.splitlines()), after
+
+
+def test_the_id_index_sees_a_new_document_and_is_kept_git_ignored(tmp_path, registry):
+    store = FolderStore(tmp_path, registry, cache_folder=tmp_path / ".aar-cache")
+    profile = registry.get("default")
+    first = store.next_id(profile, TODAY)
+    assert first == format_id(profile.id_pattern, TODAY, 1)
+    (tmp_path / "a.md").write_text(f"# Outage\n\n**Incident ID:** {first}\n", encoding="utf-8")
+    assert store.next_id(profile, TODAY) == format_id(profile.id_pattern, TODAY, 2)
+    assert (tmp_path / ".aar-cache" / ".gitignore").read_text(encoding="utf-8") == "*\n"
+    assert len(list((tmp_path / ".aar-cache").glob("ids-*.json"))) == 1
+
+
+def test_the_id_index_does_not_trust_a_file_changed_a_moment_ago(tmp_path, registry):
+    store = FolderStore(tmp_path, registry, cache_folder=tmp_path / ".aar-cache")
+    profile = registry.get("default")
+    path = tmp_path / "a.md"
+    first = format_id(profile.id_pattern, TODAY, 1)
+    path.write_text(f"# Outage\n\n**Incident ID:** {first}\n", encoding="utf-8")
+    before = path.stat()
+    assert store.next_id(profile, TODAY) == format_id(profile.id_pattern, TODAY, 2)
+    fifth = format_id(profile.id_pattern, TODAY, 5)  # same length: the size stays
+    path.write_text(f"# Outage\n\n**Incident ID:** {fifth}\n", encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same timestamp tick
+    assert store.next_id(profile, TODAY) == format_id(profile.id_pattern, TODAY, 6)

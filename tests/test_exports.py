@@ -191,7 +191,7 @@ def test_ics_reviews_come_from_the_rows_postmortems_alone_without_others(found):
     assert len(events) == 2
 
 
-@pytest.mark.parametrize("fmt", exports.FORMATS)
+@pytest.mark.parametrize("fmt", exports.EXPORT_FORMATS)
 def test_every_export_is_stable_and_in_row_order(tmp_path, registry, fmt):
     folder = corpus(tmp_path, BUILTIN)
     first = rows(folder, registry)
@@ -203,6 +203,10 @@ def test_every_export_is_stable_and_in_row_order(tmp_path, registry, fmt):
     assert set(re.findall(r"INC-[0-9-]+#\d", text)) == set(keys)
     at = [text.index(key) for key in keys]
     assert at == sorted(at)
+
+
+def test_the_formats_offered_are_the_formats_written():
+    assert tuple(exports.EXPORTERS) == exports.EXPORT_FORMATS
 
 
 def test_an_unknown_format_is_refused():

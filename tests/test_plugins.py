@@ -100,3 +100,13 @@ def test_a_profile_plugin_that_fails_is_skipped_and_the_built_ins_load(monkeypat
     registry = ProfileRegistry.discover()
     assert "sre" in registry.names()
     assert [f.origin.entry for f in registry.failures] == ["gone", "bad"]
+
+
+def test_a_timeline_command_warns_once_of_a_skipped_plugin(monkeypatch, capsys, tmp_path):
+    _with_entries(monkeypatch, _entry("gone", f"{SAMPLES}:missing", "afteraction.profiles"))
+    log = tmp_path / "app.jsonl"
+    log.write_text('{"time": "2026-11-03T14:02:05Z", "message": "started"}\n')
+    code, out, err = run(capsys, "timeline", "build", "--from", f"jsonl:{log}", "--md", "-p", "sre")
+    assert code == 0, err
+    assert "started" in out
+    assert err.count("Warning: plugin gone") == 1  # one workspace for the whole command

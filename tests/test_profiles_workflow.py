@@ -10,7 +10,7 @@ from afteraction.errors import ProfileError
 from afteraction.model import SignOff
 from afteraction.profiles import ProfileRegistry
 from afteraction.profiles.loader import load_profile
-from afteraction.profiles.schema import Profile
+from afteraction.profiles.schema import Profile, unsigned_roles
 
 ROLES = ["Author", "Incident Commander", "Risk / Compliance"]
 
@@ -114,6 +114,22 @@ def test_roles_match_in_any_case_and_punctuation(tmp_path: Path) -> None:
     profile = load(tmp_path, profile_yaml(PLAIN))
     entries = signed("author", "Incident commander (IC)", "Risk/Compliance")
     assert profile.missing_sign_offs("Final", entries) == []
+
+
+def test_roles_match_as_the_final_unsigned_rule_matches_them(tmp_path: Path) -> None:
+    # One matching for the workflow and AAR402: headings' and labels' norm.
+    roles = ["Post-Mortem Author", "Risk & Compliance"]
+    profile = load(tmp_path, profile_yaml(PLAIN, roles))
+    entries = signed("**Postmortem author**", "1. Risk and Compliance")
+    assert profile.missing_sign_offs("Final", entries) == []
+    assert unsigned_roles(roles, entries) == []
+    assert unsigned_roles(roles, entries[:1]) == ["Risk & Compliance"]
+
+
+def test_a_long_role_of_open_brackets_is_matched_in_linear_time() -> None:
+    # A regex dropping "(...)" rescans from each "(": minutes for a 1 MB cell.
+    entries = [SignOff(role="(" * 1_000_000, name="Ana")]
+    assert unsigned_roles(["Author"], entries) == ["Author"]
 
 
 def test_declared_transitions_and_sign_offs_replace_the_defaults(tmp_path: Path) -> None:

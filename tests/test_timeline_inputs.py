@@ -371,3 +371,10 @@ def test_a_gzip_bomb_is_one_error_line_from_the_cli(bomb):
 
 def test_errors_of_gzip_input_are_errors_of_the_tree():
     assert issubclass(TooLargeError, UsageError) and issubclass(TooLargeError, AfteractionError)
+
+
+def test_a_spec_makes_its_input_once_since_every_event_is_named_by_it(tmp_path):
+    spec = SourceSpec("jsonl", tmp_path / "app.log")
+    assert spec.input is spec.input and spec.label == str(tmp_path / "app.log")
+    given = SourceSpec.given("jsonl:app.log", b"")
+    assert given.input is given.content and given.label == "app.log"

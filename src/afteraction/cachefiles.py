@@ -7,6 +7,8 @@ as empty, and one that cannot be written is left as it was.
 from __future__ import annotations
 
 import contextlib
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,16 @@ import orjson
 
 from afteraction.errors import AfteractionError
 from afteraction.filewrite import write_new
+
+# A file changed less than this long ago may change again within the same
+# timestamp tick (file systems keep times to a few milliseconds) with its size
+# kept: what is read from it is not remembered, and it is read again next time.
+RACY_NS = 2_000_000_000
+
+
+def settled(status: os.stat_result) -> bool:
+    """Say whether a file last changed long enough ago for its size and times to vouch for it."""
+    return time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) >= RACY_NS
 
 
 def read_entries(file: Path) -> dict[str, Any]:

@@ -15,12 +15,13 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 from typing import Any, ClassVar, Generic, TypeVar
 
-from afteraction.errors import NotFoundError, PluginError
+from afteraction.errors import AfteractionError, NotFoundError, PluginError
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -143,13 +144,8 @@ class ClassRegistry(Generic[K]):
         """Load the built-in classes, then every plugin's; a plugin that fails is skipped."""
         registry = cls()
         for origin, load in entries(cls.group, cls.builtin):
-            try:
-                found = classes_from(load(), registry.base, cls.marker, cls.what)
-                registry.add_all(found, origin)
-            except Exception as exc:  # a plugin's own code may raise anything while loading
-                if origin.builtin:
-                    raise
-                registry.failures.append(PluginFailure(origin, _reason(exc)))
+            with skipping(origin, registry.failures):
+                registry.add_all(classes_from(load(), registry.base, cls.marker, cls.what), origin)
         return registry
 
     def add(self, item: type[K], origin: Origin | None = None) -> None:
@@ -199,9 +195,25 @@ class ClassRegistry(Generic[K]):
 R = TypeVar("R", bound=ClassRegistry[Any])
 
 
+@contextmanager
+def skipping(origin: Origin, failures: list[PluginFailure]) -> Iterator[None]:
+    """Run the loading of one plugin; if it fails, add it to ``failures`` and go on.
+
+    A built-in that fails is an error, raised as it is.
+    """
+    try:
+        yield
+    except Exception as exc:  # a plugin's own code may raise anything while loading
+        if origin.builtin:
+            raise
+        failures.append(PluginFailure(origin, _reason(exc)))
+
+
 def _reason(exc: Exception) -> str:
-    """Say in one line why a plugin failed to load."""
+    """Say in one line why a plugin failed to load: our own errors as they say it."""
     text = str(exc).splitlines()[0] if str(exc) else ""
+    if isinstance(exc, AfteractionError):
+        return text
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

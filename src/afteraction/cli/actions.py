@@ -12,8 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from afteraction.cli.shared import today_or, warn_unreadable, workspace, write_output
-from afteraction.errors import InvalidValueError
+from afteraction.cli.shared import check_format, today_or, warn_unreadable, workspace, write_output
 from afteraction.service.choices import EXPORT_FORMATS
 
 if TYPE_CHECKING:
@@ -100,9 +99,7 @@ def list_(
     `@`, tab, CR first) gets a `'` in front; see
     [CSV and spreadsheets](actions.md#csv-and-spreadsheets).
     """
-    if fmt not in LIST_FORMATS:
-        known = ", ".join(LIST_FORMATS)
-        raise InvalidValueError(f"unknown format '{fmt}' (known: {known})", field="format")
+    check_format(fmt, LIST_FORMATS)
     from afteraction.service.actions import ItemFilter
 
     keep = ItemFilter(

@@ -24,7 +24,7 @@ from afteraction import __version__
 from afteraction.cli.actions import actions_app
 from afteraction.cli.digest import digest
 from afteraction.cli.report import report
-from afteraction.cli.shared import today_or, workspace, write_output
+from afteraction.cli.shared import check_format, today_or, workspace, write_output
 from afteraction.cli.timeline import timeline_app
 from afteraction.errors import AfteractionError, ConflictError, UsageError
 
@@ -55,7 +55,10 @@ PROGRESS_FROM = 50
 FIELD_FLAGS = {
     "around": "--around",
     "by": "--by",
+    "far_days": "--far-days",
     "format": "--format",
+    "key": "KEY",
+    "limit": "--limit",
     "min_level": "--min-level",
     "output": "--output",
     "raw": "--raw",
@@ -379,8 +382,7 @@ def lint(
     from afteraction.service import lint as checks
     from afteraction.service.lint import FORMATS
 
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})", field="--format")
+    check_format(fmt, FORMATS)
     space = workspace()
     request = checks.LintRequest(
         today_or(today),

@@ -10,8 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from afteraction.cli.shared import given_date, today_or, warn_unreadable, workspace, write_output
-from afteraction.errors import InvalidValueError, UsageError
+from afteraction.cli.shared import (
+    check_format,
+    given_date,
+    today_or,
+    warn_unreadable,
+    workspace,
+    write_output,
+)
+from afteraction.errors import UsageError
 from afteraction.service.choices import GROUPINGS, TIMES
 
 if TYPE_CHECKING:
@@ -52,9 +59,7 @@ def report(
     page with SVG charts, or the Prometheus text exposition format. See
     [reports](reports.md).
     """
-    if fmt not in FORMATS:
-        known = ", ".join(FORMATS)
-        raise InvalidValueError(f"unknown format '{fmt}' (known: {known})", field="format")
+    check_format(fmt, FORMATS)
     if output is not None and fmt == "table" and not prometheus:
         raise UsageError(
             "the table is for the terminal: give --format csv, json or html", field="output"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +36,14 @@ def given_date(value: str | None, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InvalidValueError(f"'{value}' is not a date: use YYYY-MM-DD", field=name) from None
+
+
+def check_format(fmt: str, known: Collection[str]) -> None:
+    """Refuse a ``--format`` value that is not one of ``known``."""
+    if fmt not in known:
+        raise InvalidValueError(
+            f"unknown format '{fmt}' (known: {', '.join(known)})", field="format"
+        )
 
 
 def today_or(value: str | None) -> date:

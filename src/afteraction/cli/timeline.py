@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the sources and readers load when a command runs, not for -
     from afteraction.service.documents import Profile
     from afteraction.service.timeline import BuildOptions, Timeline, Window
     from afteraction.service.timeline import Progress as ReadProgress
+    from afteraction.service.workspace import Workspace
 
     # A use case reading sources into a timeline: the whole one, or what key times need.
     ReadUse = Callable[..., Timeline]
@@ -104,8 +105,8 @@ FarOpt = Annotated[
 ]
 
 
-def _profile(name: str | None) -> Profile | None:
-    return _profile_named(name) if name is not None else None
+def _profile(space: Workspace, name: str | None) -> Profile | None:
+    return space.profiles.get(name) if name is not None else None
 
 
 def _zone(name: str | None, profile: Profile | None) -> tuple[tzinfo, str]:
@@ -181,13 +182,15 @@ def _progress() -> tuple[Callable[[ReadProgress], None] | None, Callable[[], Non
     return advance, shown.stop
 
 
-def _build(froms: list[str] | None, options: BuildOptions, read: ReadUse | None = None) -> Timeline:
+def _build(
+    space: Workspace, froms: list[str] | None, options: BuildOptions, read: ReadUse | None = None
+) -> Timeline:
     from afteraction.service import timeline as use
 
     read = read or use.build_timeline  # the whole timeline unless told otherwise
     advance, stop = _progress()
     try:
-        return read(workspace(), use.source_specs(froms or []), options, advance=advance)
+        return read(space, use.source_specs(froms or []), options, advance=advance)
     finally:
         stop()
 
@@ -256,38 +259,35 @@ def build(
     """
     if sum((as_json, as_md, raw)) > 1:
         raise UsageError("give one of --json, --md and --raw", field="--raw")
-    profile = _profile(profile_name)
+    space = workspace()
+    profile = _profile(space, profile_name)
     zone, label = _zone(zone_name, profile)
     options = _options(zone, window, around, min_level, grep, limit, strict, key_moments, far_days)
     if raw:
-        _write_raw(froms or [], options.window, output)
+        _write_raw(space, froms or [], options.window, output)
         return
     from afteraction.cli.view import timeline_view
     from afteraction.service.timeline import timeline_data, timeline_markdown
 
-    timeline = _build(froms, options)
+    timeline = _build(space, froms, options)
     _report(timeline)
     if as_json:
         text = json.dumps(timeline_data(timeline, zone, label), indent=2, ensure_ascii=False)
         write_output(text + "\n", output)
     elif as_md or output is not None:
         write_output(
-            timeline_markdown(timeline.events, profile or _profile_named("default")), output
+            timeline_markdown(timeline.events, profile or space.profiles.get("default")), output
         )
     else:
         out.print(timeline_view(timeline.events, zone, label))
 
 
-def _profile_named(name: str) -> Profile:
-    return workspace().profiles.get(name)
-
-
-def _write_raw(froms: list[str], window: Window, output: Path | None) -> None:
+def _write_raw(space: Workspace, froms: list[str], window: Window, output: Path | None) -> None:
     """Write the merged lines of the logs, batch by batch, to stdout or a file."""
     from afteraction.service import timeline as use
 
     span = window if window.start or window.end else None
-    batches = use.raw_timeline(workspace(), use.source_specs(froms), span)
+    batches = use.raw_timeline(space, use.source_specs(froms), span)
     if output is None:
         for batch in batches:
             sys.stdout.buffer.writelines(batch)
@@ -344,7 +344,7 @@ def add(
         if span is not None:
             options = replace(options, window=span)
             typer.echo("Window: the postmortem's key times, an hour either side.", err=True)
-    timeline = _build(froms, options)
+    timeline = _build(space, froms, options)
     _report(timeline)
     applied = use.add_timeline(space, loaded, timeline)
     said = f"{postmortem}: added {applied.added} event(s), {applied.already} already there"
@@ -389,15 +389,16 @@ def keytimes(
     from afteraction.service.timeline import incident_span, key_times_data
 
     stated: KeyTimes | None = None
-    profile = _profile(profile_name)
+    space = workspace()
+    profile = _profile(space, profile_name)
     if postmortem is not None:
-        loaded = workspace().store.get(postmortem, profile_name)
+        loaded = space.store.get(postmortem, profile_name)
         stated, profile = use.stated_times(loaded), loaded.profile
     zone, label = _zone(zone_name, profile)
     options = _options(zone, window, around, min_level, None, 0, strict, far_days=far_days)
     if stated is not None:
         options = replace(options, incident=incident_span(stated, ()))
-    timeline = _build(froms, options, use.key_timeline)  # only what key times can come from
+    timeline = _build(space, froms, options, use.key_timeline)  # only what key times can come from
     _report(timeline)
     report = use.key_times(timeline, stated)
     wrong = {w.name: w for w in out_of_order(report.key_times())}

@@ -25,8 +25,6 @@ from afteraction.spans import parse_span
 if TYPE_CHECKING:
     from icalendar import Event
 
-FORMATS = EXPORT_FORMATS
-
 # Jira's CSV importer (Atlassian, "Import data from a CSV file",
 # support.atlassian.com/jira-cloud-administration/docs/import-data-from-a-csv-file/):
 # a header row with a Summary column and no punctuation, a cell (empty or not) for
@@ -234,11 +232,11 @@ EXPORTERS: dict[str, Exporter] = {
 
 
 def exporter(fmt: str) -> Exporter:
-    """Return the function that writes export format ``fmt`` (one of ``FORMATS``)."""
+    """Return the function that writes export format ``fmt`` (one of ``EXPORT_FORMATS``)."""
     found = EXPORTERS.get(fmt)
     if found is None:
         raise InvalidValueError(
-            f"unknown export format '{fmt}' (known: {', '.join(FORMATS)})", field="format"
+            f"unknown export format '{fmt}' (known: {', '.join(EXPORT_FORMATS)})", field="format"
         )
     return found
 

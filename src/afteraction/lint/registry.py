@@ -39,7 +39,8 @@ class RuleRegistry(ClassRegistry[Rule]):
         """Return a rule by ID, name or alias, or fail naming how to list them."""
         rule = self.find(word)
         if rule is None:
-            raise NotFoundError(f"unknown lint rule '{word}' (see `aar rules`)", field="rule")
+            # No field: a word comes from `aar rules`, --select, --ignore or the [lint] settings.
+            raise NotFoundError(f"unknown lint rule '{word}' (see `aar rules`)")
         return rule
 
     def matching(self, selector: str) -> list[type[Rule]]:
@@ -51,7 +52,5 @@ class RuleRegistry(ClassRegistry[Rule]):
             return [exact]
         prefixed = [r for r in self.ordered() if r.id.upper().startswith(selector.upper())]
         if not prefixed:
-            raise InvalidValueError(
-                f"'{selector}' names no lint rule (see `aar rules`)", field="select"
-            )
+            raise InvalidValueError(f"'{selector}' names no lint rule (see `aar rules`)")
         return prefixed

@@ -4,16 +4,15 @@ Every command loads every profile (recognising a document needs them all),
 and parsing their YAML was the largest part of what ``aar import`` spent on
 its own work. A profile folder may hold :data:`COMPILED`: for each profile
 file, the SHA-256 digest of its text and the profile as pydantic dumps it.
-A file whose text has that digest is read back with pydantic's JSON
-validator; any other file (edited, added, or in a folder without one) is
-read from its YAML as before, so a stale compiled file is slower, never
-wrong. ``tools/compile_profiles.py`` writes it for the built-in profiles,
-and ``tests/test_profiles_compiled.py`` fails when it is stale.
+A file whose text has that digest is validated from that data; any
+other file (edited, added, or in a folder without one) is read from its
+YAML as before, so a stale compiled file is slower, never wrong.
+``tools/compile_profiles.py`` writes it for the built-in profiles, and
+``tests/test_profiles_compiled.py`` fails when it is stale.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from afteraction.model import sha256_hex
 from afteraction.profiles.schema import Profile
 
 COMPILED = "compiled.json"
@@ -31,7 +31,7 @@ FORMAT = 1
 
 def digest(text: str) -> str:
     """Return the digest a compiled entry is keyed by: SHA-256 of the file's text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_hex(text.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Compiled:
         if not isinstance(entry, dict) or entry.get("sha256") != digest(text):
             return None
         try:
-            return Profile.model_validate_json(json.dumps(entry.get("profile")))
+            return Profile.model_validate(entry.get("profile"))
         except ValidationError:  # compiled by another version of the schema: read the YAML
             return None
 

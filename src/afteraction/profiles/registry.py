@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from afteraction.errors import ProfileError
-from afteraction.plugins import Origin, PluginFailure, entries
+from afteraction.plugins import Origin, PluginFailure, entries, skipping
 from afteraction.profiles.compiled import Compiled
 from afteraction.profiles.loader import load_profile
 from afteraction.profiles.schema import Profile
@@ -26,24 +26,6 @@ BUILTIN_ENTRY = "afteraction.profiles.registry:builtin_folder"
 def builtin_folder() -> Path:
     """Return the folder of the built-in profile files."""
     return Path(str(resources.files("afteraction.profiles") / "builtin"))
-
-
-def _plugin_folders() -> tuple[list[tuple[Path, Origin]], list[PluginFailure]]:
-    """Return the folders the entry points name, the built-in one first, and those that failed."""
-    folders: list[tuple[Path, Origin]] = []
-    failures: list[PluginFailure] = []
-    for origin, load in entries(ENTRY_POINT_GROUP, BUILTIN_ENTRY):
-        try:
-            target = load()
-            folder = Path(target() if callable(target) else target)
-        except Exception as exc:  # a plugin's own code may raise anything while loading
-            if origin.builtin:
-                raise
-            failures.append(PluginFailure(origin, f"{type(exc).__name__}: {exc}"))
-            continue
-        if folder not in (f for f, _ in folders):
-            folders.append((folder, origin))
-    return folders, failures
 
 
 @dataclass
@@ -59,14 +41,14 @@ class ProfileRegistry:
     def discover(cls, user_folders: Iterable[Path] = ()) -> ProfileRegistry:
         """Load built-in and plugin profiles, then those in the user's folders."""
         registry = cls()
-        plugins, registry.failures = _plugin_folders()
-        for folder, origin in plugins:
-            try:
-                registry.add_folder(folder, origin)
-            except ProfileError as exc:
-                if origin.builtin:
-                    raise
-                registry.failures.append(PluginFailure(origin, str(exc)))
+        seen: set[Path] = set()
+        for origin, load in entries(ENTRY_POINT_GROUP, BUILTIN_ENTRY):
+            with skipping(origin, registry.failures):
+                target = load()
+                folder = Path(target() if callable(target) else target)
+                if folder not in seen:  # two entries naming one folder load it once
+                    seen.add(folder)
+                    registry.add_folder(folder, origin)
         for folder in user_folders:
             registry.add_folder(folder, Origin("settings", "profile_dirs", str(folder), "settings"))
         return registry

@@ -16,7 +16,6 @@ only when every placeholder inside it has a value. Paths name record parts:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Literal
 
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from afteraction.model import ActionState, SignOff
+from afteraction.profiles.labels import norm
 from afteraction.spans import parse_span
 
 SectionKind = Literal[
@@ -169,9 +169,14 @@ def _field_error(loc: tuple[str | int, ...], message: str) -> PydanticCustomErro
     return PydanticCustomError("profile_field", "{message}", {"message": message, "loc": loc})
 
 
-def _role_key(role: str) -> str:
-    """Return a role for matching: case, markup and punctuation ignored."""
-    return re.sub(r"[^a-z0-9]+", " ", re.sub(r"\([^)]*\)", "", role.lower())).strip()
+def unsigned_roles(roles: Iterable[str], sign_offs: Iterable[SignOff]) -> list[str]:
+    """Return the ``roles`` that no entry of ``sign_offs`` has signed (:attr:`SignOff.signed`).
+
+    Roles match as labels do (:func:`~afteraction.profiles.labels.norm`): in any
+    case and punctuation, ``Risk/Compliance`` is ``Risk / Compliance``.
+    """
+    signed = {norm(s.role) for s in sign_offs if s.signed}
+    return [r for r in roles if norm(r) not in signed]
 
 
 def _checked_span(value: str) -> str:
@@ -332,8 +337,7 @@ class Profile(_Spec):
         Roles match in any case and punctuation (``Risk/Compliance`` is
         ``Risk / Compliance``); an entry counts when :attr:`SignOff.signed`.
         """
-        signed = {_role_key(s.role) for s in sign_offs if s.signed}
-        return [r for r in self.required_sign_offs(name) if _role_key(r) not in signed]
+        return unsigned_roles(self.required_sign_offs(name), sign_offs)
 
     def move_refusal(
         self, current: str | None, target: str, sign_offs: Iterable[SignOff] = ()

@@ -27,10 +27,8 @@ from afteraction.followup.pull import match_states, read_export
 from afteraction.service.reading import read_all
 from afteraction.service.workspace import Workspace
 
-EXPORT_FORMATS = exports.FORMATS
 __all__ = [  # ItemFilter and ItemRow are here for front ends, which import only service
     "CSV_COLUMNS",
-    "EXPORT_FORMATS",
     "ActionList",
     "ActionQuery",
     "ItemFilter",
@@ -107,7 +105,7 @@ class ActionList:
         yield "\n]\n"
 
     def export(self, fmt: str) -> str:
-        """Return the rows in a tracker's import format (``exports.FORMATS``)."""
+        """Return the rows in a tracker's import format (``EXPORT_FORMATS``)."""
         return exports.exporter(fmt)(self.rows, self.documents)
 
 

@@ -10,17 +10,15 @@ from typing import Any
 
 from afteraction.demo import demo_record
 from afteraction.document.convert import convert
-from afteraction.document.loaded import Document, read_source_text
+from afteraction.document.loaded import Document
 from afteraction.document.render import render_markdown
 from afteraction.document.values import ValueFormatError, parse_when
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import InvalidValueError
-from afteraction.inputs import read_input_bytes
 from afteraction.model import Incident, compute_metrics
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.service.workspace import Workspace
-from afteraction.sourcetext import SourceText
-from afteraction.store import DocumentStore
+from afteraction.store import DocumentStore, FolderStore
 
 FORMATS = ("md", "html", "json")
 __all__ = [  # Profile and resolve_zone are here for front ends, which import only service
@@ -29,10 +27,8 @@ __all__ = [  # Profile and resolve_zone are here for front ends, which import on
     "Profile",
     "in_profile",
     "load",
-    "load_text",
     "new_record",
     "profile_list",
-    "read_source",
     "render",
     "render_draft",
     "resolve_zone",
@@ -43,23 +39,9 @@ __all__ = [  # Profile and resolve_zone are here for front ends, which import on
 ]
 
 
-def read_source(path: Path) -> SourceText:
-    """Read a regular file as UTF-8, its text with LF line endings and its own form kept."""
-    return SourceText.decode(read_input_bytes(path), path)
-
-
 def load(path: Path, registry: ProfileRegistry, profile_name: str | None = None) -> Document:
-    """Read a Markdown postmortem file; recognise its profile unless one is named."""
-    return read_source_text(read_source(path), path, registry, profile_name)
-
-
-def load_text(
-    text: str, name: str, registry: ProfileRegistry, profile_name: str | None = None
-) -> Document:
-    """Read a postmortem given as text (an upload, a request body) named ``name``."""
-    return read_source_text(
-        SourceText.decode(text.encode("utf-8"), name), Path(name), registry, profile_name
-    )
+    """Read a Markdown postmortem file outside a workspace, as its folder's store reads it."""
+    return FolderStore(path.parent, registry).get(path, profile_name)
 
 
 def in_profile(document: Document, target: Profile | None) -> tuple[Incident, Profile]:
@@ -89,11 +71,6 @@ def render(record: Incident, profile: Profile, fmt: str, *, remote_images: bool 
 def render_draft(record: Incident, profile: Profile) -> str:
     """Write a new draft: the record in the profile's Markdown, with the template's prompts."""
     return render_markdown(record, profile, hints=True)
-
-
-def convert_record(record: Incident, source: Profile, target: Profile) -> Incident:
-    """Re-home a record in another profile."""
-    return convert(record, source, target)
 
 
 def started_at(value: str, profile: Profile) -> datetime:

@@ -26,7 +26,10 @@ def read_all(workspace: Workspace, where: Iterable[str] = ()) -> Read:
     about it. One found in a folder or by a glob is only reported apart, so
     one bad file does not stop a report over hundreds.
     """
-    named = {Path(w) for w in where if Path(w).exists() and not Path(w).is_dir()}
+    where = tuple(where)
+    # The store takes a file named directly as it is named, and finds only files in
+    # folders and by globs: a path found that equals an argument was named directly.
+    named = {Path(w) for w in where}
     paths = workspace.store.find(where)
     read = Read()
     for path, found in zip(paths, workspace.store.load_all(paths), strict=True):

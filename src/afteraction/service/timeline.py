@@ -108,8 +108,8 @@ def add_timeline(workspace: Workspace, document: Document, timeline: Timeline) -
     It is written only when something changed, and only if it still holds
     what was read (else :class:`~afteraction.errors.ConflictError`).
     """
-    source = document.source
-    text = source.text if source is not None else ""
+    document = workspace.store.fresh(document)  # one from the cache has no text until now
+    text = document.source.text if document.source is not None else ""
     report = infer_key_times(timeline.events, stated_times(document))
     applied = add_to_postmortem(text, str(document.path), document.profile, timeline.events, report)
     if applied.text != text:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import orjson
 from pydantic import ValidationError
 
 from afteraction import __version__
-from afteraction.cachefiles import read_entries, write_entries
+from afteraction.cachefiles import read_entries, settled, write_entries
 from afteraction.document.loaded import LONG_PARTS, Document
 from afteraction.errors import AfteractionError
 from afteraction.model import Incident
@@ -48,12 +47,6 @@ def fingerprint(registry: ProfileRegistry) -> str:
         "profiles": [registry.get(n).model_dump_json() for n in registry.names()],
     }
     return hashlib.sha256(orjson.dumps(data)).hexdigest()[:16]
-
-
-# A file changed less than this long ago may change again within the same
-# timestamp tick (file systems keep times to a few milliseconds) with its size
-# kept: such a file is not remembered, and is read again next time.
-RACY_NS = 2_000_000_000
 
 
 def _identity(status: os.stat_result) -> list[int]:
@@ -98,8 +91,7 @@ class DocumentCache:
 
     def store(self, document: Document, status: os.stat_result) -> None:
         """Keep what reading ``document`` found, for the next run."""
-        changed_last = max(status.st_mtime_ns, status.st_ctime_ns)
-        if document.digest is None or time.time_ns() - changed_last < RACY_NS:
+        if document.digest is None or not settled(status):
             return
         self.entries[os.path.abspath(document.path)] = {
             "file": _identity(status),

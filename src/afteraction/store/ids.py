@@ -7,22 +7,22 @@ file's size and modification time, so only files changed since are read.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-import orjson
-
+from afteraction.cachefiles import read_entries, settled, write_entries
 from afteraction.errors import AfteractionError
-from afteraction.filewrite import write_new
 from afteraction.inputs import read_input_bytes
 from afteraction.profiles.ids import id_regex
 
 # A longer run of digits is no real sequence number (and would not fit the index).
 MAX_SEQUENCE_DIGITS = 18
+PREFIX = "ids-"
+# How many indexes (one per ID pattern) are kept, the newest.
+KEPT_INDEXES = 4
 
 Entry = tuple[int, int, list[tuple[str, int]]]  # mtime_ns, size, (YYYYMMDD, sequence) pairs
 
@@ -33,21 +33,15 @@ class IdIndex:
     def __init__(self, pattern: str, cache_folder: Path | None) -> None:
         self.regex = id_regex(pattern)
         name = hashlib.blake2b(pattern.encode("utf-8"), digest_size=8).hexdigest()
-        self.file = cache_folder / f"ids-{name}.json" if cache_folder is not None else None
+        self.file = cache_folder / f"{PREFIX}{name}.json" if cache_folder is not None else None
         self.entries: dict[str, Entry] = self._load()
         self.changed = False
 
     def _load(self) -> dict[str, Entry]:
         if self.file is None:
             return {}
-        try:
-            kept = orjson.loads(self.file.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            return {}
-        if not isinstance(kept, dict):
-            return {}
         entries: dict[str, Entry] = {}
-        for key, value in kept.items():
+        for key, value in read_entries(self.file).items():
             try:
                 mtime, size, found = value
                 entries[key] = (int(mtime), int(size), [(str(d), int(s)) for d, s in found])
@@ -89,14 +83,13 @@ class IdIndex:
             digits = match["seq"].lstrip("0") or "0"
             if len(digits) <= MAX_SEQUENCE_DIGITS:
                 found.append((f"{match['year']}{match['month']}{match['day']}", int(digits)))
-        self.entries[key] = (status.st_mtime_ns, status.st_size, found)
-        self.changed = True
+        if settled(status):
+            self.entries[key] = (status.st_mtime_ns, status.st_size, found)
+            self.changed = True
         return found
 
     def _save(self) -> None:
         if self.file is None or not self.changed:
             return
-        # The index is only a shortcut: without it, files are read again.
-        with contextlib.suppress(AfteractionError):
-            write_new(self.file, orjson.dumps(self.entries), force=True)
+        write_entries(self.file, self.entries, prefix=PREFIX, kept=KEPT_INDEXES)
         self.changed = False

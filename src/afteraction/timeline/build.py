@@ -37,7 +37,7 @@ from afteraction.timeline.scan import (
     sorted_window,
 )
 from afteraction.timeline.source import Source
-from afteraction.timeline.spec import SourceSpec
+from afteraction.timeline.spec import AUTO, SourceSpec
 from afteraction.timeline.window import Window
 
 # What varies between repeats of one log line: numbers, hex ids, UUIDs, quoted values.
@@ -207,9 +207,6 @@ def read_events(
             report.kept += 1
             yield event
         progress.done = done + sizes[order]
-
-
-AUTO = "auto"
 
 
 def resolved(spec: SourceSpec, registry: SourceRegistry) -> SourceSpec:

@@ -67,11 +67,6 @@ class SourceInput:
         return cls(label, stream=fileobj)
 
     @property
-    def on_disk(self) -> bool:
-        """Say whether this is a file or folder (not stdin, bytes or a stream)."""
-        return self.path is not None
-
-    @property
     def once(self) -> bool:
         """Say whether the input can be read only once (standard input or a stream)."""
         return self.data is None and self.path is None
@@ -143,31 +138,24 @@ class _Stream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        data = self.stream.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-
-class _Counted(io.RawIOBase):
-    """The packed bytes a gzip reader takes, counted."""
-
-    def __init__(self, raw: io.BufferedReader) -> None:
-        self.raw = raw
-        self.taken = 0
-
-    def readable(self) -> bool:
-        return True
-
     def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size)
-        self.taken += len(data)
-        return data
+        return self.stream.read(size)
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
+
+
+class _Counted(_Stream):
+    """The packed bytes a gzip reader takes, counted."""
+
+    taken = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = super().read(size)
+        self.taken += len(data)
+        return data
 
 
 class _Capped(io.RawIOBase):

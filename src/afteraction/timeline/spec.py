@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
@@ -56,9 +57,9 @@ class SourceSpec:
             return cls.of(kind, SourceInput.from_bytes(label, bytes(content)), options)
         return cls.of(kind, SourceInput.from_stream(label, content), options)
 
-    @property
+    @cached_property
     def input(self) -> SourceInput:
-        """Return what this source reads."""
+        """Return what this source reads (made once: ``label`` names every event's origin)."""
         return self.content if self.content is not None else SourceInput.from_path(self.path)
 
     @property

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -13,6 +11,7 @@ from afteraction.document.context import Context
 from afteraction.document.placeholders import is_placeholder
 from afteraction.document.templates import _pattern, compile_template, slots
 from afteraction.document.values import ValueFormatError, parse_bool, parse_date
+from afteraction.profiles.labels import norm as norm  # matching names, shared with profiles
 from afteraction.profiles.schema import ColumnSpec, SectionSpec
 
 
@@ -64,31 +63,6 @@ def extra_headers(items: Iterable[dict[str, str]]) -> list[str]:
     for extra in items:
         seen.update(dict.fromkeys(extra))
     return list(seen)
-
-
-def _drop_parenthesised(text: str) -> str:
-    """Remove each ``(...)`` up to its first ``)``, in one pass (a regex rescans each ``(``)."""
-    kept: list[str] = []
-    at = 0
-    while (start := text.find("(", at)) >= 0 and (end := text.find(")", start)) >= 0:
-        kept.append(text[at:start])
-        at = end + 1
-    kept.append(text[at:])
-    return "".join(kept)
-
-
-# Headings and labels as documents write them: no end to them in a server.
-_NORMS_KEPT = 8192
-
-
-@lru_cache(maxsize=_NORMS_KEPT)
-def norm(text: str) -> str:
-    """Normalise a heading or label for matching: case, markup, numbering, punctuation."""
-    text = re.sub(r"[*_`]", "", text).lower()
-    text = _drop_parenthesised(text)
-    text = re.sub(r"^\s*(?:[0-9]+[a-z]?|[a-z])\s*(?:[.)\u2014\u2013-]|\s\u2014)\s*", "", text)
-    text = text.replace("post-mortem", "postmortem").replace("&", "and")
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def match_columns(header: list[str], columns: list[ColumnSpec]) -> list[str | None]:

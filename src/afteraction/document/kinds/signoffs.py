@@ -54,10 +54,15 @@ def _rows(record: Incident, ctx: Context) -> list[SignOff]:
     return [*record.sign_offs, *blanks]
 
 
-def _zone(header: str, spec: SectionSpec, fallback: tzinfo) -> tzinfo:
-    """Return the zone times are written in: the header's or section's, else ``fallback``."""
-    stated = stated_zone(header) or stated_zone(section_zone_text(spec))
+def _zone(header: str, fallback: tzinfo) -> tzinfo:
+    """Return the zone a header (``Date (UTC)``) or text states, else ``fallback``."""
+    stated = stated_zone(header)
     return resolve_zone(stated) if stated else fallback
+
+
+def _written_zone(header: str, spec: SectionSpec, fallback: tzinfo) -> tzinfo:
+    """Return the zone times are written in: the header's or section's, else ``fallback``."""
+    return _zone(header, _zone(section_zone_text(spec), fallback))
 
 
 def _cell(entry: SignOff, column: ColumnSpec, zone: tzinfo, moment_in_date: bool) -> str:
@@ -83,7 +88,7 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     rows = _rows(record, ctx)
     if spec.layout == "lines":
         template = spec.item or LINE_ITEM
-        zone = _zone("", spec, ctx.zone)
+        zone = _written_zone("", spec, ctx.zone)
         moment_in_date = "signed_at" not in item_attrs(template)
         by_attr = {c.attr: c for c in GENERIC_COLUMNS}
         return "\n".join(
@@ -96,7 +101,7 @@ def render(spec: SectionSpec, record: Incident, ctx: Context) -> str:
     dated = any(c.attr == "date" for c in spec.columns)
     columns = written_columns(spec, GENERIC_COLUMNS, rows, implied=["signed_at"] if dated else [])
     moment_in_date = all(c.attr != "signed_at" for c in columns)
-    zones = [_zone(c.header, spec, ctx.zone) for c in columns]
+    zones = [_written_zone(c.header, spec, ctx.zone) for c in columns]
     return render_table(
         [c.header for c in columns],
         [
@@ -160,7 +165,7 @@ def parse(spec: SectionSpec, blocks: list[Block], record: Incident, ctx: Context
             if "role" in attrs or "name" in attrs:
                 fallback = ctx.section_zone or ctx.zone
                 zones = {
-                    a: resolve_zone(z) if (z := stated_zone(h)) else fallback
+                    a: _zone(h, fallback)
                     for a, h in zip(attrs, block.header, strict=False)
                     if a in ("date", "signed_at")
                 }

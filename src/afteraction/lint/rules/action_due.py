@@ -9,7 +9,7 @@ from afteraction.document.kinds.common import item_attrs, match_columns
 from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import action_section, item_label, table_at
+from afteraction.lint.rules.common import action_section, item_label
 
 
 class ActionDue(Rule):
@@ -59,7 +59,7 @@ def _due_place(doc: LintDocument, index: int, line: int | None) -> int | None:
     returned: no column of its own). A bullet under a table section has none.
     """
     spec = action_section(doc, index)
-    table = table_at(doc, line) if line is not None else None
+    table = doc.table_at(line) if line is not None else None
     if table is not None and line is not None:
         columns = [*(spec.columns if spec else []), *GENERIC_COLUMNS]
         attrs = match_columns(table.header, columns)

@@ -12,7 +12,6 @@ from datetime import datetime
 from functools import lru_cache
 from itertools import chain
 
-from afteraction.document.blocks import Block
 from afteraction.document.kinds.common import item_attrs, match_columns
 from afteraction.document.kinds.timeline import GENERIC_COLUMNS
 from afteraction.document.timetext import leading_moment
@@ -340,7 +339,7 @@ def written_time(doc: LintDocument, index: int) -> str | None:
         return None
     text = doc.line_text(line)
     if text.lstrip().startswith("|"):
-        block = table_at(doc, line)
+        block = doc.table_at(line)
         spec = timeline_spec(doc)
         if block is None or spec is None:
             return None
@@ -359,11 +358,6 @@ def written_time(doc: LintDocument, index: int) -> str | None:
 def shown_time(written: str) -> str:
     """Return a written time as a message quotes it (runs of spaces made one)."""
     return " ".join(written.split())
-
-
-def table_at(doc: LintDocument, line: int) -> Block | None:
-    """Return the table whose body rows include ``line``."""
-    return doc.table_at(line)
 
 
 def present(phrases: list[str], lowered: str) -> tuple[str, ...]:

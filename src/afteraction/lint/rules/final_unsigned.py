@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from afteraction.document.kinds.common import norm
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Finding
 from afteraction.lint.rule import Rule, RuleContext
 from afteraction.profiles import Profile
+from afteraction.profiles.schema import unsigned_roles
 
 
 class FinalUnsigned(Rule):
@@ -44,13 +44,10 @@ class FinalUnsigned(Rule):
                 if doc.recognized
                 else list(dict.fromkeys(s.role for s in record.sign_offs if s.role.strip()))
             )
-        signed = {norm(s.role) for s in record.sign_offs if s.signed}
         line = doc.line_of("status")
         back = _before_final(doc.profile)
         advice = f" or set the status back to {back}" if back else ""
-        for role in roles:
-            if norm(role) in signed:
-                continue
+        for role in unsigned_roles(roles, record.sign_offs):
             yield self.finding(
                 doc,
                 line,

@@ -16,7 +16,7 @@ from afteraction.document.zones import resolve_zone, stated_zone
 from afteraction.lint.document import LintDocument, cell_spans
 from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import table_at, timeline_spec
+from afteraction.lint.rules.common import timeline_spec
 
 # Something that reads as a time of day: 14:05, 14.05, 1405h, 1405Z, 2 PM (not a year: 2024).
 _CLOCKISH = re.compile(
@@ -59,7 +59,7 @@ class TimeFormat(Rule):
         read: dict[int, list[str | None]] = {}
         for index, event in enumerate(doc.record.timeline):
             line = doc.line_of(f"timeline[{index}]")
-            block = table_at(doc, line) if line is not None else None
+            block = doc.table_at(line) if line is not None else None
             if line is None or block is None:
                 continue
             if id(block) not in read:

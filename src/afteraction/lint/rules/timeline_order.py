@@ -11,7 +11,7 @@ from afteraction.document.zones import resolve_zone
 from afteraction.lint.document import LintDocument
 from afteraction.lint.finding import Edit, Finding
 from afteraction.lint.rule import Rule, RuleContext
-from afteraction.lint.rules.common import shown_time, table_at, written_time
+from afteraction.lint.rules.common import shown_time, written_time
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 # A written time that names its day: an ISO or numeric date, or a month.
@@ -141,9 +141,9 @@ def _prefix(text: str) -> str:
 
 def _one_block(doc: LintDocument, lines: list[int]) -> bool:
     """Say whether ``lines`` are rows of one table, or one-line items of one list."""
-    table = table_at(doc, lines[0])
+    table = doc.table_at(lines[0])
     if table is not None:
-        return table_at(doc, lines[-1]) is table
+        return doc.table_at(lines[-1]) is table
     for block in doc.blocks:
         if block.kind != "list":
             continue
