@@ -23,18 +23,18 @@ def aar(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     """
     stdout, stderr = io.StringIO(), io.StringIO()
     code = 0
-    saved = sys.argv, sys.stdin, os.getcwd()
+    saved = sys.stdin, os.getcwd()
     try:
-        sys.argv, sys.stdin = ["aar", *args], io.StringIO()
+        sys.stdin = io.StringIO()
         if cwd is not None:
             os.chdir(cwd)
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            main()
+            main(list(args))
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
-        sys.argv, sys.stdin = saved[0], saved[1]
-        os.chdir(saved[2])
+        sys.stdin = saved[0]
+        os.chdir(saved[1])
     return subprocess.CompletedProcess(["aar", *args], code, stdout.getvalue(), stderr.getvalue())
 
 

@@ -14,29 +14,24 @@ from pathlib import Path
 import pytest
 
 from afteraction import __version__
-from afteraction.cli import main
 from afteraction.demo import demo_record
 from afteraction.document.render import render_markdown
 from afteraction.inputs import MAX_INPUT_BYTES
 from afteraction.profiles import ProfileRegistry
 from afteraction.safeload import MAX_DEPTH
+from tests.test_cli import aar as cli_run
 
 Result = tuple[int, str, str]
 
 
 @pytest.fixture
-def aar(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+def aar(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """Run ``aar`` in-process in ``tmp_path``; return exit code, stdout and stderr."""
     monkeypatch.chdir(tmp_path)
 
     def run(*args: str) -> Result:
-        try:
-            main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
+        done = cli_run(*args)
+        return done.returncode, done.stdout, done.stderr
 
     return run
 

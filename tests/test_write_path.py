@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from afteraction.cli import main
 from afteraction.errors import ConflictError, ParseError, UsageError
 from afteraction.filewrite import replace_document, write_new
 from afteraction.service import actions as service
@@ -22,19 +21,16 @@ from afteraction.timeline.build import BuildOptions
 from tests.conftest import open_workspace
 from tests.lint_support import demo_text
 from tests.test_actions import corpus
+from tests.test_cli import aar
 
 ITEMS = 12
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     """Run ``aar`` in this process; return its exit code, stdout and stderr."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    del capsys  # the runner captures the output itself
+    done = aar(*args)
+    return done.returncode, done.stdout, done.stderr
 
 
 def many_items() -> str:
