@@ -16,6 +16,7 @@ def rule_data(rule: type[Rule]) -> dict[str, Any]:
         "summary": rule.summary,
         "rationale": rule.rationale,
         "fixable": rule.fixable,
+        "blocks_final": rule.blocks_final,
         "aliases": list(rule.aliases),
         "options": dict(rule.options),
         "scope": "corpus" if issubclass(rule, CorpusRule) else "document",
@@ -40,6 +41,8 @@ def rule_header(rule: type[Rule]) -> str:
         f"- Fixable: {'yes, with `aar lint --fix`' if rule.fixable else 'no'}",
         f"- Looks at: {_scope(rule)}",
     ]
+    if rule.blocks_final:
+        lines.append("- Blocks the final status: a server refuses the move while it is found")
     if rule.aliases:
         lines.append(f"- Also known as: {', '.join(f'`{a}`' for a in rule.aliases)}")
     lines += [

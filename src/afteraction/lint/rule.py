@@ -115,6 +115,8 @@ class Rule:
     summary: ClassVar[str]
     rationale: ClassVar[str]
     fixable: ClassVar[bool] = False
+    # A finding of this rule keeps a postmortem from moving to its final status (on the server).
+    blocks_final: ClassVar[bool] = False
     aliases: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[Mapping[str, Any]] = {}
     # The type of an option whose default (None: not set) does not say it.

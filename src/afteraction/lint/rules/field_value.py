@@ -15,6 +15,7 @@ class FieldValue(Rule):
 
     id = "AAR401"
     name = "field-value"
+    blocks_final = True
     summary = "Severity, status, scope and other choice fields use the profile's values."
     rationale = (
         "Severity, status and scope drive everything around the postmortem: who is paged,"

@@ -16,6 +16,7 @@ class FinalOpenBlocking(Rule):
 
     id = "AAR403"
     name = "final-open-blocking"
+    blocks_final = True
     summary = "A postmortem marked final has no blocking action item still open."
     rationale = (
         "A blocking action item is one the team agreed must be done before the incident is"

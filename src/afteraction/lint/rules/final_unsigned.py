@@ -16,6 +16,7 @@ class FinalUnsigned(Rule):
 
     id = "AAR402"
     name = "final-unsigned"
+    blocks_final = True
     summary = "A postmortem marked final has a sign-off from every required role."
     rationale = (
         "Marking a postmortem final says the people accountable for it have read it and"

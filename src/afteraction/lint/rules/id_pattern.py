@@ -22,6 +22,7 @@ class IdPattern(Rule):
 
     id = "AAR404"
     name = "id-pattern"
+    blocks_final = True
     summary = "The incident ID follows the profile's ID pattern and its date is a real day."
     rationale = (
         "Incident IDs are how postmortems, tickets, dashboards and later incidents refer to"

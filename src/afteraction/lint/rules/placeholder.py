@@ -56,6 +56,7 @@ class Placeholder(Rule):
 
     id = "AAR101"
     name = "placeholder"
+    blocks_final = True
     summary = "No template placeholder is left in the document."
     rationale = (
         "A postmortem that still says `[Owner]`, `{DATE}`, `HH:MM`, `$[amount]`, `X hours`,"

@@ -54,6 +54,7 @@ class RequiredSection(Rule):
 
     id = "AAR102"
     name = "required-section"
+    blocks_final = True
     summary = "Every section the profile requires, at the document's status, is present and filled."
     rationale = (
         "Each postmortem format names the sections a finished postmortem must have: a root"

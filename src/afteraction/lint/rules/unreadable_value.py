@@ -47,6 +47,7 @@ class UnreadableValue(Rule):
 
     id = "AAR001"
     name = "unreadable-value"
+    blocks_final = True
     summary = "Every value is written in a form the reader can read."
     rationale = (
         "A value that cannot be read is a value lost: a start time that is not a time"
