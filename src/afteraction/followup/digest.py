@@ -6,17 +6,16 @@ one message with both (``multipart/alternative``).
 
 from __future__ import annotations
 
-import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from email.message import EmailMessage
 
 from afteraction.document.kinds.common import escape_cell
 from afteraction.errors import UsageError
 from afteraction.followup.config import DigestConfig
 from afteraction.followup.items import ItemRow
+from afteraction.followup.mail import send_mail
 from afteraction.followup.pages import render_page
 
 NO_OWNER = "(no owner)"
@@ -114,24 +113,15 @@ def digest_html(digest: Digest) -> str:
     return render_page("digest.html.j2", digest=digest, late=_late)
 
 
-def send_digest(digest: Digest, config: DigestConfig, password: str | None = None) -> None:
+def send_digest(digest: Digest, config: DigestConfig) -> None:
     """Mail the digest (text and HTML) through the configured SMTP server."""
     if not config.to:
         raise UsageError("no recipients: set to = [...] in [digest]", field="digest.to")
-    message = EmailMessage()
-    message["Subject"] = digest.subject
-    message["From"] = config.sender
-    message["To"] = ", ".join(config.to)
-    message.set_content(digest_markdown(digest))
-    message.add_alternative(digest_html(digest), subtype="html")
-    try:
-        with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=30) as smtp:
-            if config.starttls:
-                smtp.starttls()
-            if config.username:
-                smtp.login(config.username, password or "")
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise UsageError(
-            f"could not send the digest through {config.smtp_host}:{config.smtp_port}: {exc}"
-        ) from None
+    send_mail(
+        config,
+        config.to,
+        digest.subject,
+        digest_markdown(digest),
+        digest_html(digest),
+        what="the digest",
+    )

@@ -114,6 +114,5 @@ def send_digest(workspace: Workspace, digested: Digested) -> list[str]:
     from afteraction.followup.digest import send_digest as send
 
     config = workspace.settings.digest
-    password = config.password.get_secret_value() if config.password is not None else None
-    send(digested.digest, config, password)
+    send(digested.digest, config)
     return list(config.to)
