@@ -33,10 +33,11 @@ export PIP_NO_INPUT := 1
 # An activated foreign venv must not redirect uv or the tools.
 unexport VIRTUAL_ENV
 
-.PHONY: help setup test lint pytest fix run lock clean distclean
+.PHONY: help setup test lint pytest postgres fix run demo lock clean distclean
 
 help:
-	@echo "make run        set up and build a demo postmortem in every built-in format"
+	@echo "make run        set up and start the team server on a fresh SQLite file with demo data"
+	@echo "make demo       set up and write a demo postmortem in every built-in format to demo/"
 	@echo "make test       set up and run the whole test suite (ruff, mypy, import contracts, pytest)"
 	@echo "make lint       ruff, format check, mypy, import contracts (no pytest)"
 	@echo "make fix        ruff --fix and ruff format"
@@ -74,23 +75,40 @@ lint: $(SYNC_STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-pytest: $(SYNC_STAMP) $(SARIF_SCHEMA)
+pytest: $(SYNC_STAMP) $(SARIF_SCHEMA) postgres
 	$(VENV)/bin/pytest
 
-test: lint $(SARIF_SCHEMA)
+test: lint $(SARIF_SCHEMA) postgres
 	$(VENV)/bin/pytest
+
+# The machine's PostgreSQL (127.0.0.1:5432, trust auth), which the store's tests use; started
+# when it is down. Without one, those tests skip, except under CI, where they fail.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+		{ command -v pg_ctlcluster >/dev/null && \
+		  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && \
+		  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; } || \
+		echo "No PostgreSQL at 127.0.0.1:5432: its tests will skip (fail under CI)"
 
 fix: $(SYNC_STAMP)
 	$(VENV)/bin/ruff check --fix $(SRC_DIRS)
 	$(VENV)/bin/ruff format $(SRC_DIRS)
 
 # ---------------------------------------------------------------- run
+# The team server on a fresh SQLite file, filled with the demo team (address and logins printed).
+DEMO_DB := $(CURDIR)/demo/team.db
 run: $(SYNC_STAMP)
+	mkdir -p demo
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(VENV)/bin/aar serve --demo --database sqlite:///$(DEMO_DB)
+
+# The CLI's demo: a filled-in postmortem in every built-in format, written to demo/.
+demo: $(SYNC_STAMP)
 	$(VENV)/bin/aar demo demo/
 
 # ---------------------------------------------------------------- maintenance
 lock: $(UV_STAMP)
-	$(UV) pip compile pyproject.toml --group dev --generate-hashes --universal \
+	$(UV) pip compile pyproject.toml --all-extras --group dev --generate-hashes --universal \
 		--python-version 3.11 --no-header --quiet -o requirements.lock </dev/null
 
 clean:

@@ -13,6 +13,9 @@ from afteraction.service.workspace import Workspace
 from afteraction.settings import Settings
 from afteraction.store import FolderStore
 
+# The team server's fixtures (a team on each database, its people, a client).
+pytest_plugins = ["tests.server_support"]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 BUILTIN = [
     "default",

@@ -145,3 +145,51 @@ class InvalidValueError(UsageError):
     kind = "invalid-value"
     title = "A value is not valid"
     status = 422
+
+
+class UnauthorizedError(UsageError):
+    """No one is logged in, or the credentials given are not valid."""
+
+    kind = "unauthorized"
+    title = "Not logged in"
+    status = 401
+
+
+class ForbiddenError(UsageError):
+    """The user is known but may not do this (their role, a private postmortem, a scope)."""
+
+    kind = "forbidden"
+    title = "Not allowed"
+    status = 403
+
+
+class StaleVersionError(ConflictError):
+    """A write named a version that is no longer the current one: nothing was written."""
+
+    kind = "stale-version"
+    title = "The version is not the current one"
+    status = 412
+
+    def __init__(self, message: str, *, current: int, field: str | None = "version") -> None:
+        super().__init__(message, field=field)
+        self.current = current
+
+    def problem(self) -> dict[str, Any]:
+        """Return the problem details with the current version."""
+        return {**super().problem(), "current_version": self.current}
+
+
+class RefusedError(UsageError):
+    """A move the workflow does not allow now; every reason is given, not only the first."""
+
+    kind = "refused"
+    title = "The change is refused"
+    status = 409
+
+    def __init__(self, message: str, reasons: list[dict[str, Any]]) -> None:
+        super().__init__(message, field="status")
+        self.reasons = reasons
+
+    def problem(self) -> dict[str, Any]:
+        """Return the problem details with every reason."""
+        return {**super().problem(), "reasons": self.reasons}

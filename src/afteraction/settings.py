@@ -18,6 +18,7 @@ from afteraction.followup.config import ActionsConfig, DigestConfig
 from afteraction.inputs import read_input_text
 from afteraction.lint.config import LintConfig
 from afteraction.safetoml import load_toml
+from afteraction.store.sql.config import ServerConfig
 
 
 class Settings(BaseModel):
@@ -38,6 +39,10 @@ class Settings(BaseModel):
     digest: DigestConfig = Field(
         default_factory=DigestConfig,
         description="Where `aar digest --send` mails the digest (the [digest] table).",
+    )
+    server: ServerConfig = Field(
+        default_factory=ServerConfig,
+        description="The team server: database, address, alerts (the [server] table).",
     )
 
 
@@ -86,6 +91,12 @@ def load_settings(start: Path, env: Mapping[str, str] | None = None) -> Settings
         data["digest"] = {
             **(digest if isinstance(digest, dict) else {}),
             "password": env["AAR_SMTP_PASSWORD"],
+        }
+    if env.get("AFTERACTION_DATABASE_URL"):
+        server = data.get("server")
+        data["server"] = {
+            **(server if isinstance(server, dict) else {}),
+            "database_url": env["AFTERACTION_DATABASE_URL"],
         }
     if env.get("AAR_PROFILE_DIRS"):
         data["profile_dirs"] = [Path(p) for p in env["AAR_PROFILE_DIRS"].split(os.pathsep) if p]

@@ -24,6 +24,7 @@ from afteraction import __version__
 from afteraction.cli.actions import actions_app
 from afteraction.cli.digest import digest
 from afteraction.cli.report import report
+from afteraction.cli.server import db_app, hook_app, serve, user_app
 from afteraction.cli.shared import check_format, today_or, workspace, write_output
 from afteraction.cli.timeline import timeline_app
 from afteraction.errors import AfteractionError, ConflictError, UsageError
@@ -46,6 +47,10 @@ profiles_app = typer.Typer(invoke_without_command=True)  # its help: the callbac
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(timeline_app, name="timeline")
 app.add_typer(actions_app, name="actions")
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(hook_app, name="hook")
+app.command("serve")(serve)
 app.command("digest")(digest)
 app.command("report")(report)
 out = Console()
@@ -58,8 +63,16 @@ FIELD_FLAGS = {
     "far_days": "--far-days",
     "format": "--format",
     "key": "KEY",
+    "kind": "--kind",
+    "secret": "--secret-stdin",
     "limit": "--limit",
     "min_level": "--min-level",
+    "name": "NAME",
+    "password": "--password-stdin",
+    "role": "--role",
+    "scope": "--scope",
+    "server.database_url": "--database",
+    "sign_role": "SIGN_ROLE",
     "output": "--output",
     "raw": "--raw",
     "since": "--since",
@@ -177,7 +190,7 @@ def new(
 
     space = workspace()
     profile = space.profiles.get(profile_name)
-    store = space.store.at(output.parent) if output else space.store
+    store = space.store_at(output.parent) if output else space.store
     given = documents.NewIncident(
         title, severity, documents.started_at(started, profile) if started else None
     )

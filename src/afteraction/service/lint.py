@@ -5,22 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from afteraction.errors import NotFoundError
 from afteraction.lint.config import LintConfig
 from afteraction.lint.docs import rule_data, rule_header
 from afteraction.lint.engine import Linter, LintReport
+from afteraction.lint.finding import Finding
 from afteraction.lint.formats import FORMATS
 from afteraction.lint.rule import Rule
 from afteraction.service.workspace import Workspace
+from afteraction.store import FolderStore
 
 __all__ = [  # the report, rule and output names are here for front ends
     "FORMATS",
+    "Finding",
     "LintReport",
     "LintRequest",
     "Rule",
     "lint",
     "lint_config",
+    "lint_text",
     "rule_data",
     "rule_header",
 ]
@@ -70,7 +75,8 @@ def lint(
     paths = store.find(request.where)
     corpus = store.find([str(config.root / g) for g in config.corpus])
     if not paths:
-        where = ", ".join(request.where or (str(store.root),))
+        root = store.root if isinstance(store, FolderStore) else "the store"
+        where = ", ".join(request.where or (str(root),))
         raise NotFoundError(f"no Markdown files in {where}", field="where")
     linter = Linter(
         config,
@@ -83,3 +89,12 @@ def lint(
     )
     advance = start(len(paths)) if start is not None else None
     return linter.run(paths, fix=request.fix, corpus=corpus, advance=advance)
+
+
+def lint_text(workspace: Workspace, text: str, name: str, today: date) -> list[Finding]:
+    """Lint one document's text (held in memory, not a file) as ``aar lint`` would lint it."""
+    config = workspace.settings.lint
+    linter = Linter(
+        config, workspace.profiles, workspace.rules, today=today, policy=workspace.policy
+    )
+    return linter.lint_text(text, name, config.rules_for(Path(name), workspace.rules)).findings

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from afteraction.profiles import ProfileRegistry
 from afteraction.profiles.due import DuePolicy
 from afteraction.settings import Settings, load_settings
-from afteraction.store import FolderStore
+from afteraction.store import DocumentStore, FolderStore
 
 if TYPE_CHECKING:  # the rules and sources load when first asked for, not with every command
     from afteraction.lint.registry import RuleRegistry
@@ -35,7 +35,7 @@ class Workspace:
 
     settings: Settings
     profiles: ProfileRegistry
-    store: FolderStore = field(repr=False)
+    store: DocumentStore = field(repr=False)
     warn: Callable[[str], None] = field(default=_ignore, repr=False)
 
     @classmethod
@@ -63,6 +63,18 @@ class Workspace:
         for failure in profiles.failures:
             warn(str(failure))
         return cls(settings, profiles, store, warn)
+
+    def with_store(self, store: DocumentStore) -> Workspace:
+        """Return this workspace over another store, sharing what it has discovered."""
+        other = Workspace(self.settings, self.profiles, store, self.warn)
+        for name in ("policy", "rules", "sources"):
+            if name in self.__dict__:
+                other.__dict__[name] = self.__dict__[name]
+        return other
+
+    def store_at(self, folder: Path) -> DocumentStore:
+        """Return the store a new document in ``folder`` goes to (a folder store's own folder)."""
+        return self.store.at(folder) if isinstance(self.store, FolderStore) else self.store
 
     @property
     def cache_folder(self) -> Path:

@@ -1,0 +1,116 @@
+"""The team: one database and the workspace (profiles, rules, sources) every request shares.
+
+A request runs in one transaction: :meth:`Team.reading` or :meth:`Team.writing`
+gives a :class:`~afteraction.service.workspace.Workspace` whose store is the
+SQL store of that transaction, so the CLI's use cases run on it unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from afteraction.errors import ForbiddenError, UnauthorizedError
+from afteraction.profiles.labels import norm
+from afteraction.service.workspace import Workspace
+from afteraction.settings import Settings, load_settings
+from afteraction.store.cache import fingerprint
+from afteraction.store.sql.database import Database
+from afteraction.store.sql.store import Change, SqlStore
+
+ROLES = ("viewer", "author", "reviewer", "admin")
+"""Team roles, each allowed what the one before it is, and more."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a request: a user, their team role, the sign-off roles they hold, the scope.
+
+    ``scope`` is ``write`` for a login or a write token, ``read`` for a read token.
+    """
+
+    name: str
+    role: str
+    sign_roles: frozenset[str] = frozenset()
+    scope: str = "write"
+    display_name: str = ""
+
+    def at_least(self, role: str) -> bool:
+        """Say whether the actor's role is ``role`` or above it."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    def require(self, role: str, doing: str) -> None:
+        """Refuse unless the actor's role is ``role`` or above (and, to write, the scope allows)."""
+        if not self.at_least(role):
+            raise ForbiddenError(f"{doing} needs the {role} role; {self.name} is a {self.role}")
+        if role != "viewer" and self.scope != "write":
+            raise ForbiddenError(f"{doing} needs a token with the write scope")
+
+    def holds(self, sign_role: str) -> bool:
+        """Say whether the actor may sign for ``sign_role`` (matched as labels are)."""
+        return norm(sign_role) in self.sign_roles
+
+
+SYSTEM = Actor("system", "admin")
+"""The server itself (alert webhooks, migrations): every right, named in the log as system."""
+
+
+def anonymous() -> Actor:
+    """Refuse a request without credentials."""
+    raise UnauthorizedError("log in, or send an API token (Authorization: Bearer ...)")
+
+
+@dataclass
+class Team:
+    """A team's database and what every request reads besides it."""
+
+    database: Database
+    workspace: Workspace
+    now: Callable[[], datetime] = field(default=_now)
+    read_as: str = ""
+
+    def __post_init__(self) -> None:
+        self.read_as = self.read_as or fingerprint(self.workspace.profiles)
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, url: str | None = None) -> Team:
+        """Open the team whose settings are found from the current folder (or given)."""
+        settings = settings if settings is not None else load_settings(Path.cwd())
+        workspace = Workspace.open(settings.lint.root, settings)
+        workspace.rules  # noqa: B018 - discovered once per process, not per request
+        workspace.sources  # noqa: B018
+        database = Database(url or settings.server.url(settings.lint.root))
+        return cls(database, workspace)
+
+    @contextmanager
+    def reading(self) -> Iterator[Workspace]:
+        """Give a workspace over the store, in one read transaction."""
+        with self.database.reading() as session:
+            yield self.workspace.with_store(
+                SqlStore(session, self.workspace.profiles, now=self.now)
+            )
+
+    @contextmanager
+    def writing(self, actor: Actor, action: str, message: str = "") -> Iterator[Workspace]:
+        """Give a workspace over the store, in one write transaction made by ``actor``."""
+        change = Change(actor.name, action, message)
+        with self.database.writing() as session:
+            store = SqlStore(
+                session, self.workspace.profiles, change, now=self.now, reading=self.read_as
+            )
+            yield self.workspace.with_store(store)
+
+
+def sql(workspace: Workspace) -> SqlStore:
+    """Return the SQL store of a team workspace."""
+    store = workspace.store
+    if not isinstance(store, SqlStore):
+        raise TypeError("a team use case was given a workspace that is not over the SQL store")
+    return store

@@ -1,0 +1,357 @@
+"""The SQL store: the :class:`DocumentStore` interface over a database session.
+
+A document's name (its ``path``) is its incident ID (``ref``). Every save
+reads the text into its record, derives the row's columns and labels from
+it, and adds a revision and an entry to the log of changes, all in the
+transaction of the session the store was given: a save that fails leaves
+nothing behind.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from afteraction.document.loaded import LONG_PARTS, Document, read_source_text
+from afteraction.errors import (
+    AfteractionError,
+    ConflictError,
+    InvalidValueError,
+    NotFoundError,
+    StaleVersionError,
+)
+from afteraction.model import Incident
+from afteraction.profiles import Profile, ProfileRegistry
+from afteraction.profiles.ids import format_id, id_regex
+from afteraction.sourcetext import SourceText, digest_of
+from afteraction.store.cache import fingerprint
+from afteraction.store.sql.derive import derive
+from afteraction.store.sql.tables import ChangeRow, LabelRow, PostmortemRow, RevisionRow
+
+MAX_REF = 200
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+MAX_SEQUENCE_DIGITS = 9
+_EXCLUDED = set(LONG_PARTS)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Change:
+    """Who is changing the store and why: written with every revision and logged."""
+
+    actor: str = "system"
+    action: str = "edit"
+    message: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class SqlStore:
+    """Postmortems in a database, through one session (one transaction).
+
+    ``reading`` is the fingerprint of how documents are read (this version,
+    these profiles): records kept under another are read again from the text.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        registry: ProfileRegistry,
+        change: Change | None = None,
+        *,
+        now: Callable[[], datetime] = _now,
+        reading: str | None = None,
+    ) -> None:
+        self.session = session
+        self.registry = registry
+        self.change = change or Change()
+        self.now = now
+        self.reading = reading or fingerprint(registry)
+
+    # ------------------------------------------------------------------ reading
+    def find(self, where: Iterable[str] = ()) -> list[Path]:
+        """Return the postmortems ``where`` names (IDs or ``*`` patterns; default: all)."""
+        refs = list(self.session.scalars(select(PostmortemRow.ref).order_by(PostmortemRow.id)))
+        wanted = list(where)
+        if not wanted:
+            return [Path(r) for r in refs]
+        found: dict[str, None] = {}
+        for name in wanted:
+            matched = fnmatch.filter(refs, name) if any(c in name for c in "*?[") else None
+            if matched is None:
+                if name not in refs:
+                    raise NotFoundError(f"no postmortem '{name}'", field="id")
+                matched = [name]
+            found.update(dict.fromkeys(matched))
+        return [Path(r) for r in found]
+
+    def row(self, ref: str | Path, *, lock: bool = False) -> PostmortemRow:
+        """Return a postmortem's row (locked until the transaction ends, with ``lock``)."""
+        query = select(PostmortemRow).where(PostmortemRow.ref == str(ref))
+        if lock:
+            query = query.with_for_update()
+        row = self.session.scalars(query).one_or_none()
+        if row is None:
+            raise NotFoundError(f"no postmortem '{ref}'", field="id")
+        return row
+
+    def read(self, path: Path) -> SourceText:
+        """Return a postmortem's text as stored."""
+        return SourceText.decode(self.row(path).text.encode("utf-8"), path)
+
+    def get(self, path: Path, profile_name: str | None = None) -> Document:
+        """Read a postmortem into its record (kept from its last save when read the same way)."""
+        if profile_name is not None:
+            return read_source_text(self.read(path), path, self.registry, profile_name)
+        return self.whole(self.row(path))
+
+    def whole(self, row: PostmortemRow) -> Document:
+        """Return the document a row holds, whole: its text and the record read from it.
+
+        The record kept at the last save is used when it was read by this
+        version with these profiles; otherwise the text is read again.
+        """
+        path = Path(row.ref)
+        source = SourceText.decode(row.text.encode("utf-8"), path)
+        if row.reading != self.reading:
+            return read_source_text(source, path, self.registry)
+        return Document(
+            path,
+            Incident.model_validate_json(row.record),
+            self.registry.get(row.profile),
+            source,
+            row.recognized,
+            tuple(row.warnings),
+            tuple(row.disorder),
+        )
+
+    def load_all(self, paths: Iterable[Path]) -> list[Document | AfteractionError]:
+        """Return each postmortem from its stored brief record, without reading its text."""
+        wanted = [str(p) for p in paths]
+        rows = {
+            row.ref: row
+            for row in self.session.scalars(
+                select(PostmortemRow).where(PostmortemRow.ref.in_(wanted))
+            )
+        }
+        found: list[Document | AfteractionError] = []
+        for ref in wanted:
+            row = rows.get(ref)
+            if row is None:
+                found.append(NotFoundError(f"no postmortem '{ref}'", field="id"))
+            else:
+                found.append(self.document(row))
+        return found
+
+    def document(self, row: PostmortemRow) -> Document:
+        """Return the document a row holds, with its brief record (its text read when asked)."""
+        path = Path(row.ref)
+        if row.reading != self.reading:
+            return self.whole(row)
+        return Document(
+            path,
+            None,
+            self.registry.get(row.profile),
+            None,
+            row.recognized,
+            tuple(row.warnings),
+            tuple(row.disorder),
+            row.digest,
+            brief=Incident.model_validate_json(row.brief),
+            reread=lambda: self.get(path),
+        )
+
+    def fresh(self, document: Document) -> Document:
+        """Return ``document`` with its text; one changed since it was read is a conflict."""
+        if document.source is not None and document.known_digest is None:
+            return document
+        again = self.get(document.path)
+        if again.digest != document.digest:
+            raise ConflictError(
+                "changed since it was read; nothing was written; read it again",
+                field="version",
+            )
+        return again
+
+    # ------------------------------------------------------------------ writing
+    def put(self, document: Document, text: str) -> SourceText:
+        """Save ``text`` as the postmortem's next revision, if it is unchanged since read.
+
+        The row is locked first, so two writers of one postmortem take turns.
+        """
+        row = self.row(document.path, lock=True)
+        if row.digest != document.digest:
+            raise ConflictError(
+                "changed since it was read; nothing was written; read it again",
+                field="version",
+            )
+        old = SourceText.decode(row.text.encode("utf-8"), document.path)
+        if text == old.text:
+            return old
+        return self._save(row, old.encode(text))
+
+    def replace(self, ref: str | Path, data: bytes, revision: int) -> SourceText:
+        """Save ``data`` (a whole text, as uploaded) over revision ``revision`` of ``ref``."""
+        row = self.row(ref, lock=True)
+        if row.revision != revision:
+            raise StaleVersionError(
+                f"the postmortem is at version {row.revision}, not {revision}: nothing was"
+                " written; read it again",
+                current=row.revision,
+            )
+        if digest_of(data) == row.digest:
+            return SourceText.decode(data, Path(row.ref))
+        return self._save(row, data)
+
+    def create(self, path: Path, text: str, *, force: bool = False) -> SourceText:
+        """Store a new postmortem named ``path``; an existing one is a conflict unless ``force``."""
+        return self.create_bytes(str(path), text.encode("utf-8"), force=force)
+
+    def create_bytes(self, ref: str, data: bytes, *, force: bool = False) -> SourceText:
+        """Store a new postmortem from its bytes as given (line endings and BOM kept)."""
+        _check_ref(ref)
+        existing = self.session.scalars(
+            select(PostmortemRow).where(PostmortemRow.ref == ref).with_for_update()
+        ).one_or_none()
+        if existing is not None:
+            if not force:
+                raise ConflictError(f"a postmortem '{ref}' exists already", field="id")
+            return self._save(existing, data)
+        now = self.now()
+        row = PostmortemRow(
+            ref=ref,
+            revision=0,
+            created_at=now,
+            created_by=self.change.actor,
+            updated_at=now,
+            updated_by=self.change.actor,
+            text="",
+            digest="",
+            record="{}",
+            brief="{}",
+            profile="default",
+            occurred_at=now,
+        )
+        self.session.add(row)
+        # A new document is logged as its use case names it (create, import, alert ...).
+        return self._save(row, data, action="create" if self.change.action == "edit" else None)
+
+    def delete(self, ref: str) -> None:
+        """Delete a postmortem and its revisions; the log of changes keeps its last text."""
+        row = self.row(ref, lock=True)
+        self.log("delete", row.ref, row.revision, {"digest": row.digest, "text": row.text})
+        self.session.delete(row)
+        self.session.flush()
+
+    def next_id(self, profile: Profile, day: date) -> str:
+        """Return the next free incident ID of ``day`` in the profile's pattern."""
+        regex = id_regex(profile.id_pattern)
+        head = profile.id_pattern.split("{N")[0].split("{#")[0]
+        prefix = format_id(head, day, 0)
+        query = select(PostmortemRow.ref)
+        if prefix:
+            query = query.where(PostmortemRow.ref.startswith(prefix, autoescape=True))
+        taken = 0
+        wanted = (f"{day:%Y}", f"{day:%m}", f"{day:%d}")
+        for ref in self.session.scalars(query):
+            match = regex.fullmatch(ref)
+            if match is None:
+                continue
+            groups = match.groupdict()
+            stated = tuple(groups.get(k) for k in ("year", "month", "day"))
+            same_day = all(s is None or s == w for s, w in zip(stated, wanted, strict=True))
+            if same_day and len(groups["seq"]) <= MAX_SEQUENCE_DIGITS:
+                taken = max(taken, int(groups["seq"]))
+        return format_id(profile.id_pattern, day, taken + 1)
+
+    def log(
+        self, action: str, ref: str | None, revision: int | None, detail: dict[str, Any]
+    ) -> ChangeRow:
+        """Append an entry to the log of changes, in this transaction."""
+        entry = ChangeRow(
+            at=self.now(),
+            actor=self.change.actor,
+            action=action,
+            ref=ref,
+            revision=revision,
+            detail=detail,
+        )
+        self.session.add(entry)
+        return entry
+
+    def _save(self, row: PostmortemRow, data: bytes, action: str | None = None) -> SourceText:
+        if len(data) > MAX_TEXT_BYTES:
+            raise InvalidValueError(
+                f"the text is {len(data):,} bytes, more than {MAX_TEXT_BYTES:,}", field="text"
+            )
+        path = Path(row.ref)
+        source = SourceText.decode(data, path)
+        document = read_source_text(source, path, self.registry)
+        record = document.record
+        if record.id and record.id != row.ref:
+            raise InvalidValueError(
+                f"the text names the incident '{record.id}', but it is stored as '{row.ref}'",
+                field="id",
+            )
+        now = self.now()
+        derived = derive(record, source.text, row.ref, row.created_at)
+        row.title = record.title
+        row.profile = document.profile.name
+        row.severity, row.status = record.severity, record.status
+        times = record.times
+        row.started_at, row.detected_at = times.started, times.detected
+        row.acknowledged_at, row.mitigated_at = times.acknowledged, times.mitigated
+        row.resolved_at, row.closed_at = times.resolved, times.closed
+        row.occurred_at = derived.occurred_at
+        row.owners, row.component, row.tags = derived.owners, derived.component, derived.tags
+        row.private = derived.private
+        row.text = data.decode("utf-8")
+        row.digest = source.digest
+        row.record = record.model_dump_json()
+        row.brief = record.model_dump_json(exclude=_EXCLUDED)
+        row.warnings, row.disorder = list(document.warnings), list(document.disorder)
+        row.recognized = document.recognized
+        row.reading = self.reading
+        row.revision += 1
+        row.updated_at, row.updated_by = now, self.change.actor
+        self.session.flush()
+        self.session.execute(delete(LabelRow).where(LabelRow.postmortem_id == row.id))
+        labels = [("owner", o.lower()) for o in derived.owners] + [("tag", t) for t in derived.tags]
+        self.session.add_all(
+            LabelRow(postmortem_id=row.id, kind=kind, value=value) for kind, value in labels
+        )
+        self.session.add(
+            RevisionRow(
+                postmortem_id=row.id,
+                number=row.revision,
+                author=self.change.actor,
+                created_at=now,
+                message=self.change.message,
+                text=row.text,
+                digest=row.digest,
+            )
+        )
+        detail: dict[str, Any] = {**self.change.detail, "digest": row.digest}
+        if self.change.message:
+            detail["message"] = self.change.message
+        self.log(action or self.change.action, row.ref, row.revision, detail)
+        self.session.flush()
+        return source
+
+
+def _check_ref(ref: str) -> None:
+    if not ref or len(ref) > MAX_REF or ref != ref.strip() or any(c in ref for c in "/\\\n\r\t"):
+        raise InvalidValueError(
+            f"'{ref[:80]}' cannot name a postmortem (1-{MAX_REF} characters, no slashes,"
+            " no line breaks, no spaces at either end)",
+            field="id",
+        )
