@@ -24,7 +24,7 @@ from afteraction import __version__
 from afteraction.cli.actions import actions_app
 from afteraction.cli.digest import digest
 from afteraction.cli.report import report
-from afteraction.cli.server import db_app, hook_app, serve, user_app
+from afteraction.cli.server import close_all, db_app, hook_app, serve, sync, user_app
 from afteraction.cli.shared import check_format, today_or, workspace, write_output
 from afteraction.cli.timeline import timeline_app
 from afteraction.errors import AfteractionError, ConflictError, UsageError
@@ -51,6 +51,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(hook_app, name="hook")
 app.command("serve")(serve)
+app.command("sync")(sync)
 app.command("digest")(digest)
 app.command("report")(report)
 out = Console()
@@ -530,5 +531,7 @@ def main(args: list[str] | None = None) -> None:
         _fail("the input is nested too deeply to read")
     except MemoryError:
         _fail("the input is too large to read in memory")
+    finally:
+        close_all()
     if isinstance(result, int):
         raise SystemExit(result)

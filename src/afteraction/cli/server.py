@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -40,11 +41,27 @@ JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 ENV_URL = "AFTERACTION_DATABASE_URL"
 
 
-def _team(url: str | None) -> Team:
-    """Open the team's database, refused if its schema is not this version's."""
+_OPENED: list[Team] = []
+
+
+def _open(url: str | None) -> Team:
+    """Open the team's database, to be closed when the command ends (:func:`close_all`)."""
     from afteraction.service.team.context import Team
 
     team = Team.open(url=url)
+    _OPENED.append(team)
+    return team
+
+
+def close_all() -> None:
+    """Close the databases the command opened (their pooled connections)."""
+    while _OPENED:
+        _OPENED.pop().database.dispose()
+
+
+def _team(url: str | None) -> Team:
+    """Open the team's database, refused if its schema is not this version's."""
+    team = _open(url)
     team.database.require_current()
     return team
 
@@ -56,9 +73,7 @@ def db_upgrade(database: Database = None) -> None:
     Take a backup first on a database that holds data. Running it again on an
     up-to-date database changes nothing.
     """
-    from afteraction.service.team.context import Team
-
-    team = Team.open(url=database)
+    team = _open(database)
     before, after = team.database.upgrade()
     shown = escape(team.database.shown)
     if before == after:
@@ -70,9 +85,7 @@ def db_upgrade(database: Database = None) -> None:
 @db_app.command("status")
 def db_status(database: Database = None, as_json: JsonOut = False) -> None:
     """Say which schema the database is at and which this version needs (exit 1 if behind)."""
-    from afteraction.service.team.context import Team
-
-    team = Team.open(url=database)
+    team = _open(database)
     current, head = team.database.schema_state()
     if as_json:
         data = {"database": team.database.shown, "current": current, "needed": head}
@@ -231,9 +244,9 @@ def serve(
     import uvicorn
 
     from afteraction.service.team import users
-    from afteraction.service.team.context import SYSTEM, Team
+    from afteraction.service.team.context import SYSTEM
 
-    team = Team.open(url=database)
+    team = _open(database)
     settings = team.workspace.settings.server
     if database:
         os.environ[ENV_URL] = database  # the workers read their settings afresh
@@ -347,3 +360,57 @@ def _seed_demo(team: Team, address: str) -> None:
         highlight=False,
         soft_wrap=True,
     )
+
+
+def sync(
+    folder: Annotated[Path, typer.Argument(help="The folder of Markdown postmortems.")],
+    server: Annotated[
+        str | None,
+        typer.Option(metavar="URL", help="A running server (token from AAR_TOKEN)."),
+    ] = None,
+    database: Database = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Keep a folder of Markdown postmortems (a git repository) and the store in step, both ways.
+
+    New and changed files become new revisions in the store; postmortems new or changed in
+    the store are written as files, byte for byte. One changed on both sides since the last
+    sync is a conflict: shown with a diff, neither side changed, exit 1. What the last sync
+    saw is kept in `.aar-sync.json`, so running it twice changes nothing. Without `--server`
+    it opens the database (`--database`, settings, or ./afteraction.db) directly.
+    """
+    from afteraction.service.team.context import Actor
+    from afteraction.service.team.sync import ApiRemote, DatabaseRemote
+    from afteraction.service.team.sync import sync as run_sync
+    from afteraction.service.workspace import Workspace
+
+    remote: ApiRemote | DatabaseRemote
+    if server:
+        token = os.environ.get("AAR_TOKEN", "")
+        if not token:
+            raise typer.BadParameter("set AAR_TOKEN to an API token of the server")
+        remote = ApiRemote(server, token)
+        registry = Workspace.open(Path(".")).profiles
+    else:
+        team = _team(database)
+        remote = DatabaseRemote(team, Actor("sync", "admin", display_name="aar sync"))
+        registry = team.workspace.profiles
+    report = run_sync(folder, remote, registry)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        for label, refs in (
+            ("Imported", report.imported),
+            ("Updated in the store", report.updated),
+            ("Written here", report.written),
+        ):
+            for ref in refs:
+                out.print(f"{label}: {escape(ref)}", highlight=False)
+        for problem in report.problems:
+            out.print(f"[yellow]Skipped[/]: {escape(problem)}", highlight=False)
+        for ref, diff in report.conflicts.items():
+            out.print(f"[red]Conflict[/]: {escape(ref)} changed on both sides", highlight=False)
+            sys.stdout.write(diff)
+        out.print(f"{len(report.unchanged)} unchanged", highlight=False)
+    if report.conflicts:
+        raise typer.Exit(1)
