@@ -16,16 +16,16 @@ from afteraction.cli import main
 from tests.conftest import BUILTIN
 
 
-def aar(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def aar(*args: str, cwd: Path | None = None, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """Run the CLI in this process, as ``aar ARGS`` would in ``cwd``: exit code, stdout, stderr.
 
-    Standard input is empty, as for a command run with nothing piped in.
+    Standard input holds ``stdin`` (empty: as for a command run with nothing piped in).
     """
     stdout, stderr = io.StringIO(), io.StringIO()
     code = 0
     saved = sys.stdin, os.getcwd()
     try:
-        sys.stdin = io.StringIO()
+        sys.stdin = io.StringIO(stdin)
         if cwd is not None:
             os.chdir(cwd)
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):

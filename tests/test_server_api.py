@@ -330,3 +330,23 @@ def test_a_huge_body_is_refused_whole(client: TestClient, people: People):
         headers=people.headers("author"),
     )
     assert answer.status_code == 413
+
+
+def test_the_document_history_table_is_filled_from_the_revisions(
+    client: TestClient, people: People
+):
+    made = client.post(
+        f"{API}/postmortems",
+        json={"profile": "trading-cot", "title": "Feed gap"},
+        headers=people.headers("author"),
+    ).json()
+    ref = made["id"]
+    client.post(
+        f"{API}/postmortems/{ref}/timeline",
+        json={"events": [{"time": "2026-12-01T10:00:00Z", "text": "Feed gap alert"}]},
+        headers=people.headers("reviewer"),
+    )
+    page = client.get(f"{API}/postmortems/{ref}/render", headers=people.headers("viewer")).text
+    history = page[page.index("Document History") :]
+    assert "| 1 |" in history and "| al | create |" in history
+    assert "| 2 |" in history and "| rita | timeline.append |" in history

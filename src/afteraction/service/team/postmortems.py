@@ -17,12 +17,12 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, se
 
 from afteraction.document.loaded import Document, read_source_text
 from afteraction.errors import ConflictError, InvalidValueError, NotFoundError
-from afteraction.model import compute_metrics
+from afteraction.model import HistoryEntry, compute_metrics
 from afteraction.service import documents
 from afteraction.service.team.context import Actor, Team, sql
 from afteraction.sourcetext import SourceText
 from afteraction.store.sql.store import SqlStore
-from afteraction.store.sql.tables import LabelRow, PostmortemRow, RevisionRow
+from afteraction.store.sql.tables import ChangeRow, LabelRow, PostmortemRow, RevisionRow
 
 MAX_PAGE = 200
 _SORTS = {
@@ -240,12 +240,35 @@ def render_postmortem(
         row = visible_row(store, actor, ref)
         document = store.whole(row)
         target = space.profiles.get(profile) if profile else None
-        if fmt == "md" and target is None:
+        record, chosen = documents.in_profile(document, target)
+        keeps_history = any(spec.bind == "history" for spec in chosen.sections)
+        if fmt == "md" and target is None and not keeps_history:
             text = document.source.text if document.source is not None else ""
             return Rendered(text, fmt, document.profile.name, row.revision)
-        record, chosen = documents.in_profile(document, target)
+        if keeps_history:
+            record = record.model_copy(update={"history": _history(store, row)})
         text = documents.render(record, chosen, fmt, remote_images=remote_images)
         return Rendered(text, fmt, chosen.name, row.revision)
+
+
+def _history(store: SqlStore, row: PostmortemRow) -> list[HistoryEntry]:
+    """Return the document history a profile's table shows, from the revisions and the log."""
+    saves = store.session.scalars(
+        select(ChangeRow).where(ChangeRow.ref == row.ref).order_by(ChangeRow.id)
+    )
+    actions = {entry.revision: entry.action for entry in saves if "digest" in entry.detail}
+    found = store.session.scalars(
+        select(RevisionRow).where(RevisionRow.postmortem_id == row.id).order_by(RevisionRow.number)
+    )
+    return [
+        HistoryEntry(
+            version=str(r.number),
+            date=r.created_at.date(),
+            author=r.author,
+            changes=r.message or actions.get(r.number, "edit"),
+        )
+        for r in found
+    ]
 
 
 def text_of(team: Team, actor: Actor, ref: str) -> Rendered:

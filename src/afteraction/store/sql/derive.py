@@ -65,7 +65,7 @@ def _front(written: str | None) -> dict[str, object]:
 
 
 def _names(front: dict[str, object], record: Incident, keys: tuple[str, ...]) -> list[str]:
-    """Return the names the first key present (front matter, then fields) gives, each once."""
+    """Return the names every key present gives (front matter before fields), each once."""
     found: list[str] = []
     for key in keys:
         value = front.get(key, record.fields.get(key))
