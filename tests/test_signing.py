@@ -11,7 +11,8 @@ from afteraction.demo import demo_record
 from afteraction.document.parse import read_document
 from afteraction.document.render import render_markdown
 from afteraction.errors import InvalidValueError, UsageError
-from afteraction.followup.signing import MAX_TEXT, SignerInfo, set_document_status, sign
+from afteraction.followup.signing import MAX_TEXT, SignerInfo, sign
+from afteraction.followup.status import set_document_status
 from afteraction.model import Incident
 from afteraction.profiles import Profile
 from tests.conftest import BUILTIN

@@ -21,7 +21,8 @@ from sqlalchemy import select
 from afteraction.document.loaded import Document
 from afteraction.errors import AfteractionError, ForbiddenError, InvalidValueError, RefusedError
 from afteraction.followup.mail import send_mail
-from afteraction.followup.signing import SignerInfo, set_document_status, sign
+from afteraction.followup.signing import SignerInfo, sign
+from afteraction.followup.status import set_document_status
 from afteraction.profiles.labels import norm
 from afteraction.service import documents, lint
 from afteraction.service.team.context import Actor, Team, sql
