@@ -25,13 +25,12 @@ from afteraction.store.sql.config import ServerConfig
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_DATABASE = "afteraction_test"
-PG_URL = f"{PG_SERVER}/{PG_DATABASE}"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 ROLES = ("viewer", "author", "reviewer", "admin")
 
 
-def postgres_url() -> str:
-    """Return the URL of an empty test database on the local PostgreSQL (skip if none)."""
+def postgres_url(database: str = PG_DATABASE) -> str:
+    """Return the URL of an empty ``database`` on the local PostgreSQL (skip if there is none)."""
     import psycopg
 
     try:
@@ -39,12 +38,12 @@ def postgres_url() -> str:
             "host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True, connect_timeout=3
         ) as admin:
             found = admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)
+                "SELECT 1 FROM pg_database WHERE datname = %s", (database,)
             ).fetchone()
             if found is None:
-                admin.execute(f"CREATE DATABASE {PG_DATABASE}")
+                admin.execute(f"CREATE DATABASE {database}")
         with psycopg.connect(
-            f"host=127.0.0.1 port=5432 user=postgres dbname={PG_DATABASE}", autocommit=True
+            f"host=127.0.0.1 port=5432 user=postgres dbname={database}", autocommit=True
         ) as connection:
             connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
             connection.execute("CREATE SCHEMA public")
@@ -52,7 +51,7 @@ def postgres_url() -> str:
         if os.environ.get("CI"):
             raise
         pytest.skip(f"no PostgreSQL at 127.0.0.1:5432 ({exc}); `make test` starts it")
-    return PG_URL
+    return f"{PG_SERVER}/{database}"
 
 
 def database_url(backend: str, folder: Path) -> str:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,17 +14,11 @@ import pytest
 from afteraction.server.app import create_app
 from afteraction.service.team import users
 from afteraction.service.team.context import SYSTEM, Team
+from tests.server_processes import start_server
 from tests.server_support import team_settings
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "api.md"
-AAR = Path(sys.executable).with_name("aar")
 BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -39,29 +30,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str,
     users.add_user(team, SYSTEM, "ann", role="admin")
     token = users.make_token(team, SYSTEM, "ann", "docs").secret
     team.database.dispose()
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(AAR), "serve", "--port", str(port), "--database", url],
-        cwd=folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    address = f"http://127.0.0.1:{port}"
+    running = start_server(folder, url, 1, "docs")
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{address}/api/v1/openapi.json", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    pytest.fail(f"the server did not start: {process.stdout.read().decode()}")  # type: ignore[union-attr]
-                time.sleep(0.1)
-        yield address, token, folder
+        running.wait_ready()
+        yield running.base, token, folder
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if process.stdout is not None:
-            process.stdout.close()
+        running.stop()
 
 
 def test_every_curl_example_runs(server: tuple[str, str, Path]):

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx2 as httpx
 import pytest
 
 from afteraction.service.team import postmortems, users
 from afteraction.service.team.context import SYSTEM, Actor, Team
 from afteraction.service.team.sync import STATE_FILE, ApiRemote, DatabaseRemote, sync
+from tests.server_processes import AAR, start_server
 from tests.server_support import team_settings
 from tests.test_cli import aar
 
@@ -122,12 +119,6 @@ def test_a_damaged_state_file_is_refused_naming_it(team: Team, tmp_path: Path):
         _run(folder, team)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_sync_through_a_running_server(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'team.db'}"
     team = Team.open(team_settings(tmp_path, url))
@@ -136,36 +127,17 @@ def test_sync_through_a_running_server(tmp_path: Path):
     token = users.make_token(team, SYSTEM, "ann", "sync").secret
     postmortems.import_postmortem(team, SYSTEM, _doc("INC-2026-03-03-001"))
     team.database.dispose()
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("aar")),
-            "serve",
-            "--port",
-            str(port),
-            "--database",
-            url,
-        ],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    running = start_server(tmp_path, url, 1, "sync")
     try:
-        for _ in range(300):
-            try:
-                httpx.get(f"{base}/api/v1/openapi.json", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        running.wait_ready()
         folder = tmp_path / "pm"
         folder.mkdir()
         (folder / "a.md").write_bytes(_doc("INC-2026-03-01-001"))
-        report = sync(folder, ApiRemote(base, token), team.workspace.profiles)
+        report = sync(folder, ApiRemote(running.base, token), team.workspace.profiles)
         assert (report.imported, report.written) == (["INC-2026-03-01-001"], ["INC-2026-03-03-001"])
         env = {**os.environ, "AAR_TOKEN": token}
         again = subprocess.run(
-            [str(Path(sys.executable).with_name("aar")), "sync", str(folder), "--server", base],
+            [str(AAR), "sync", str(folder), "--server", running.base],
             cwd=tmp_path,
             env=env,
             capture_output=True,
@@ -175,5 +147,4 @@ def test_sync_through_a_running_server(tmp_path: Path):
         assert again.returncode == 0, again.stderr
         assert "2 unchanged" in again.stdout
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        running.stop()

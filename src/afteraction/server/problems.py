@@ -54,6 +54,19 @@ def install(app: FastAPI) -> None:
             }
         )
 
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The server logs the traceback; the answer says only that it failed.
+        return problem_response(
+            {
+                "type": PROBLEM_TYPE + "internal",
+                "title": "The server failed",
+                "status": 500,
+                "detail": "an unexpected error; the server's log has the details",
+                "instance": request.url.path,
+            }
+        )
+
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         return problem_response(

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from afteraction.errors import ForbiddenError, UnauthorizedError
+from sqlalchemy.exc import IntegrityError
+
+from afteraction.errors import ConflictError, ForbiddenError, UnauthorizedError
 from afteraction.profiles.labels import norm
 from afteraction.service.workspace import Workspace
 from afteraction.settings import Settings, load_settings
@@ -101,11 +103,18 @@ class Team:
     def writing(self, actor: Actor, action: str, message: str = "") -> Iterator[Workspace]:
         """Give a workspace over the store, in one write transaction made by ``actor``."""
         change = Change(actor.name, action, message)
-        with self.database.writing() as session:
-            store = SqlStore(
-                session, self.workspace.profiles, change, now=self.now, reading=self.read_as
-            )
-            yield self.workspace.with_store(store)
+        try:
+            with self.database.writing() as session:
+                store = SqlStore(
+                    session, self.workspace.profiles, change, now=self.now, reading=self.read_as
+                )
+                yield self.workspace.with_store(store)
+        except IntegrityError:
+            # Another writer made the same thing (an ID, a name) at the same moment.
+            raise ConflictError(
+                "something with the same name was made at the same moment: nothing was written;"
+                " try again"
+            ) from None
 
 
 def sql(workspace: Workspace) -> SqlStore:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from afteraction.document.loaded import LONG_PARTS, Document, read_source_text
@@ -257,6 +258,13 @@ class SqlStore:
         regex = id_regex(profile.id_pattern)
         head = profile.id_pattern.split("{N")[0].split("{#")[0]
         prefix = format_id(head, day, 0)
+        if self.session.get_bind().dialect.name == "postgresql":
+            # One allocation of a day's IDs at a time, until this transaction ends (SQLite's
+            # write transactions take turns already).
+            self.session.execute(
+                sql_text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"aar-id:{prefix}"},
+            )
         query = select(PostmortemRow.ref)
         if prefix:
             query = query.where(PostmortemRow.ref.startswith(prefix, autoescape=True))
