@@ -14,14 +14,13 @@ from typing import Any
 import pytest
 
 from afteraction.errors import InvalidValueError, TooLargeError
+from afteraction.timeline.alertauth import pagerduty_signature_ok, shared_secret_ok
 from afteraction.timeline.alerts import (
     MAX_BODY_BYTES,
     RECEIVERS,
     AlertNotice,
     AlertState,
-    pagerduty_signature_ok,
     read_notice,
-    shared_secret_ok,
 )
 from tests.conftest import shared_folder
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from afteraction.service.team.context import Team
@@ -350,3 +351,21 @@ def test_the_document_history_table_is_filled_from_the_revisions(
     history = page[page.index("Document History") :]
     assert "| 1 |" in history and "| al | create |" in history
     assert "| 2 |" in history and "| rita | timeline.append |" in history
+
+
+def test_an_unexpected_failure_is_problem_details_without_its_insides(
+    team: Team, people: People, monkeypatch: pytest.MonkeyPatch
+):
+    from afteraction.server.app import create_app
+    from afteraction.service.team import postmortems
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(postmortems, "list_postmortems", broken)
+    with TestClient(create_app(team=team), raise_server_exceptions=False) as other:
+        answer = other.get(f"{API}/postmortems", headers=people.headers("viewer"))
+    assert answer.status_code == 500
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["type"] == "urn:afteraction:problem:internal"
+    assert "secret internals" not in answer.text

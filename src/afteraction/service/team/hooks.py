@@ -36,12 +36,11 @@ from afteraction.service.team.context import Actor, Team, sql
 from afteraction.service.timeline import BuildOptions, add_timeline, build_timeline, source_specs
 from afteraction.store.sql.store import SqlStore
 from afteraction.store.sql.tables import AlertGroupRow, DeliveryRow, HookRow, PostmortemRow
+from afteraction.timeline.alertauth import pagerduty_signature_ok, shared_secret_ok
 from afteraction.timeline.alerts import (
     RECEIVERS,
     AlertNotice,
-    pagerduty_signature_ok,
     read_notice,
-    shared_secret_ok,
 )
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
