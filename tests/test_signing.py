@@ -55,17 +55,20 @@ def _rest(record: Incident, *exclude: str) -> dict[str, object]:
 def test_status_moves_through_every_status_changing_one_line(name, draft, registry):
     profile = registry.get(name)
     text = _drafts(profile)[draft]
-    if name in PLACELESS:
-        with pytest.raises(UsageError, match="states no status") as caught:
-            set_document_status(text, "pm.md", profile, profile.statuses[-1].name)
-        assert caught.value.field == "status"
-        assert "no place" in str(caught.value)
-        return
+    if name in PLACELESS:  # the format has no place for it: the front matter holds it
+        last = profile.statuses[-1].name
+        changed = set_document_status(text, "pm.md", profile, last)
+        assert changed == f"---\nstatus: {last}\n---\n" + text
+        assert _read(changed, profile).status == last
+        text = changed
     before = _read(text, profile)
     for spec in [*profile.statuses, *reversed(profile.statuses)]:
         changed = set_document_status(text, "pm.md", profile, spec.name.lower())
         after = _read(changed, profile)
         assert after.status == spec.name
+        if name in PLACELESS:  # the front matter that holds the status changes with it
+            after.fields.pop("front_matter")
+            before.fields.pop("front_matter", None)
         assert _rest(after, "status") == _rest(before, "status")
         if changed != text:
             removed, added = _changed(text, changed)
@@ -163,11 +166,15 @@ def test_a_missing_status_is_inserted_where_the_profile_writes_it(registry):
     assert _rest(_read(changed, profile), "status") == _rest(_read(text, profile), "status")
 
 
-def test_a_missing_status_with_no_place_is_refused_saying_where_to_add_it(registry):
+def test_a_missing_status_with_no_place_goes_to_the_front_matter(registry):
     profile = registry.get("trading-invariants")
-    with pytest.raises(UsageError, match="states no status") as caught:
-        set_document_status("# Incident Postmortem: INC-1\n" + BODY, "pm.md", profile, "Final")
-    assert caught.value.file == "pm.md"
+    text = "# Incident Postmortem: INC-1\n" + BODY
+    changed = set_document_status(text, "pm.md", profile, "in review")
+    assert changed == "---\nstatus: In review\n---\n" + text
+    kept = "---\ntags: [db]\n---\n" + text
+    assert set_document_status(kept, "pm.md", profile, "Final") == (
+        "---\ntags: [db]\nstatus: Final\n---\n" + text
+    )
 
 
 def test_an_unknown_status_is_refused_listing_the_statuses(registry):

@@ -20,12 +20,15 @@ FRONT_TIMES = {
 
 
 def read_front_matter(front: dict[str, object], record: Incident) -> None:
-    """Fill what the body left empty from front-matter keys (times, summary, severity)."""
+    """Fill what the body left empty from front-matter keys (times, summary, status)."""
     for key, name in FRONT_TIMES.items():
         value = front.get(key)
         if isinstance(value, datetime) and getattr(record.times, name) is None:
             aware = value if value.tzinfo else value.replace(tzinfo=UTC)
             setattr(record.times, name, aware.astimezone(UTC))
+    status = front.get("status")
+    if isinstance(status, str) and status.strip() and not record.status:
+        record.status = status.strip()
     for key in FRONT_SUMMARY:
         value = front.get(key)
         if isinstance(value, str) and value.strip() and not record.summary:

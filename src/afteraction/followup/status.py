@@ -68,7 +68,7 @@ def set_document_status(text: str, file: str, profile: Profile, status: str) -> 
         lines[at] = written
     if line is None:
         result = "\n".join(lines)
-        problem = _status_problem(result, file, profile, before.record, name, front)
+        problem = _status_problem(result, file, profile, before.record, name, front, body=True)
         if problem is not None:
             line = min(front) + 1
             raise UsageError(f"{problem}; edit it by hand", file=file, line=line, field="status")
@@ -224,11 +224,27 @@ def _insert_status(text: str, file: str, profile: Profile, before: Incident, nam
             result = "\n".join([*lines[:place], *wanted[first:stop], *lines[place:]])
             if _status_problem(result, file, profile, before, name, {}, body=True) is None:
                 return result
+    if _where_status_goes(profile, name).startswith("profile "):
+        # The format has no place for a status: the front matter holds it.
+        result = _with_front_status(lines, name)
+        front = {0: "status"}
+        if _status_problem(result, file, profile, before, name, front, body=True) is None:
+            return result
     raise UsageError(
         f"the document states no status; {_where_status_goes(profile, name)}",
         file=file,
         field="status",
     )
+
+
+def _with_front_status(lines: list[str], name: str) -> str:
+    """Return the text with ``status: NAME`` in its YAML front matter (made when it has none)."""
+    value = _yaml_value(name, "")
+    if lines and lines[0].strip() == "---":
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+        if end is not None:
+            return "\n".join([*lines[:end], f"status: {value}", *lines[end:]])
+    return "\n".join(["---", f"status: {value}", "---", *lines])
 
 
 def _anchor(lines: list[str], written: list[str], at: int) -> int | None:
