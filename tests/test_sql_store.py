@@ -133,3 +133,15 @@ def test_hostile_texts_get_one_clear_answer(client: TestClient, people: People, 
         problem = answer.json()
         assert problem["detail"] and "\n" not in problem["detail"]
         assert "Traceback" not in answer.text
+
+
+def test_the_log_of_changes_refuses_updates_and_deletes(team: Team):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
+    for statement in ("UPDATE changes SET actor = 'mallory'", "DELETE FROM changes"):
+        with pytest.raises(DBAPIError, match="append-only"), team.database.writing() as session:
+            session.execute(text(statement))
+    history = postmortems.revisions(team, SYSTEM, "INC-2026-04-01-001")
+    assert [r["author"] for r in history] == ["system"]
