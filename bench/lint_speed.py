@@ -27,8 +27,8 @@ from afteraction.document.render import render_markdown
 from afteraction.lint.config import LintConfig
 from afteraction.lint.engine import Linter
 from afteraction.lint.registry import RuleRegistry
-from afteraction.model import ActionItem, TimelineEvent
-from afteraction.profiles import ProfileRegistry
+from afteraction.model import ActionItem, Incident, TimelineEvent
+from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.profiles.ids import format_id
 
 STEPS = [
@@ -38,6 +38,28 @@ STEPS = [
     "Dashboards show latency back within the target",
     "Customer support posts a status page update",
 ]
+
+
+def grow(record: Incident, profile: Profile, start: datetime, due: date, items: int) -> None:
+    """Add 24 timeline events from ``start`` and ``items`` open action items due on ``due``."""
+    record.timeline += [
+        TimelineEvent(time=start + timedelta(minutes=30 + n), text=f"{STEPS[n % 5]} ({n})")
+        for n in range(24)
+    ]
+    record.timeline.sort(key=lambda e: e.time or start)
+    record.action_items += [
+        ActionItem(
+            id=str(len(record.action_items) + n + 1),
+            title=f"{STEPS[n % 5]}: add a check ({n})",
+            owner="sam.okafor",
+            due=due,
+            status="open",
+            priority=profile.priorities[-1] if profile.priorities else None,
+            horizon=profile.horizons[-1].name if profile.horizons else None,
+            category=profile.categories[-1].name if profile.categories else None,
+        )
+        for n in range(items)
+    ]
 
 
 def generate(folder: Path, count: int) -> list[Path]:
@@ -51,24 +73,7 @@ def generate(folder: Path, count: int) -> list[Path]:
         day = date(2020, 1, 1) + timedelta(days=index // 20)
         record.id = format_id(profile.id_pattern, day, index % 20 + 1)
         start = record.times.started or datetime(2026, 11, 3, 14, 2, tzinfo=UTC)
-        record.timeline += [
-            TimelineEvent(time=start + timedelta(minutes=30 + n), text=f"{STEPS[n % 5]} ({n})")
-            for n in range(24)
-        ]
-        record.timeline.sort(key=lambda e: e.time or start)
-        record.action_items += [
-            ActionItem(
-                id=str(len(record.action_items) + n + 1),
-                title=f"{STEPS[n % 5]}: add a check ({n})",
-                owner="sam.okafor",
-                due=date(2026, 12, 1),
-                status="open",
-                priority=profile.priorities[-1] if profile.priorities else None,
-                horizon=profile.horizons[-1].name if profile.horizons else None,
-                category=profile.categories[-1].name if profile.categories else None,
-            )
-            for n in range(6)
-        ]
+        grow(record, profile, start, date(2026, 12, 1), 6)
         path = folder / f"{index:05d}-{profile.name}.md"
         path.write_text(render_markdown(record, profile), encoding="utf-8")
         paths.append(path)

@@ -7,7 +7,9 @@ SQL store of that transaction, so the CLI's use cases run on it unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -69,6 +71,35 @@ def anonymous() -> Actor:
     raise UnauthorizedError("log in, or send an API token (Authorization: Bearer ...)")
 
 
+class Remembered:
+    """The last ``size`` answers by key, safe across threads: a worker's own shortcut.
+
+    Keys name exactly what an answer depends on (a postmortem's revision and
+    digest ...), so another worker without the entry answers the same.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._found: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> object | None:
+        """Return what was kept for ``key``, if anything."""
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: object) -> None:
+        """Keep ``value`` for ``key``, forgetting the least recently used beyond ``size``."""
+        with self._lock:
+            self._found[key] = value
+            self._found.move_to_end(key)
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+
+
 @dataclass
 class Team:
     """A team's database and what every request reads besides it."""
@@ -77,6 +108,7 @@ class Team:
     workspace: Workspace
     now: Callable[[], datetime] = field(default=_now)
     read_as: str = ""
+    rendered: Remembered = field(default_factory=Remembered, repr=False)
 
     def __post_init__(self) -> None:
         self.read_as = self.read_as or fingerprint(self.workspace.profiles)

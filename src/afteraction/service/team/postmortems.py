@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import defer
 
 from afteraction.document.loaded import Document, read_source_text
 from afteraction.errors import ConflictError, InvalidValueError, NotFoundError
@@ -25,6 +26,13 @@ from afteraction.store.sql.store import SqlStore
 from afteraction.store.sql.tables import ChangeRow, LabelRow, PostmortemRow, RevisionRow
 
 MAX_PAGE = 200
+_LONG_COLUMNS = (
+    PostmortemRow.text,
+    PostmortemRow.record,
+    PostmortemRow.brief,
+    PostmortemRow.warnings,
+    PostmortemRow.disorder,
+)
 _SORTS = {
     "occurred": PostmortemRow.occurred_at,
     "updated": PostmortemRow.updated_at,
@@ -143,7 +151,12 @@ class PostmortemQuery:
                 )
                 for w in words
             ]
-        return select(PostmortemRow).where(and_(*conditions))
+        # A list shows none of the text, record or brief: they are not read.
+        return (
+            select(PostmortemRow)
+            .options(*(defer(column) for column in _LONG_COLUMNS))
+            .where(and_(*conditions))
+        )
 
 
 @dataclass(frozen=True)
@@ -238,6 +251,10 @@ def render_postmortem(
     with team.reading() as space:
         store = sql(space)
         row = visible_row(store, actor, ref)
+        key = (row.ref, row.revision, row.digest, fmt, profile, remote_images)
+        kept = team.rendered.get(key)
+        if isinstance(kept, Rendered):
+            return kept
         document = store.whole(row)
         target = space.profiles.get(profile) if profile else None
         record, chosen = documents.in_profile(document, target)
@@ -248,7 +265,9 @@ def render_postmortem(
         if keeps_history:
             record = record.model_copy(update={"history": _history(store, row)})
         text = documents.render(record, chosen, fmt, remote_images=remote_images)
-        return Rendered(text, fmt, chosen.name, row.revision)
+        rendered = Rendered(text, fmt, chosen.name, row.revision)
+        team.rendered.put(key, rendered)
+        return rendered
 
 
 def _history(store: SqlStore, row: PostmortemRow) -> list[HistoryEntry]:

@@ -9,6 +9,7 @@ worker's memory: several workers can share one PostgreSQL database.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ from afteraction.errors import ConfigurationError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_WAIT_SECONDS = 30
+POOL_SIZE = 40
 UPGRADE = "aar db upgrade"
 
 
@@ -39,6 +41,9 @@ class Database:
         self.engine = _engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = self.engine.execution_options(aar_write=True)
+        # SQLite has one writer at a time: this process's writers queue here, in turn,
+        # instead of polling the database's lock (which favours no one).
+        self._write_turn = threading.Lock() if self.dialect == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -59,8 +64,16 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """Open a write transaction: committed when the block ends, rolled back if it raises."""
-        with self._sessions(bind=self._writer) as session, session.begin():
+        with self._turn(), self._sessions(bind=self._writer) as session, session.begin():
             yield session
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        if self._write_turn is None:
+            yield
+            return
+        with self._write_turn:
+            yield
 
     def schema_state(self) -> tuple[str | None, str]:
         """Return the schema revision the database is at (None: empty) and the one of this code."""
@@ -124,7 +137,9 @@ def _engine(url: URL) -> Engine:
         if backend == "sqlite":
             return _sqlite_engine(url)
         if backend == "postgresql":
-            return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # As many connections as a worker runs requests at once (anyio's 40 threads), so
+            # none is opened and closed per request under load.
+            return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=0)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise ConfigurationError(
             f"no driver for {url.drivername} ({exc}): install afteraction[postgres]"

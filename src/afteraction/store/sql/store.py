@@ -81,18 +81,23 @@ class SqlStore:
     # ------------------------------------------------------------------ reading
     def find(self, where: Iterable[str] = ()) -> list[Path]:
         """Return the postmortems ``where`` names (IDs or ``*`` patterns; default: all)."""
-        refs = list(self.session.scalars(select(PostmortemRow.ref).order_by(PostmortemRow.id)))
         wanted = list(where)
+        if not wanted or any(any(c in name for c in "*?[") for name in wanted):
+            known = list(self.session.scalars(select(PostmortemRow.ref).order_by(PostmortemRow.id)))
+        else:  # only IDs: only those are looked up
+            query = select(PostmortemRow.ref).where(PostmortemRow.ref.in_(wanted))
+            known = list(self.session.scalars(query))
         if not wanted:
-            return [Path(r) for r in refs]
+            return [Path(r) for r in known]
+        present = set(known)
         found: dict[str, None] = {}
         for name in wanted:
-            matched = fnmatch.filter(refs, name) if any(c in name for c in "*?[") else None
-            if matched is None:
-                if name not in refs:
-                    raise NotFoundError(f"no postmortem '{name}'", field="id")
-                matched = [name]
-            found.update(dict.fromkeys(matched))
+            if any(c in name for c in "*?["):
+                found.update(dict.fromkeys(fnmatch.filter(known, name)))
+            elif name in present:
+                found[name] = None
+            else:
+                raise NotFoundError(f"no postmortem '{name}'", field="id")
         return [Path(r) for r in found]
 
     def row(self, ref: str | Path, *, lock: bool = False) -> PostmortemRow:
