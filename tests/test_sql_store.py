@@ -145,3 +145,27 @@ def test_the_log_of_changes_refuses_updates_and_deletes(team: Team):
             session.execute(text(statement))
     history = postmortems.revisions(team, SYSTEM, "INC-2026-04-01-001")
     assert [r["author"] for r in history] == ["system"]
+
+
+def test_postmortems_read_another_way_are_derived_again(team: Team):
+    from sqlalchemy import delete
+
+    from afteraction.service import actions
+    from afteraction.service.team.context import refresh
+    from afteraction.store.sql.tables import LabelRow
+
+    postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
+    assert refresh(team) == 0
+    with team.database.writing() as session:
+        session.execute(delete(LabelRow))
+        session.execute(update(PostmortemRow).values(reading="older", tags=[]))
+    assert refresh(team) == 1
+    shown = postmortems.get_postmortem(team, SYSTEM, "INC-2026-04-01-001").data
+    assert shown["tags"] == ["database", "network"]
+    found = parts.list_action_items(team, SYSTEM, actions.ItemFilter(owner="BOB"), date(2026, 4, 2))
+    assert [row.key for row in found.rows] == ["INC-2026-04-01-001#1"]
+    assert postmortems.revisions(team, SYSTEM, "INC-2026-04-01-001")[-1]["number"] == 1
+    nobody = parts.list_action_items(
+        team, SYSTEM, actions.ItemFilter(owner="zed"), date(2026, 4, 2)
+    )
+    assert nobody.rows == []

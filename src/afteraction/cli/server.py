@@ -73,6 +73,8 @@ def db_upgrade(database: Database = None) -> None:
     Take a backup first on a database that holds data. Running it again on an
     up-to-date database changes nothing.
     """
+    from afteraction.service.team.context import refresh
+
     team = _open(database)
     before, after = team.database.upgrade()
     shown = escape(team.database.shown)
@@ -80,6 +82,9 @@ def db_upgrade(database: Database = None) -> None:
         out.print(f"{shown} is up to date (schema {after})", highlight=False)
     else:
         out.print(f"Upgraded {shown} from schema {before or 'none'} to {after}", highlight=False)
+    again = refresh(team)
+    if again:
+        out.print(f"Read {again} postmortems again (read another way before)", highlight=False)
 
 
 @db_app.command("status")
@@ -244,7 +249,7 @@ def serve(
     import uvicorn
 
     from afteraction.service.team import users
-    from afteraction.service.team.context import SYSTEM
+    from afteraction.service.team.context import SYSTEM, refresh
 
     team = _open(database)
     settings = team.workspace.settings.server
@@ -253,6 +258,9 @@ def serve(
     if team.database.dialect == "sqlite":
         team.database.upgrade()
     team.database.require_current()
+    again = refresh(team)
+    if again:
+        out.print(f"Read {again} postmortems again (read another way before)", highlight=False)
     host, port = host or settings.host, port or settings.port
     if demo:
         _seed_demo(team, f"http://{host}:{port}")

@@ -21,9 +21,8 @@ from afteraction.errors import ConflictError, ForbiddenError, UnauthorizedError
 from afteraction.profiles.labels import norm
 from afteraction.service.workspace import Workspace
 from afteraction.settings import Settings, load_settings
-from afteraction.store.cache import fingerprint
 from afteraction.store.sql.database import Database
-from afteraction.store.sql.store import Change, SqlStore
+from afteraction.store.sql.store import Change, SqlStore, reading_of
 
 ROLES = ("viewer", "author", "reviewer", "admin")
 """Team roles, each allowed what the one before it is, and more."""
@@ -111,7 +110,7 @@ class Team:
     rendered: Remembered = field(default_factory=Remembered, repr=False)
 
     def __post_init__(self) -> None:
-        self.read_as = self.read_as or fingerprint(self.workspace.profiles)
+        self.read_as = self.read_as or reading_of(self.workspace.profiles)
 
     @classmethod
     def open(cls, settings: Settings | None = None, *, url: str | None = None) -> Team:
@@ -147,6 +146,16 @@ class Team:
                 "something with the same name was made at the same moment: nothing was written;"
                 " try again"
             ) from None
+
+
+def refresh(team: Team) -> int:
+    """Read again the postmortems last read another way (an upgrade, new profiles); say how many.
+
+    Lists, filters and reports read what each save derived from the text;
+    after the reading changed, this makes it again. No revision is added.
+    """
+    with team.writing(SYSTEM, "refresh") as space:
+        return sql(space).rederive_stale()
 
 
 def sql(workspace: Workspace) -> SqlStore:

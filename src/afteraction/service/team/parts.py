@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from afteraction.document.loaded import Document
 from afteraction.errors import InvalidValueError, NotFoundError
@@ -23,7 +23,7 @@ from afteraction.service.team.context import Actor, Team, sql
 from afteraction.service.team.postmortems import visible_row, visible_to
 from afteraction.service.timeline import Event, Timeline, add_timeline
 from afteraction.sourcetext import SourceText
-from afteraction.store.sql.tables import CommentRow, PostmortemRow
+from afteraction.store.sql.tables import CommentRow, LabelRow, PostmortemRow
 from afteraction.timeline.event import Kind
 
 MAX_EVENTS = 1000
@@ -98,15 +98,19 @@ def append_timeline(
         return Appended(applied.added, applied.already, list(applied.filled), row.revision)
 
 
-def visible_refs(team: Team, actor: Actor) -> tuple[str, ...]:
-    """Return the IDs of every postmortem ``actor`` may see."""
-    with team.reading() as space:
-        session = sql(space).session
-        return tuple(
-            session.scalars(
-                select(PostmortemRow.ref).where(visible_to(actor)).order_by(PostmortemRow.id)
+def visible_refs(team: Team, actor: Actor, item_owner: str | None = None) -> tuple[str, ...]:
+    """Return the IDs of every postmortem ``actor`` may see (with an item ``item_owner`` owns)."""
+    query = select(PostmortemRow.ref).where(visible_to(actor)).order_by(PostmortemRow.id)
+    if item_owner:
+        query = query.where(
+            exists().where(
+                LabelRow.postmortem_id == PostmortemRow.id,
+                LabelRow.kind == "item-owner",
+                LabelRow.value == item_owner.strip().lower(),
             )
         )
+    with team.reading() as space:
+        return tuple(sql(space).session.scalars(query))
 
 
 def list_action_items(
@@ -114,14 +118,12 @@ def list_action_items(
 ) -> actions.ActionList:
     """Return the action items of every postmortem the actor may see that pass ``keep``."""
     actor.require("viewer", "listing action items")
-    refs = visible_refs(team, actor)
+    refs = visible_refs(team, actor, keep.owner)
     if not refs:
         return actions.ActionList([], [], [])
     with team.reading() as space:
-        listed = actions.list_actions(space, actions.ActionQuery(today, refs, keep))
-        for document in listed.documents:
-            document.record  # noqa: B018 - read while the transaction is open
-        return listed
+        # Rows, exports and calendars read each document's brief record, kept in its row.
+        return actions.list_actions(space, actions.ActionQuery(today, refs, keep))
 
 
 def set_action_item(

@@ -42,6 +42,15 @@ MAX_SEQUENCE_DIGITS = 9
 _EXCLUDED = set(LONG_PARTS)
 
 
+# Bumped whenever what a save derives from a text (columns, labels) changes.
+DERIVED = 2
+
+
+def reading_of(registry: ProfileRegistry) -> str:
+    """Return how documents are read and derived: this version, these profiles, ``DERIVED``."""
+    return f"{fingerprint(registry)}-{DERIVED}"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -76,7 +85,7 @@ class SqlStore:
         self.registry = registry
         self.change = change or Change()
         self.now = now
-        self.reading = reading or fingerprint(registry)
+        self.reading = reading or reading_of(registry)
 
     # ------------------------------------------------------------------ reading
     def find(self, where: Iterable[str] = ()) -> list[Path]:
@@ -306,42 +315,13 @@ class SqlStore:
             raise InvalidValueError(
                 f"the text is {len(data):,} bytes, more than {MAX_TEXT_BYTES:,}", field="text"
             )
-        path = Path(row.ref)
-        source = SourceText.decode(data, path)
-        document = read_source_text(source, path, self.registry)
-        record = document.record
-        if record.id and record.id != row.ref:
-            raise InvalidValueError(
-                f"the text names the incident '{record.id}', but it is stored as '{row.ref}'",
-                field="id",
-            )
+        source = SourceText.decode(data, Path(row.ref))
+        self._derive(row, source)
         now = self.now()
-        derived = derive(record, source.text, row.ref, row.created_at)
-        row.title = record.title
-        row.profile = document.profile.name
-        row.severity, row.status = record.severity, record.status
-        times = record.times
-        row.started_at, row.detected_at = times.started, times.detected
-        row.acknowledged_at, row.mitigated_at = times.acknowledged, times.mitigated
-        row.resolved_at, row.closed_at = times.resolved, times.closed
-        row.occurred_at = derived.occurred_at
-        row.owners, row.component, row.tags = derived.owners, derived.component, derived.tags
-        row.private = derived.private
         row.text = data.decode("utf-8")
         row.digest = source.digest
-        row.record = record.model_dump_json()
-        row.brief = record.model_dump_json(exclude=_EXCLUDED)
-        row.warnings, row.disorder = list(document.warnings), list(document.disorder)
-        row.recognized = document.recognized
-        row.reading = self.reading
         row.revision += 1
         row.updated_at, row.updated_by = now, self.change.actor
-        self.session.flush()
-        self.session.execute(delete(LabelRow).where(LabelRow.postmortem_id == row.id))
-        labels = [("owner", o.lower()) for o in derived.owners] + [("tag", t) for t in derived.tags]
-        self.session.add_all(
-            LabelRow(postmortem_id=row.id, kind=kind, value=value) for kind, value in labels
-        )
         self.session.add(
             RevisionRow(
                 postmortem_id=row.id,
@@ -359,6 +339,70 @@ class SqlStore:
         self.log(action or self.change.action, row.ref, row.revision, detail)
         self.session.flush()
         return source
+
+    def _derive(self, row: PostmortemRow, source: SourceText) -> None:
+        """Read ``source`` into the row's record and the columns and labels derived from it."""
+        document = read_source_text(source, Path(row.ref), self.registry)
+        record = document.record
+        if record.id and record.id != row.ref:
+            raise InvalidValueError(
+                f"the text names the incident '{record.id}', but it is stored as '{row.ref}'",
+                field="id",
+            )
+        derived = derive(record, source.text, row.ref, row.created_at)
+        row.title = record.title
+        row.profile = document.profile.name
+        row.severity, row.status = record.severity, record.status
+        times = record.times
+        row.started_at, row.detected_at = times.started, times.detected
+        row.acknowledged_at, row.mitigated_at = times.acknowledged, times.mitigated
+        row.resolved_at, row.closed_at = times.resolved, times.closed
+        row.occurred_at = derived.occurred_at
+        row.owners, row.component, row.tags = derived.owners, derived.component, derived.tags
+        row.private = derived.private
+        row.record = record.model_dump_json()
+        row.brief = record.model_dump_json(exclude=_EXCLUDED)
+        row.warnings, row.disorder = list(document.warnings), list(document.disorder)
+        row.recognized = document.recognized
+        row.reading = self.reading
+        self.session.flush()
+        self.session.execute(delete(LabelRow).where(LabelRow.postmortem_id == row.id))
+        labels = {("owner", o.lower()) for o in derived.owners}
+        labels |= {("tag", t) for t in derived.tags}
+        labels |= {
+            ("item-owner", i.owner.strip().lower()[:200]) for i in record.action_items if i.owner
+        }
+        self.session.add_all(
+            LabelRow(postmortem_id=row.id, kind=kind, value=value) for kind, value in sorted(labels)
+        )
+
+    def rederive_stale(self, batch: int = 200) -> int:
+        """Read again the postmortems last read by another version or profile set; return how many.
+
+        Their records, columns and labels are made again from their texts; no
+        revision is added (the texts are unchanged). One with a text this
+        version cannot read keeps what it had.
+        """
+        done, last = 0, 0
+        while True:
+            rows = list(
+                self.session.scalars(
+                    select(PostmortemRow)
+                    .where(PostmortemRow.reading != self.reading, PostmortemRow.id > last)
+                    .order_by(PostmortemRow.id)
+                    .limit(batch)
+                )
+            )
+            if not rows:
+                return done
+            for row in rows:
+                last = row.id
+                try:
+                    self._derive(row, SourceText.decode(row.text.encode("utf-8"), Path(row.ref)))
+                    done += 1
+                except AfteractionError:
+                    continue
+            self.session.flush()
 
 
 def _check_ref(ref: str) -> None:
