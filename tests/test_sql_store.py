@@ -169,3 +169,20 @@ def test_postmortems_read_another_way_are_derived_again(team: Team):
         team, SYSTEM, actions.ItemFilter(owner="zed"), date(2026, 4, 2)
     )
     assert nobody.rows == []
+
+
+def test_a_record_read_from_its_row_is_the_record_read_from_its_text(team: Team):
+    from tests.conftest import shared_folder
+
+    folder = shared_folder("fixtures") / "postmortems"
+    for path in sorted(folder.glob("*.md"))[:8]:
+        made = postmortems.import_postmortem(team, SYSTEM, path.read_bytes(), name=path.name)
+        with team.reading() as space:
+            store = sql(space)
+            row = store.row(made.data["id"])
+            quick = postmortems._shown_row(store, row).to_dict()
+            slow = postmortems._shown(row, store.whole(row)).to_dict()
+            row.reading = "other"
+            again = postmortems._shown_row(store, row).to_dict()
+            row.reading = store.reading
+        assert quick == slow == again, path.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from afteraction.document.render import render_markdown
 from afteraction.document.values import ValueFormatError, parse_when
 from afteraction.document.zones import resolve_zone
 from afteraction.errors import InvalidValueError
-from afteraction.model import Incident, compute_metrics
+from afteraction.model import Incident, KeyTimes, compute_metrics
 from afteraction.profiles import Profile, ProfileRegistry
 from afteraction.service.workspace import Workspace
 from afteraction.store import DocumentStore, FolderStore
@@ -34,6 +35,7 @@ __all__ = [  # Profile and resolve_zone are here for front ends, which import on
     "resolve_zone",
     "schema",
     "shown",
+    "shown_parts",
     "started_at",
     "write_demo",
 ]
@@ -115,13 +117,23 @@ def new_record(profile: Profile, store: DocumentStore, given: NewIncident, today
 
 def shown(document: Document) -> dict[str, Any]:
     """Return a postmortem as ``aar show --json`` and the API give it: record and figures."""
-    metrics = compute_metrics(document.record.times)
+    record = document.record
+    return shown_parts(
+        record.model_dump(mode="json"), document.profile.name, record.times, document.disorder
+    )
+
+
+def shown_parts(
+    record: dict[str, Any], profile: str, times: KeyTimes, disorder: Iterable[str]
+) -> dict[str, Any]:
+    """Return what :func:`shown` gives, from a record already in its JSON form."""
+    metrics = compute_metrics(times)
     return {
-        "record": document.record.model_dump(mode="json"),
-        "profile": document.profile.name,
+        "record": record,
+        "profile": profile,
         "metrics": {k: (v.total_seconds() if v is not None else None) for k, v in metrics},
-        "inferred": [r.field for r in document.record.readings if r.how == "inferred"],
-        "warnings": list(document.disorder),
+        "inferred": [r["field"] for r in record.get("readings", ()) if r.get("how") == "inferred"],
+        "warnings": list(disorder),
     }
 
 

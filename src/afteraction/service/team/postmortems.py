@@ -13,12 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import defer
 
 from afteraction.document.loaded import Document, read_source_text
 from afteraction.errors import ConflictError, InvalidValueError, NotFoundError
-from afteraction.model import HistoryEntry, compute_metrics
+from afteraction.model import HistoryEntry, KeyTimes, compute_metrics
 from afteraction.service import documents
 from afteraction.service.team.context import Actor, Team, sql
 from afteraction.sourcetext import SourceText
@@ -218,13 +219,29 @@ def _shown(row: PostmortemRow, document: Document) -> Shown:
     return Shown({**documents.shown(document), **summary(row)}, row.revision)
 
 
+def _shown_row(store: SqlStore, row: PostmortemRow) -> Shown:
+    """Return what :func:`_shown` gives, from the record the row keeps (read as JSON only)."""
+    if row.reading != store.reading:
+        return _shown(row, store.whole(row))
+    times = KeyTimes(
+        started=row.started_at,
+        detected=row.detected_at,
+        acknowledged=row.acknowledged_at,
+        mitigated=row.mitigated_at,
+        resolved=row.resolved_at,
+        closed=row.closed_at,
+    )
+    record = orjson.loads(row.record)
+    parts = documents.shown_parts(record, row.profile, times, row.disorder)
+    return Shown({**parts, **summary(row)}, row.revision)
+
+
 def get_postmortem(team: Team, actor: Actor, ref: str) -> Shown:
     """Return a postmortem's record, figures and list facts, with its version."""
     actor.require("viewer", "reading a postmortem")
     with team.reading() as space:
         store = sql(space)
-        row = visible_row(store, actor, ref)
-        return _shown(row, store.whole(row))
+        return _shown_row(store, visible_row(store, actor, ref))
 
 
 @dataclass(frozen=True)
@@ -322,7 +339,7 @@ def create_postmortem(team: Team, actor: Actor, new: NewPostmortem) -> Shown:
         assert record.id is not None
         store.create(Path(record.id), documents.render_draft(record, profile))
         row = store.row(record.id)
-        return _shown(row, store.whole(row))
+        return _shown_row(store, row)
 
 
 def import_postmortem(
@@ -363,7 +380,7 @@ def import_postmortem(
             )
         store.create_bytes(ref, data)
         row = store.row(ref)
-        return _shown(row, store.whole(row))
+        return _shown_row(store, row)
 
 
 def replace_text(
@@ -376,7 +393,7 @@ def replace_text(
         visible_row(store, actor, ref, lock=True)
         store.replace(ref, data, version)
         row = store.row(ref)
-        return _shown(row, store.whole(row))
+        return _shown_row(store, row)
 
 
 def delete_postmortem(team: Team, actor: Actor, ref: str) -> None:
