@@ -296,15 +296,16 @@ def revoke_token(team: Team, actor: Actor, token_id: int) -> None:
 
 def token_actor(team: Team, secret: str) -> Actor:
     """Return who an API token acts for; an unknown, revoked or inactive one is refused."""
-    with team.reading() as space:
-        session = sql(space).session
-        token = session.scalars(
-            select(TokenRow).where(TokenRow.hash == _digest(secret))
-        ).one_or_none()
-        user = session.get(UserRow, token.user_id) if token is not None else None
-        if token is None or token.revoked_at is not None or user is None or not user.active:
+    found = select(TokenRow.scope, UserRow).join(UserRow, UserRow.id == TokenRow.user_id)
+    found = found.where(
+        TokenRow.hash == _digest(secret), TokenRow.revoked_at.is_(None), UserRow.active.is_(True)
+    )
+    with team.database.reading() as session:
+        match = session.execute(found).one_or_none()
+        if match is None:
             raise UnauthorizedError("the API token is not valid (unknown, revoked or inactive)")
-        return actor_of(session, user, token.scope)
+        scope, user = match
+        return actor_of(session, user, scope)
 
 
 def password_actor(team: Team, name: str, password: str) -> Actor:
