@@ -13,8 +13,11 @@ from afteraction.lint.config import LintConfig
 from afteraction.server.app import create_app
 from afteraction.service.team.context import Team
 from afteraction.settings import Settings
+from afteraction.store.sql.database import head_revision
 from tests.server_support import team_settings
 from tests.test_cli import aar
+
+HEAD = head_revision()
 
 
 def test_db_upgrade_makes_the_tables_once_and_status_says_so(tmp_path: Path):
@@ -22,11 +25,11 @@ def test_db_upgrade_makes_the_tables_once_and_status_says_so(tmp_path: Path):
     behind = aar("db", "status", "--database", url, cwd=tmp_path)
     assert behind.returncode == 1 and "behind: run `aar db upgrade`" in behind.stdout
     done = aar("db", "upgrade", "--database", url, cwd=tmp_path)
-    assert done.returncode == 0 and "from schema none to 0002" in done.stdout
+    assert done.returncode == 0 and f"from schema none to {HEAD}" in done.stdout
     again = aar("db", "upgrade", "--database", url, cwd=tmp_path)
     assert "is up to date" in again.stdout
     status = aar("db", "status", "--database", url, "--json", cwd=tmp_path)
-    assert json.loads(status.stdout)["current"] == json.loads(status.stdout)["needed"] == "0002"
+    assert json.loads(status.stdout)["current"] == json.loads(status.stdout)["needed"] == HEAD
 
 
 def test_the_server_refuses_a_database_that_is_behind_naming_the_command(tmp_path: Path):
@@ -39,7 +42,7 @@ def test_the_server_refuses_a_database_that_is_behind_naming_the_command(tmp_pat
     aar("db", "upgrade", "--database", url, cwd=tmp_path)
     with sqlite3.connect(tmp_path / "team.db") as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0000'")
-    with pytest.raises(ConfigurationError, match="at schema 0000, this version needs 0002"):
+    with pytest.raises(ConfigurationError, match=f"at schema 0000, this version needs {HEAD}"):
         create_app(team_settings(tmp_path, url))
 
 
@@ -47,7 +50,7 @@ def test_the_default_sqlite_file_upgrades_itself(tmp_path: Path):
     settings = Settings(lint=LintConfig(root=tmp_path))
     app = create_app(settings)
     team: Team = app.state.team
-    assert team.database.schema_state() == ("0002", "0002")
+    assert team.database.schema_state() == (HEAD, HEAD)
     assert (tmp_path / "afteraction.db").is_file()
     team.database.dispose()
 

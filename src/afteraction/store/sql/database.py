@@ -78,10 +78,8 @@ class Database:
     def schema_state(self) -> tuple[str | None, str]:
         """Return the schema revision the database is at (None: empty) and the one of this code."""
         from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
 
-        head = ScriptDirectory.from_config(self._alembic()).get_current_head()
-        assert head is not None
+        head = head_revision()
         try:
             with self.engine.connect() as connection:
                 current = MigrationContext.configure(connection).get_current_revision()
@@ -124,11 +122,24 @@ class Database:
         self.engine.dispose()
 
     def _alembic(self) -> Any:
-        from alembic.config import Config
+        return _alembic_config()
 
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        return config
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """Return the schema revision this version of afteraction needs (the newest migration)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return str(head)
 
 
 def _engine(url: URL) -> Engine:
