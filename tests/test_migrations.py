@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -13,7 +12,7 @@ from afteraction.service.team import postmortems
 from afteraction.service.team.context import SYSTEM, Team
 from afteraction.store.sql.database import head_revision
 from afteraction.store.sql.tables import Base
-from tests.server_support import database_url, postgres_url, team_settings
+from tests.server_support import database_url, team_settings
 
 BODY = b"# Kept\n\n**Incident ID:** INC-2026-05-01-001\n\n## Summary\n\nStill here.\n"
 
@@ -41,17 +40,3 @@ def test_an_older_database_upgrades_keeping_its_postmortems(tmp_path: Path):
         assert team.database.upgrade() == ("0001", head_revision())
         assert "Still here." in postmortems.text_of(team, SYSTEM, "INC-2026-05-01-001").text
         team.database.dispose()
-
-
-@pytest.mark.postgres
-def test_postgresql_keeps_texts_out_of_the_rows_lists_scan(tmp_path: Path):
-    from sqlalchemy import text
-
-    team = Team.open(team_settings(tmp_path, postgres_url()))
-    team.database.upgrade()
-    with team.database.reading() as session:
-        options = session.scalar(
-            text("SELECT reloptions FROM pg_class WHERE relname = 'postmortems'")
-        )
-    team.database.dispose()
-    assert "toast_tuple_target=256" in options
