@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from afteraction.errors import InvalidValueError, StaleVersionError
+from afteraction.errors import InvalidValueError, StaleVersionError, UsageError
 from afteraction.service.team import parts, postmortems
 from afteraction.service.team.context import SYSTEM, Team, sql
 from afteraction.store.sql.tables import PostmortemRow
@@ -186,3 +186,29 @@ def test_a_record_read_from_its_row_is_the_record_read_from_its_text(team: Team)
             again = postmortems._shown_row(store, row).to_dict()
             row.reading = store.reading
         assert quick == slow == again, path.name
+
+
+def test_an_append_keeps_the_record_a_fresh_reading_gives(team: Team):
+    from datetime import UTC, datetime
+
+    from afteraction.document.loaded import read_source_text
+    from afteraction.sourcetext import SourceText
+    from tests.conftest import shared_folder
+
+    folder = shared_folder("fixtures") / "postmortems"
+    event = parts.NewEvent(datetime(2026, 1, 2, 3, 4, tzinfo=UTC), "Checked by the team")
+    for path in sorted(folder.glob("*.md"))[:10]:
+        ref = postmortems.import_postmortem(team, SYSTEM, path.read_bytes(), name=path.name).data[
+            "id"
+        ]
+        try:
+            parts.append_events(team, SYSTEM, ref, [event])
+        except UsageError:  # a shape events cannot be added to is refused, saying so
+            continue
+        with team.reading() as space:
+            row = sql(space).row(ref)
+            kept, text = row.record, row.text
+        fresh = read_source_text(
+            SourceText.decode(text.encode(), ref), Path(ref), team.workspace.profiles
+        )
+        assert kept == fresh.record.model_dump_json(), path.name

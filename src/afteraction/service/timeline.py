@@ -111,9 +111,17 @@ def add_timeline(workspace: Workspace, document: Document, timeline: Timeline) -
     document = workspace.store.fresh(document)  # one from the cache has no text until now
     text = document.source.text if document.source is not None else ""
     report = infer_key_times(timeline.events, stated_times(document))
-    applied = add_to_postmortem(text, str(document.path), document.profile, timeline.events, report)
+    applied = add_to_postmortem(
+        text,
+        str(document.path),
+        document.profile,
+        timeline.events,
+        report,
+        strict=document.recognized,
+    )
     if applied.text != text:
-        workspace.store.put(document, applied.text)
+        read = applied.read if document.recognized else None
+        workspace.store.put(document, applied.text, read)
     return applied
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from afteraction.document.loaded import Document
+from afteraction.document.parse import Parsed
 from afteraction.errors import AfteractionError
 from afteraction.profiles import Profile
 from afteraction.sourcetext import SourceText
@@ -46,11 +47,13 @@ class DocumentStore(Protocol):
         """Return ``document`` with its text; one changed since it was read is a conflict."""
         ...
 
-    def put(self, document: Document, text: str) -> SourceText:
+    def put(self, document: Document, text: str, read: Parsed | None = None) -> SourceText:
         """Write ``text`` over ``document`` if it is unchanged since read; return what is stored.
 
         Lines not changed keep their own line endings, the BOM is kept; a
         document changed since it was read is a :class:`ConflictError`.
+        ``read`` is ``text`` already read in the document's profile, strictly,
+        which a store that reads what it stores may use instead of reading it again.
         """
         ...
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from afteraction.document.loaded import Document, read_source_text
+from afteraction.document.parse import Parsed
 from afteraction.errors import AfteractionError, ConflictError, UsageError
 from afteraction.filewrite import replace_document, write_new
 from afteraction.inputs import read_input_bytes
@@ -128,8 +129,11 @@ class FolderStore:
             )
         return again
 
-    def put(self, document: Document, text: str) -> SourceText:
-        """Write ``text`` over the document's file, refused if the file changed since read."""
+    def put(self, document: Document, text: str, read: Parsed | None = None) -> SourceText:
+        """Write ``text`` over the document's file, refused if the file changed since read.
+
+        ``read`` is not used: a file is read again from what is on disk.
+        """
         source = self.fresh(document).source
         if source is None:
             return self.create(document.path, text)

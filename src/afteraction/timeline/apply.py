@@ -18,7 +18,7 @@ from afteraction.document.context import Context
 from afteraction.document.kinds import KINDS
 from afteraction.document.kinds.fields import split_labelled
 from afteraction.document.markdown import read_markdown
-from afteraction.document.parse import read_document
+from afteraction.document.parse import Parsed, read_document
 from afteraction.document.readings import without_inferred
 from afteraction.document.reference import reference_date
 from afteraction.document.templates import render_template
@@ -54,18 +54,30 @@ class Applied:
     already: int = 0
     filled: list[str] = field(default_factory=list)
     unfilled: dict[str, datetime] = field(default_factory=dict)
+    read: Parsed | None = None  # the new text, as the check read it
 
 
 def add_to_postmortem(
-    text: str, file: str, profile: Profile, events: list[Event], key_times: KeyTimesReport
+    text: str,
+    file: str,
+    profile: Profile,
+    events: list[Event],
+    key_times: KeyTimesReport,
+    *,
+    strict: bool = False,
 ) -> Applied:
-    """Return the document with new events in its timeline and empty key times filled."""
+    """Return the document with new events in its timeline and empty key times filled.
+
+    It is read, and the result read back to check it, strictly with ``strict``
+    (as a document that follows its profile is read; bad values are collected
+    as problems, not raised); ``Applied.read`` is that reading of the result.
+    """
     spec = next((s for s in profile.sections if s.kind == "timeline"), None)
     if spec is None:
         raise UsageError(f"profile {profile.name} has no timeline section", file=file)
     raw = read_markdown(text, file)
     blocks = list(raw.blocks)
-    parsed = read_document(text, profile, file=file, strict=False, collect=True, raw=raw)
+    parsed = read_document(text, profile, file=file, strict=strict, collect=True, raw=raw)
     record = without_inferred(parsed.record)  # a key time only inferred has an empty field
     ctx = Context.for_profile(profile)
     ctx.ref_date = reference_date(record, profile, ctx)
@@ -107,7 +119,7 @@ def add_to_postmortem(
             block = [*before, *block, *after]
         lines[start:stop] = block
     applied.text = "\n".join(lines)
-    _check(applied, file, profile, record, len(merged))
+    _check(applied, file, profile, record, len(merged), strict)
     return applied
 
 
@@ -121,13 +133,15 @@ def _section_place(profile: Profile, spec: SectionSpec, lines: dict[str, int], e
     return end
 
 
-def _check(applied: Applied, file: str, profile: Profile, before: Incident, count: int) -> None:
+def _check(
+    applied: Applied, file: str, profile: Profile, before: Incident, count: int, strict: bool
+) -> None:
     """Fail unless the new text reads back with every event and filled key time, and the rest.
 
     Everything else the document says must read back as it did.
     """
-    read = read_document(applied.text, profile, file=file, strict=False, collect=True).record
-    record = without_inferred(read)  # what the text states, as ``before`` is
+    applied.read = read_document(applied.text, profile, file=file, strict=strict, collect=True)
+    record = without_inferred(applied.read.record)  # what the text states, as ``before`` is
     filled = all(getattr(record.times, name) is not None for name in applied.filled)
     rest = {"timeline", "times", "readings"}  # readings follow from the timeline and times
     # A reading in the document's own shape lists a timeline section the document now has.

@@ -20,7 +20,8 @@ from sqlalchemy import delete, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
-from afteraction.document.loaded import LONG_PARTS, Document, read_source_text
+from afteraction.document.loaded import LONG_PARTS, Document, order_warnings, read_source_text
+from afteraction.document.parse import Parsed
 from afteraction.errors import (
     AfteractionError,
     ConflictError,
@@ -198,10 +199,12 @@ class SqlStore:
         return again
 
     # ------------------------------------------------------------------ writing
-    def put(self, document: Document, text: str) -> SourceText:
+    def put(self, document: Document, text: str, read: Parsed | None = None) -> SourceText:
         """Save ``text`` as the postmortem's next revision, if it is unchanged since read.
 
         The row is locked first, so two writers of one postmortem take turns.
+        ``read`` is ``text`` already read in the document's profile, as it is
+        read when it follows it (an edit's check): it is not read again.
         """
         row = self.row(document.path, lock=True)
         if row.digest != document.digest:
@@ -212,7 +215,11 @@ class SqlStore:
         old = SourceText.decode(row.text.encode("utf-8"), document.path)
         if text == old.text:
             return old
-        return self._save(row, old.encode(text))
+        known = None
+        same = document.recognized and document.profile.name == row.profile
+        if read is not None and same and not read.problems:
+            known = read
+        return self._save(row, old.encode(text), read=known)
 
     def replace(self, ref: str | Path, data: bytes, revision: int) -> SourceText:
         """Save ``data`` (a whole text, as uploaded) over revision ``revision`` of ``ref``."""
@@ -310,13 +317,19 @@ class SqlStore:
         self.session.add(entry)
         return entry
 
-    def _save(self, row: PostmortemRow, data: bytes, action: str | None = None) -> SourceText:
+    def _save(
+        self,
+        row: PostmortemRow,
+        data: bytes,
+        action: str | None = None,
+        read: Parsed | None = None,
+    ) -> SourceText:
         if len(data) > MAX_TEXT_BYTES:
             raise InvalidValueError(
                 f"the text is {len(data):,} bytes, more than {MAX_TEXT_BYTES:,}", field="text"
             )
         source = SourceText.decode(data, Path(row.ref))
-        self._derive(row, source)
+        self._derive(row, source, read)
         now = self.now()
         row.text = data.decode("utf-8")
         row.digest = source.digest
@@ -340,9 +353,24 @@ class SqlStore:
         self.session.flush()
         return source
 
-    def _derive(self, row: PostmortemRow, source: SourceText) -> None:
-        """Read ``source`` into the row's record and the columns and labels derived from it."""
-        document = read_source_text(source, Path(row.ref), self.registry)
+    def _derive(self, row: PostmortemRow, source: SourceText, read: Parsed | None = None) -> None:
+        """Read ``source`` into the row's record and the columns and labels derived from it.
+
+        With ``read`` (the text already read strictly in the row's profile), it is not read again.
+        """
+        if read is None:
+            document = read_source_text(source, Path(row.ref), self.registry)
+        else:
+            disorder = tuple(order_warnings(read))
+            document = Document(
+                Path(row.ref),
+                read.record,
+                self.registry.get(row.profile),
+                source,
+                True,
+                (*read.warnings, *disorder),
+                disorder,
+            )
         record = document.record
         if record.id and record.id != row.ref:
             raise InvalidValueError(
