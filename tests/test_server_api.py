@@ -369,3 +369,25 @@ def test_an_unexpected_failure_is_problem_details_without_its_insides(
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["type"] == "urn:afteraction:problem:internal"
     assert "secret internals" not in answer.text
+
+
+def test_items_of_a_text_without_an_id_take_the_id_it_is_stored_as(
+    client: TestClient, people: People
+):
+    body = (
+        "# Cache stampede\n\n## Action Items\n\n| # | Action | Owner | Due | Status |\n"
+        "|---|---|---|---|---|\n| 1 | Add jitter | al | 2026-03-01 | Open |\n"
+    )
+    made = client.post(
+        f"{API}/postmortems/import", content=body.encode(), headers=people.headers("author")
+    ).json()
+    ref = made["id"]
+    assert made["record"]["id"] == ref
+    listed = client.get(f"{API}/actions", headers=people.headers("viewer")).json()
+    assert [item["key"] for item in listed] == [f"{ref}#1"]
+    done = client.post(
+        f"{API}/actions/{ref}%231/status", json={"status": "done"}, headers=people.headers("author")
+    )
+    assert done.status_code == 200, done.text
+    text = client.get(f"{API}/postmortems/{ref}/text", headers=people.headers("viewer")).text
+    assert text == body.replace("| Open |", "| Done |")

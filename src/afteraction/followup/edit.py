@@ -15,7 +15,7 @@ from afteraction.document.blocks import Block
 from afteraction.document.kinds.action_build import canonical_state
 from afteraction.document.kinds.common import escape_cell
 from afteraction.document.markdown import read_markdown
-from afteraction.document.parse import read_document
+from afteraction.document.parse import Parsed, read_document
 from afteraction.errors import InvalidValueError, UsageError
 from afteraction.model import ActionItem, ActionState
 from afteraction.profiles import Profile
@@ -30,13 +30,31 @@ def set_status(
     text: str, file: str, profile: Profile, index: int, status: str, note: str | None = None
 ) -> str:
     """Return ``text`` with action item ``index`` (0-based) set to ``status`` (and ``note``)."""
+    return set_status_read(text, file, profile, index, status, note)[0]
+
+
+def set_status_read(
+    text: str,
+    file: str,
+    profile: Profile,
+    index: int,
+    status: str,
+    note: str | None = None,
+    *,
+    strict: bool = False,
+) -> tuple[str, Parsed]:
+    """Return what :func:`set_status` returns, and the new text as its check read it.
+
+    Both readings are strict with ``strict`` (as a document that follows its
+    profile is read; bad values are collected as problems, not raised).
+    """
     wanted = canonical_state(status, profile)
     if wanted is None or wanted not in set(ActionState):
         known = ", ".join(ActionState)
         raise InvalidValueError(f"unknown status '{status}' (statuses: {known})", field="status")
     raw = read_markdown(text, file)
     blocks = list(raw.blocks)
-    parsed = read_document(text, profile, file=file, strict=False, collect=True, raw=raw)
+    parsed = read_document(text, profile, file=file, strict=strict, collect=True, raw=raw)
     before = parsed.record.action_items
     line = parsed.lines.get(f"action_items[{index}]")
     if line is None:
@@ -51,8 +69,7 @@ def set_status(
             raise UsageError("a note needs a Notes column; this item is not in a table", file=file)
         lines[line - 1] = _written_status(lines[line - 1], before[index], label, wanted, profile)
     result = "\n".join(lines)
-    _check(result, file, profile, before, index, wanted)
-    return result
+    return result, _check(result, file, profile, before, index, wanted, strict)
 
 
 def _table_row(block: Block, row: str, label: str, note: str | None, file: str, line: int) -> str:
@@ -105,9 +122,16 @@ def _written_status(text: str, item: ActionItem, label: str, wanted: str, profil
 
 
 def _check(
-    text: str, file: str, profile: Profile, before: list[ActionItem], index: int, wanted: str
-) -> None:
-    after = read_document(text, profile, file=file, strict=False, collect=True).record.action_items
+    text: str,
+    file: str,
+    profile: Profile,
+    before: list[ActionItem],
+    index: int,
+    wanted: str,
+    strict: bool,
+) -> Parsed:
+    read = read_document(text, profile, file=file, strict=strict, collect=True)
+    after = read.record.action_items
     expected = [
         item.model_copy(update={"status": wanted}) if n == index else item
         for n, item in enumerate(before)
@@ -118,3 +142,4 @@ def _check(
     )
     if not same:
         raise UsageError("could not change only this item's status; edit it by hand", file=file)
+    return read

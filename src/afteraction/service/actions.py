@@ -14,7 +14,7 @@ from afteraction.document.kinds.action_build import canonical_state
 from afteraction.document.loaded import Document
 from afteraction.errors import AfteractionError, ConflictError, NotFoundError, UsageError
 from afteraction.followup import exports
-from afteraction.followup.edit import set_status
+from afteraction.followup.edit import set_status, set_status_read
 from afteraction.followup.items import (
     ItemFilter,
     ItemRow,
@@ -165,8 +165,16 @@ def set_action_status(
             "changed since it was read; nothing was written; read it again", file=document.path
         )
     text = document.source.text if document.source is not None else ""
-    changed = set_status(text, str(document.path), document.profile, placed.index, status, note)
-    workspace.store.put(document, changed)
+    changed, read = set_status_read(
+        text,
+        str(document.path),
+        document.profile,
+        placed.index,
+        status,
+        note,
+        strict=document.recognized,
+    )
+    workspace.store.put(document, changed, read if document.recognized else None)
     state = canonical_state(status, document.profile) or status
     return StatusSet(placed.key, state, document.path)
 

@@ -44,7 +44,7 @@ _EXCLUDED = set(LONG_PARTS)
 
 
 # Bumped whenever what a save derives from a text (columns, labels) changes.
-DERIVED = 2
+DERIVED = 3
 
 
 def reading_of(registry: ProfileRegistry) -> str:
@@ -127,7 +127,7 @@ class SqlStore:
     def get(self, path: Path, profile_name: str | None = None) -> Document:
         """Read a postmortem into its record (kept from its last save when read the same way)."""
         if profile_name is not None:
-            return read_source_text(self.read(path), path, self.registry, profile_name)
+            return _named(read_source_text(self.read(path), path, self.registry, profile_name))
         return self.whole(self.row(path))
 
     def whole(self, row: PostmortemRow) -> Document:
@@ -139,7 +139,7 @@ class SqlStore:
         path = Path(row.ref)
         source = SourceText.decode(row.text.encode("utf-8"), path)
         if row.reading != self.reading:
-            return read_source_text(source, path, self.registry)
+            return _named(read_source_text(source, path, self.registry))
         return Document(
             path,
             Incident.model_validate_json(row.record),
@@ -359,17 +359,19 @@ class SqlStore:
         With ``read`` (the text already read strictly in the row's profile), it is not read again.
         """
         if read is None:
-            document = read_source_text(source, Path(row.ref), self.registry)
+            document = _named(read_source_text(source, Path(row.ref), self.registry))
         else:
             disorder = tuple(order_warnings(read))
-            document = Document(
-                Path(row.ref),
-                read.record,
-                self.registry.get(row.profile),
-                source,
-                True,
-                (*read.warnings, *disorder),
-                disorder,
+            document = _named(
+                Document(
+                    Path(row.ref),
+                    read.record,
+                    self.registry.get(row.profile),
+                    source,
+                    True,
+                    (*read.warnings, *disorder),
+                    disorder,
+                )
             )
         record = document.record
         if record.id and record.id != row.ref:
@@ -431,6 +433,13 @@ class SqlStore:
                 except AfteractionError:
                     continue
             self.session.flush()
+
+
+def _named(document: Document) -> Document:
+    """Give a record whose text states no incident ID the one it is stored as (its name)."""
+    if document.record.id is None:
+        document.record.id = str(document.path)
+    return document
 
 
 def _check_ref(ref: str) -> None:
