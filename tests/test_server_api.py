@@ -391,3 +391,16 @@ def test_items_of_a_text_without_an_id_take_the_id_it_is_stored_as(
     assert done.status_code == 200, done.text
     text = client.get(f"{API}/postmortems/{ref}/text", headers=people.headers("viewer")).text
     assert text == body.replace("| Open |", "| Done |")
+
+
+def test_numbers_beyond_what_is_stored_are_refused_not_failed(client: TestClient, people: People):
+    ref = _new(client, people)["id"]
+    huge = "9" * 20
+    for method, path in [
+        ("get", f"{API}/postmortems/{ref}/diff?from=1&to={huge}"),
+        ("get", f"{API}/postmortems/{ref}/revisions/{huge}"),
+        ("delete", f"{API}/tokens/{huge}"),
+        ("get", f"{API}/postmortems?offset={huge}"),
+    ]:
+        answer = client.request(method, path, headers=people.headers("admin"))
+        assert answer.status_code == 422, (path, answer.text)

@@ -217,3 +217,17 @@ def test_reviews_are_recorded_per_revision(client: TestClient, people: People):
     assert [(r["reviewer"], r["verdict"], r["revision"]) for r in listed] == [
         ("rita", "changes_requested", 1)
     ]
+
+
+def test_addresses_are_found_in_words_in_linear_time():
+    import time
+
+    from afteraction.service.team.review import _addresses
+
+    assert _addresses("To: <ops@example.com>, (lead@corp.io); not-an-address") == [
+        "ops@example.com",
+        "lead@corp.io",
+    ]
+    started = time.perf_counter()
+    assert _addresses("a" * 1_000_000 + " b.c" * 100_000) == []
+    assert time.perf_counter() - started < 10  # a hang guard, not a speed target

@@ -112,6 +112,7 @@ def test_records_kept_by_another_version_are_read_again(team: Team):
 
 HOSTILE = {
     "a 1 MB line": b"# Long\n\n## Summary\n\n" + b"x" * 1_000_000 + b"\n",
+    "a 1 MB run of spaces among names": b"# Names\n\n**Authors:** a" + b" " * 1_000_000 + b"b\n",
     "deep front matter": b"---\na: " + b"[" * 100_000 + b"\n---\n# Deep\n",
     "a huge number": b"---\nsize: " + b"9" * 5_000 + b"\n---\n# Huge\n",
     "an impossible date": b"# Odd\n\n**Incident ID:** INC-2026-02-30-001\n**Date:** 2026-02-30\n",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from afteraction.errors import InvalidValueError, TooLargeError, UsageError
 from afteraction.server.auth import current_actor, team_of
@@ -13,6 +13,9 @@ from afteraction.service.team.context import Actor, Team
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
 MAX_BODY = 5 * 1024 * 1024
+MAX_NUMBER = 2**31 - 1
+"""The largest number a route takes (a revision, a token, an offset): what the database holds."""
+Number = Annotated[int, Path(ge=1, le=MAX_NUMBER)]
 MARKDOWN = "text/markdown; charset=utf-8"
 
 

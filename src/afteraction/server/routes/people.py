@@ -8,10 +8,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from afteraction.server.auth import SESSION_COOKIE
-from afteraction.server.routes.common import (
-    ActorDep,
-    TeamDep,
-)
+from afteraction.server.routes.common import ActorDep, Number, TeamDep
 from afteraction.service.team import users
 
 router = APIRouter()
@@ -139,6 +136,6 @@ def list_tokens(name: str, actor: ActorDep, team: TeamDep) -> list[dict[str, Any
 
 
 @router.delete("/tokens/{token_id}", status_code=204, tags=["people"])
-def revoke_token(token_id: int, actor: ActorDep, team: TeamDep) -> None:
+def revoke_token(token_id: Number, actor: ActorDep, team: TeamDep) -> None:
     """Revoke a token."""
     users.revoke_token(team, actor, token_id)

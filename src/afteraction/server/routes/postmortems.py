@@ -14,7 +14,9 @@ from afteraction.errors import InvalidValueError
 from afteraction.server.auth import current_actor, team_of
 from afteraction.server.routes.common import (
     MARKDOWN,
+    MAX_NUMBER,
     ActorDep,
+    Number,
     TeamDep,
     etag,
     if_match_version,
@@ -41,7 +43,7 @@ def list_postmortems(
     q: Annotated[str | None, Query(max_length=500)] = None,
     sort: str = "-occurred",
     limit: Annotated[int, Query(ge=1, le=postmortems.MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_NUMBER)] = 0,
 ) -> dict[str, Any]:
     """List postmortems with filters, newest first, a page at a time."""
     for name, moment in (("since", since), ("until", until)):
@@ -168,7 +170,7 @@ def revisions(ref: str, actor: ActorDep, team: TeamDep) -> list[dict[str, Any]]:
 
 
 @router.get("/postmortems/{ref}/revisions/{number}", tags=["postmortems"])
-def revision(ref: str, number: int, actor: ActorDep, team: TeamDep) -> Response:
+def revision(ref: str, number: Number, actor: ActorDep, team: TeamDep) -> Response:
     """Return one revision's text."""
     return Response(postmortems.revision_text(team, actor, ref, number), media_type=MARKDOWN)
 
@@ -178,8 +180,8 @@ def diff(
     ref: str,
     actor: ActorDep,
     team: TeamDep,
-    old: Annotated[int, Query(alias="from", ge=1)],
-    new: Annotated[int, Query(alias="to", ge=1)],
+    old: Annotated[int, Query(alias="from", ge=1, le=MAX_NUMBER)],
+    new: Annotated[int, Query(alias="to", ge=1, le=MAX_NUMBER)],
 ) -> Response:
     """Return the unified diff between two revisions."""
     return Response(postmortems.diff(team, actor, ref, old, new), media_type="text/x-diff")

@@ -32,6 +32,8 @@ from afteraction.store.sql.tables import ChangeRow, GrantRow, ReviewRow, UserRow
 
 VERDICTS = ("approved", "changes_requested")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# What may stand around an address in a word of text: "<a@b.c>", "(a@b.c)," ...
+_AROUND = "<>()[]{},;:\"'*_`"
 
 
 @dataclass
@@ -170,6 +172,12 @@ def _blocking(team: Team, text: str, ref: str, today: date) -> list[dict[str, An
     ]
 
 
+def _addresses(text: str) -> list[str]:
+    """Return the mail addresses among the words of ``text`` (each word tried once: linear)."""
+    words = (word.strip(_AROUND) for word in text.split())
+    return [word for word in words if _ADDRESS.fullmatch(word)]
+
+
 def _mail(team: Team, document: Document, moved: Moved) -> None:
     """Mail the final postmortem to its distribution list; a failure is reported, not raised."""
     settings = team.workspace.settings
@@ -178,9 +186,7 @@ def _mail(team: Team, document: Document, moved: Moved) -> None:
         for part in document.record.sections
         if norm(part.key or part.heading) in ("distribution", "distribution list")
     ]
-    recipients = dict.fromkeys(
-        [*settings.server.distribution, *_ADDRESS.findall("\n".join(listed))]
-    )
+    recipients = dict.fromkeys([*settings.server.distribution, *_addresses("\n".join(listed))])
     if not recipients:
         return
     record, profile = document.record, document.profile
