@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from afteraction.document.blocks import markdown_parser
+from afteraction.document.html import markdown_to_html
 from afteraction.model import Incident
 from afteraction.profiles import Profile
 from afteraction.service import documents as service
@@ -57,7 +57,7 @@ TIME_WORDS = {
 
 def words(markdown: str) -> set[str]:
     """The words a reader sees: rendered text, lower-cased, without markup or numbers."""
-    html = markdown_parser().render(markdown)
+    html = markdown_to_html(markdown)
     text = unescape(re.sub(r"<[^>]+>", " ", html))
     return {w for w in re.findall(r"[a-z][a-z']+", text.lower()) if len(w) > 2} - TIME_WORDS
 

@@ -12,15 +12,9 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-_MD = MarkdownIt("commonmark").enable("table")
 # Reading needs the block structure and each inline run's source text, never the
 # inline tokens: skipping inline parsing halves the time a document takes.
 _BLOCKS = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
-
-
-def markdown_parser() -> MarkdownIt:
-    """Return the shared markdown-it parser (CommonMark plus GFM tables), for rendering."""
-    return _MD
 
 
 def block_parser() -> MarkdownIt:
