@@ -16,7 +16,15 @@ def _restated(record: Incident, *, mapped: bool) -> Incident:
     keep = [r for r in record.readings if r.how == "mapped" and not mapped]
     if len(keep) == len(record.readings):
         return record
-    stated = record.model_copy(deep=True)
+    # The paths a reading names are top-level values, key times, impact and fields:
+    # those parts are copied, the rest (timeline, action items ...) is shared, unchanged.
+    stated = record.model_copy(
+        update={
+            "times": record.times.model_copy(),
+            "impact": record.impact.model_copy(),
+            "fields": dict(record.fields),
+        }
+    )
     for reading in record.readings:
         if reading.how == "inferred":
             set_path(stated, reading.field, None)
