@@ -3,9 +3,11 @@
 Run: .venv/bin/python bench/adversarial.py [UNIT ...]
 
 Each input is one unit repeated to the size (spaces, ``(``, ``*``, ``[``,
-``](``, ``<!--``, ``|``, digits, ``:``, backticks), put where a pattern
+``](``, ``<!--``, ``|``, digits, ``:``, backticks, and ``> `` and ``- ``,
+which nest quotes and lists as deep as the line is long), put where a pattern
 could backtrack: after a field label, after a heading, as a paragraph of
-prose, in a table row, and as a line of each line-based timeline source.
+prose, in a table row, as a line of each line-based timeline source, and in
+a page written as HTML (cmark-gfm, then nh3).
 Linear readers take about sixteen times longer at 1 MB than at 64 KB; a
 quadratic one takes 256 times longer, which is what to look for. Times are
 CPU seconds of this process, so other work on the machine does not count.
@@ -19,7 +21,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import nh3
+
 from afteraction.demo import demo_record
+from afteraction.document.html import markdown_to_html
 from afteraction.document.markdown import read_markdown
 from afteraction.document.parse import read_document
 from afteraction.document.recognize import choose_profile
@@ -29,7 +34,7 @@ from afteraction.timeline.problems import Problems
 from afteraction.timeline.registry import SourceRegistry
 from afteraction.timeline.spec import SourceSpec
 
-UNITS = [" ", "(", "*", "[", "](", "<!--", "|", "9", ":", "`"]
+UNITS = [" ", "(", "*", "[", "](", "<!--", "|", "9", ":", "`", "> ", "- "]
 SIZES = {"64 KB": 1 << 16, "1 MB": 1 << 20}
 
 
@@ -97,6 +102,12 @@ def main(units: list[str]) -> None:
                 _read_document(registry, _document(registry, name, where, payload))
 
             readers.append((f"import {name} ({where})", document))
+    for where in ("prose", "table"):
+
+        def page(payload: str, where: str = where) -> None:
+            nh3.clean(markdown_to_html(_document(registry, "default", where, payload)))
+
+        readers.append((f"HTML page ({where})", page))
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
         for kind in ("plain", "syslog", "logfmt", "jsonl", "deploys"):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from afteraction.document.html import is_remote, render_html
+from afteraction.document.html import is_remote, nesting_depth, render_html
 from afteraction.document.render import render_markdown
 from afteraction.model import Incident
 from tests.test_cli import aar
@@ -121,3 +122,34 @@ def test_the_render_command_takes_remote_images(tmp_path: Path, registry):
     markdown = aar("render", str(source), "--remote-images")
     assert markdown.returncode == 2
     assert markdown.stderr.startswith("Error: ") and "--format html" in markdown.stderr
+
+
+@pytest.mark.parametrize(
+    ("html", "depth"),
+    [
+        ("<p>a<br>b<img src=x><br/></p>", 1),
+        ("<div><ul><li>a</li><li>b</li></ul></div>", 3),
+        ("<div><div><p>left open", 3),
+        ("</div></div><p>x</p>", 1),  # a stray end tag does not go below the top
+        ('<a title="<b>">x</a>', 1),
+    ],
+)
+def test_nesting_depth_counts_what_holds_what(html: str, depth: int):
+    assert nesting_depth(html) == depth
+
+
+@pytest.mark.parametrize("unit", ["> ", "<div>", "<ul><li>", "<blockquote>"])
+def test_a_megabyte_nested_as_deep_as_it_goes_is_shown_as_written(registry, unit: str):
+    # nh3 takes time growing with the square of the depth: 1 MB of "> " took half an hour.
+    hostile = unit * ((1 << 20) // len(unit))
+    page = render_html(Incident(id="INC-1", title="Deep", summary=hostile), registry.get("default"))
+    assert "<pre>" in page and html.escape(unit) * 100 in page
+    assert unit not in page.replace("<pre>", "").replace("</pre>", "")
+
+
+def test_nesting_the_page_can_hold_is_written_as_html(registry):
+    quoted = "\n".join("> " * depth + f"level {depth}" for depth in range(1, 21))
+    page = render_html(
+        Incident(id="INC-1", title="Quoted", summary=quoted), registry.get("default")
+    )
+    assert page.count("<blockquote>") >= 20 and "<pre>" not in page

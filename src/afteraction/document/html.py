@@ -88,12 +88,51 @@ def markdown_to_html(text: str) -> str:
     return html
 
 
+# HTML elements that never hold others, so never nest.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr"}
+)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
+MAX_DEPTH = 100
+"""Deepest nesting of elements a page is written with; deeper, its Markdown is shown as text."""
+
+
+def nesting_depth(html: str) -> int:
+    """Return how deep the elements of ``html`` nest at most (unclosed ones stay open).
+
+    One pass over the tags; it reads HTML as nh3 will, closely enough to bound the work.
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _VOID or self_closing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def clean_body(markdown: str) -> str:
+    """Return ``markdown`` as sanitised HTML, in time linear in its length.
+
+    nh3's parser takes time that grows with the square of how deep elements
+    nest (a megabyte of ``> `` quotes, or of raw ``<div>``, took half an
+    hour): a text nested deeper than ``MAX_DEPTH`` is shown as it is
+    written, escaped, instead.
+    """
+    body = markdown_to_html(markdown)
+    if nesting_depth(body) > MAX_DEPTH:
+        return f"<pre>{html.escape(markdown)}</pre>"
+    return nh3.clean(body)
+
+
 def render_html(record: Incident, profile: Profile, *, remote_images: bool = False) -> str:
     """Write ``record`` as a self-contained HTML page; user text is sanitised with nh3.
 
     Remote images are links unless ``remote_images`` is set (see the module's docstring).
     """
-    body = nh3.clean(markdown_to_html(render_markdown(record, profile, front_matter=False)))
+    body = clean_body(render_markdown(record, profile, front_matter=False))
     if not remote_images:
         body = link_remote_images(body)
     return _ENV.get_template("postmortem.html.j2").render(
