@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -12,8 +14,9 @@ from afteraction.service.team import postmortems
 from afteraction.service.team.context import SYSTEM, Team
 from afteraction.store.sql.database import head_revision
 from afteraction.store.sql.tables import Base
-from tests.server_support import database_url, team_settings
+from tests.server_support import BACKENDS, database_url, team_settings
 
+REF = "INC-2026-05-01-001"
 BODY = b"# Kept\n\n**Incident ID:** INC-2026-05-01-001\n\n## Summary\n\nStill here.\n"
 
 
@@ -23,20 +26,37 @@ def test_the_migrations_build_the_declared_tables(team: Team):
     assert differences == []
 
 
-def _at(backend: str, folder: Path, revision: str) -> Team:
-    team = Team.open(team_settings(folder, database_url(backend, folder)))
+def _to(team: Team, revision: str, *, down: bool = False) -> None:
     config = team.database._alembic()
     with team.database.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-    return team
+        (command.downgrade if down else command.upgrade)(config, revision)
 
 
-def test_an_older_database_upgrades_keeping_its_postmortems(tmp_path: Path):
-    for backend in ("sqlite",):
-        team = _at(backend, tmp_path, "0001")
-        assert team.database.schema_state() == ("0001", head_revision())
-        postmortems.import_postmortem(team, SYSTEM, BODY)
-        assert team.database.upgrade() == ("0001", head_revision())
-        assert "Still here." in postmortems.text_of(team, SYSTEM, "INC-2026-05-01-001").text
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_older_database_upgrades_keeping_its_postmortems(backend: str, tmp_path: Path):
+    team = Team.open(team_settings(tmp_path, database_url(backend, tmp_path)))
+    try:
+        team.database.upgrade()
+        postmortems.import_postmortem(team, SYSTEM, BODY.replace(b"\n", b"\r\n"))
+        before = postmortems.get_postmortem(team, SYSTEM, REF).to_dict()
+        # Back to the schema that kept each text in its postmortem's row: it is there.
+        _to(team, "0002", down=True)
+        assert team.database.schema_state() == ("0002", head_revision())
+        with team.database.engine.connect() as connection:
+            text, record = connection.execute(
+                sa.text("SELECT text, record FROM postmortems WHERE ref = :ref"), {"ref": REF}
+            ).one()
+        assert text.encode("utf-8") == BODY.replace(b"\n", b"\r\n")
+        assert '"Still here."' in record
+        # And forward again: the bodies move, byte for byte, and read as they did.
+        assert team.database.upgrade() == ("0002", head_revision())
+        assert postmortems.text_of(team, SYSTEM, REF).text.encode("utf-8") == BODY.replace(
+            b"\n", b"\r\n"
+        )
+        assert postmortems.get_postmortem(team, SYSTEM, REF).to_dict() == before
+        with team.database.engine.connect() as connection:
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("postmortems")}
+        assert not columns & {"text", "record", "brief", "warnings", "disorder"}
+    finally:
         team.database.dispose()

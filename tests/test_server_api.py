@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
+from afteraction.server.app import create_app
 from afteraction.service.team.context import Team
+from afteraction.store.sql.config import POOL_SIZE, ServerConfig
 from tests.conftest import shared_folder
-from tests.server_support import People
+from tests.server_support import People, team_settings
 
 API = "/api/v1"
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
@@ -404,3 +410,20 @@ def test_numbers_beyond_what_is_stored_are_refused_not_failed(client: TestClient
     ]:
         answer = client.request(method, path, headers=people.headers("admin"))
         assert answer.status_code == 422, (path, answer.text)
+
+
+async def _threads() -> float:
+    return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+
+def test_a_worker_runs_as_many_requests_at_once_as_its_settings_say(tmp_path: Path):
+    settings = team_settings(tmp_path, f"sqlite:///{tmp_path / 'team.db'}")
+    settings.server.threads = 3
+    team = Team.open(settings)
+    team.database.upgrade()
+    with TestClient(create_app(team=team)) as client:
+        assert client.portal is not None
+        assert client.portal.call(_threads) == 3
+    team.database.dispose()
+    with pytest.raises(ValidationError, match="threads"):
+        ServerConfig(threads=POOL_SIZE + 1)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from afteraction.errors import InvalidValueError, StaleVersionError, UsageError
 from afteraction.service.team import parts, postmortems
-from afteraction.service.team.context import SYSTEM, Team, sql
-from afteraction.store.sql.tables import PostmortemRow
+from afteraction.service.team.context import STAGED_TRIES, SYSTEM, Team, sql
+from afteraction.service.timeline import Event, Timeline, add_timeline
+from afteraction.service.workspace import Workspace
+from afteraction.store.sql.store import StagedStore
+from afteraction.store.sql.tables import PostmortemBodyRow, PostmortemRow
+from afteraction.timeline.apply import Applied
+from afteraction.timeline.event import Kind
 from tests.server_support import People
 
 FRONT = """---
@@ -99,9 +104,8 @@ def test_next_ids_count_the_day_in_the_profiles_pattern(team: Team):
 def test_records_kept_by_another_version_are_read_again(team: Team):
     postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
     with team.database.writing() as session:
-        session.execute(
-            update(PostmortemRow).values(reading="older", record="{}", brief='{"title": "stale"}')
-        )
+        session.execute(update(PostmortemRow).values(reading="older"))
+        session.execute(update(PostmortemBodyRow).values(record="{}", brief='{"title": "stale"}'))
     assert postmortems.get_postmortem(team, SYSTEM, "INC-2026-04-01-001").data["record"][
         "title"
     ] == ("Payments down")
@@ -211,8 +215,102 @@ def test_an_edit_keeps_the_record_a_fresh_reading_gives(team: Team):
                 continue
             with team.reading() as space:
                 row = sql(space).row(ref)
-                kept, text = row.record, row.text
+                kept, text = row.body.record, row.body.text
             source = SourceText.decode(text.encode(), ref)
             fresh = read_source_text(source, Path(ref), team.workspace.profiles).record
             fresh.id = fresh.id or ref  # a text without an ID is known by the one it is stored as
             assert kept == fresh.model_dump_json(), path.name
+
+
+def _event(text: str) -> list[parts.NewEvent]:
+    return [parts.NewEvent(datetime(2026, 4, 1, 9, tzinfo=UTC), text)]
+
+
+def _texts(team: Team, ref: str) -> str:
+    return postmortems.text_of(team, SYSTEM, ref).text
+
+
+def test_an_edit_worked_out_without_the_lock_is_made_again_when_its_postmortem_changed(
+    team: Team,
+):
+    postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
+    ref, runs = "INC-2026-04-01-001", []
+
+    def attempt(space: Workspace, lock: bool) -> Applied:
+        runs.append(lock)
+        store = sql(space)
+        row = postmortems.visible_row(store, SYSTEM, ref, lock=lock)
+        applied = add_timeline(space, store.whole(row), Timeline(_built("Mine"), []))
+        if len(runs) == 1:  # someone else's edit lands while this one is worked out
+            parts.append_events(team, SYSTEM, ref, _event("Theirs"))
+        return applied
+
+    applied, version = team.edit(SYSTEM, "timeline.append", ref, attempt)
+    assert runs == [False, False]  # the first try's save was refused, the second made
+    assert applied.added == 1
+    assert "Theirs" in _texts(team, ref) and "Mine" in _texts(team, ref)
+    assert version == postmortems.get_postmortem(team, SYSTEM, ref).version == 3
+
+
+def test_an_edit_refused_every_time_it_is_staged_is_made_under_the_lock(team: Team):
+    postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
+    ref, runs = "INC-2026-04-01-001", []
+
+    def attempt(space: Workspace, lock: bool) -> Applied:
+        runs.append(lock)
+        store = sql(space)
+        row = postmortems.visible_row(store, SYSTEM, ref, lock=lock)
+        applied = add_timeline(space, store.whole(row), Timeline(_built("Mine"), []))
+        if not lock:
+            parts.append_events(team, SYSTEM, ref, _event(f"Theirs {len(runs)}"))
+        return applied
+
+    team.edit(SYSTEM, "timeline.append", ref, attempt)
+    assert runs == [False] * STAGED_TRIES + [True]
+    text = _texts(team, ref)
+    assert all(f"Theirs {n}" in text for n in range(1, STAGED_TRIES + 1)) and "Mine" in text
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(team: Team):
+    postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
+    ref = "INC-2026-04-01-001"
+    first = parts.append_events(team, SYSTEM, ref, _event("Once"))
+    again = parts.append_events(team, SYSTEM, ref, _event("Once"))
+    assert (again.added, again.already, again.version) == (0, 1, first.version)
+    assert len(postmortems.revisions(team, SYSTEM, ref)) == first.version
+
+
+def test_a_staged_store_keeps_edits_only(team: Team):
+    with team.database.reading() as session:
+        store = StagedStore(session, team.workspace.profiles)
+        for write in (
+            lambda: store.create_bytes("INC-1", b"# New\n"),
+            lambda: store.replace("INC-1", b"# New\n", 1),
+            lambda: store.delete("INC-1"),
+        ):
+            with pytest.raises(TypeError, match="keeps edits"):
+                write()
+
+
+def _built(text: str) -> list[Event]:
+    return [
+        Event(
+            time=datetime(2026, 4, 1, 10, tzinfo=UTC),
+            source="api",
+            kind=Kind.MESSAGE,
+            text=text,
+            actor="test",
+        )
+    ]
+
+
+def test_a_read_sees_one_snapshot_throughout(team: Team):
+    postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
+    ref = "INC-2026-04-01-001"
+    revision = select(PostmortemRow.revision).where(PostmortemRow.ref == ref)
+    with team.database.reading() as session:
+        before = session.scalar(revision)
+        parts.append_events(team, SYSTEM, ref, _event("Committed meanwhile"))
+        assert session.scalar(revision) == before  # not what was committed since
+    with team.database.reading() as session:
+        assert session.scalar(revision) == before + 1

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -22,10 +23,14 @@ from afteraction.profiles.labels import norm
 from afteraction.service.workspace import Workspace
 from afteraction.settings import Settings, load_settings
 from afteraction.store.sql.database import Database
-from afteraction.store.sql.store import Change, SqlStore, reading_of
+from afteraction.store.sql.store import Change, SqlStore, StagedStore, reading_of
 
 ROLES = ("viewer", "author", "reviewer", "admin")
 """Team roles, each allowed what the one before it is, and more."""
+STAGED_TRIES = 2
+"""How often an edit is worked out without the write lock before it is made under it."""
+
+Result = TypeVar("Result")
 
 
 def _now() -> datetime:
@@ -127,7 +132,7 @@ class Team:
         """Give a workspace over the store, in one read transaction."""
         with self.database.reading() as session:
             yield self.workspace.with_store(
-                SqlStore(session, self.workspace.profiles, now=self.now)
+                SqlStore(session, self.workspace.profiles, now=self.now, reading=self.read_as)
             )
 
     @contextmanager
@@ -146,6 +151,45 @@ class Team:
                 "something with the same name was made at the same moment: nothing was written;"
                 " try again"
             ) from None
+
+    def edit(
+        self,
+        actor: Actor,
+        action: str,
+        ref: str,
+        attempt: Callable[[Workspace, bool], Result],
+        message: str = "",
+    ) -> tuple[Result, int]:
+        """Run an edit of postmortem ``ref``; return what ``attempt`` gave and the version after.
+
+        ``attempt(workspace, lock)`` is the use case: it reads the postmortem
+        (locking its row when ``lock``) and saves it through the store. It is
+        first run in a read transaction, its saves kept, not made: the reading,
+        editing and checking, most of an edit's time, hold no lock, so edits of
+        other postmortems (on SQLite, every other write) need not wait for it.
+        The saves are then made in a write transaction, each refused if the
+        postmortem changed since it was read; after ``STAGED_TRIES`` such
+        refusals, the edit runs whole in the write transaction, as two edits
+        of one postmortem at once must take turns.
+        """
+        for _ in range(STAGED_TRIES):
+            try:
+                with self.database.reading() as session:
+                    staged = StagedStore(
+                        session, self.workspace.profiles, now=self.now, reading=self.read_as
+                    )
+                    result = attempt(self.workspace.with_store(staged), False)
+                    if not staged.saves:
+                        return result, staged.revision(ref)
+                with self.writing(actor, action, message) as space:
+                    store = sql(space)
+                    for save in staged.saves:
+                        store.put(save.document, save.text, save.read)
+                    return result, store.revision(ref)
+            except ConflictError:
+                continue  # changed meanwhile: worked out again on what it holds now
+        with self.writing(actor, action, message) as space:
+            return attempt(space, True), sql(space).revision(ref)
 
 
 def refresh(team: Team) -> int:

@@ -22,8 +22,10 @@ from afteraction.service import actions, lint
 from afteraction.service.team.context import Actor, Team, sql
 from afteraction.service.team.postmortems import visible_row, visible_to
 from afteraction.service.timeline import Event, Timeline, add_timeline
+from afteraction.service.workspace import Workspace
 from afteraction.sourcetext import SourceText
 from afteraction.store.sql.tables import CommentRow, LabelRow, PostmortemRow
+from afteraction.timeline.apply import Applied
 from afteraction.timeline.event import Kind
 
 MAX_EVENTS = 1000
@@ -91,11 +93,13 @@ def append_timeline(
     team: Team, actor: Actor, ref: str, timeline: Timeline, action: str
 ) -> Appended:
     """Add a built timeline (from sources or a webhook) to a postmortem, key times included."""
-    with team.writing(actor, action) as space:
+
+    def attempt(space: Workspace, lock: bool) -> Applied:
         store = sql(space)
-        row = visible_row(store, actor, ref, lock=True)
-        applied = add_timeline(space, store.whole(row), timeline)
-        return Appended(applied.added, applied.already, list(applied.filled), row.revision)
+        return add_timeline(space, store.whole(visible_row(store, actor, ref, lock=lock)), timeline)
+
+    applied, version = team.edit(actor, action, ref, attempt)
+    return Appended(applied.added, applied.already, list(applied.filled), version)
 
 
 def visible_refs(team: Team, actor: Actor, item_owner: str | None = None) -> tuple[str, ...]:
@@ -134,9 +138,12 @@ def set_action_item(
     ref = key.rpartition("#")[0]
     if not ref:
         raise InvalidValueError("an action item's key is INCIDENT-ID#NUMBER", field="key")
-    with team.writing(actor, "action.status", f"{key} -> {status}") as space:
-        visible_row(sql(space), actor, ref, lock=True)
+
+    def attempt(space: Workspace, lock: bool) -> actions.StatusSet:
+        visible_row(sql(space), actor, ref, lock=lock)
         return actions.set_action_status(space, key, status, note, (ref,))
+
+    return team.edit(actor, "action.status", ref, attempt, f"{key} -> {status}")[0]
 
 
 def add_comment(
@@ -206,7 +213,7 @@ def findings(team: Team, actor: Actor, ref: str, today: date) -> list[dict[str, 
     actor.require("viewer", "reading a postmortem")
     with team.reading() as space:
         row = visible_row(sql(space), actor, ref)
-        text, name = SourceText.decode(row.text.encode("utf-8"), row.ref).text, row.ref
+        text, name = SourceText.decode(row.body.text.encode("utf-8"), row.ref).text, row.ref
     rules = {r.id: r for r in team.workspace.rules.ordered()}
     found = lint.lint_text(team.workspace, text, str(Path(name)), today)
     return [

@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import defer
 
 from afteraction.document.loaded import Document, read_source_text
 from afteraction.errors import ConflictError, InvalidValueError, NotFoundError
@@ -24,16 +23,15 @@ from afteraction.service import documents
 from afteraction.service.team.context import Actor, Team, sql
 from afteraction.sourcetext import SourceText
 from afteraction.store.sql.store import SqlStore
-from afteraction.store.sql.tables import ChangeRow, LabelRow, PostmortemRow, RevisionRow
+from afteraction.store.sql.tables import (
+    ChangeRow,
+    LabelRow,
+    PostmortemBodyRow,
+    PostmortemRow,
+    RevisionRow,
+)
 
 MAX_PAGE = 200
-_LONG_COLUMNS = (
-    PostmortemRow.text,
-    PostmortemRow.record,
-    PostmortemRow.brief,
-    PostmortemRow.warnings,
-    PostmortemRow.disorder,
-)
 _SORTS = {
     "occurred": PostmortemRow.occurred_at,
     "updated": PostmortemRow.updated_at,
@@ -136,28 +134,26 @@ class PostmortemQuery:
             conditions.append(PostmortemRow.occurred_at < self.until)
         for kind, value in (("owner", self.owner), ("tag", self.tag)):
             if value:
-                conditions.append(
-                    exists().where(
-                        LabelRow.postmortem_id == PostmortemRow.id,
-                        LabelRow.kind == kind,
-                        LabelRow.value == value.lower(),
-                    )
+                # Found through the labels' index, not by a look at every postmortem's labels.
+                labelled = select(LabelRow.postmortem_id).where(
+                    LabelRow.kind == kind, LabelRow.value == value.lower()
                 )
+                conditions.append(PostmortemRow.id.in_(labelled))
         if self.text:
             words = self.text.lower().split()[:10]
             conditions += [
                 or_(
                     func.lower(PostmortemRow.title).contains(w, autoescape=True),
-                    func.lower(PostmortemRow.text).contains(w, autoescape=True),
+                    PostmortemRow.id.in_(
+                        select(PostmortemBodyRow.postmortem_id).where(
+                            func.lower(PostmortemBodyRow.text).contains(w, autoescape=True)
+                        )
+                    ),
                 )
                 for w in words
             ]
-        # A list shows none of the text, record or brief: they are not read.
-        return (
-            select(PostmortemRow)
-            .options(*(defer(column) for column in _LONG_COLUMNS))
-            .where(and_(*conditions))
-        )
+        # A list shows nothing of the body (text, record): it is not read.
+        return select(PostmortemRow).where(and_(*conditions))
 
 
 @dataclass(frozen=True)
@@ -231,8 +227,8 @@ def _shown_row(store: SqlStore, row: PostmortemRow) -> Shown:
         resolved=row.resolved_at,
         closed=row.closed_at,
     )
-    record = orjson.loads(row.record)
-    parts = documents.shown_parts(record, row.profile, times, row.disorder)
+    record = orjson.loads(row.body.record)
+    parts = documents.shown_parts(record, row.profile, times, row.body.disorder)
     return Shown({**parts, **summary(row)}, row.revision)
 
 
@@ -313,7 +309,7 @@ def text_of(team: Team, actor: Actor, ref: str) -> Rendered:
     with team.reading() as space:
         store = sql(space)
         row = visible_row(store, actor, ref)
-        return Rendered(row.text, "md", row.profile, row.revision)
+        return Rendered(row.body.text, "md", row.profile, row.revision)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_DATABASE = "afteraction.db"
+POOL_SIZE = 40
+"""Database connections a worker keeps: as many as the most threads it may run."""
 
 
 class AlertsConfig(BaseModel):
@@ -40,6 +42,15 @@ class ServerConfig(BaseModel):
     host: str = Field(default="127.0.0.1", description="Address `aar serve` listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `aar serve` listens on.")
     workers: int = Field(default=1, ge=1, le=64, description="Worker processes of `aar serve`.")
+    threads: int = Field(
+        default=8,
+        ge=1,
+        le=POOL_SIZE,
+        description=(
+            "Requests a worker works on at once; the rest wait their turn. Python runs one"
+            " thread at a time: more threads than this only take turns more often."
+        ),
+    )
     session_days: int = Field(default=14, ge=1, le=365, description="Days a login lasts.")
     distribution: list[str] = Field(
         default_factory=list,

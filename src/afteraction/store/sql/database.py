@@ -21,10 +21,10 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from afteraction.errors import ConfigurationError
+from afteraction.store.sql.config import POOL_SIZE
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_WAIT_SECONDS = 30
-POOL_SIZE = 40
 UPGRADE = "aar db upgrade"
 
 
@@ -41,6 +41,13 @@ class Database:
         self.engine = _engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = self.engine.execution_options(aar_write=True)
+        # A read sees one snapshot throughout: PostgreSQL's default (read committed) would
+        # show each statement what was committed by then, so two reads of a row could differ.
+        self._reader = (
+            self.engine.execution_options(isolation_level="REPEATABLE READ")
+            if self.dialect == "postgresql"
+            else self.engine
+        )
         # SQLite has one writer at a time: this process's writers queue here, in turn,
         # instead of polling the database's lock (which favours no one).
         self._write_turn = threading.Lock() if self.dialect == "sqlite" else None
@@ -57,8 +64,8 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """Open a read transaction (a consistent snapshot on both databases)."""
-        with self._sessions() as session, session.begin():
+        """Open a read transaction: one consistent snapshot, on both databases."""
+        with self._sessions(bind=self._reader) as session, session.begin():
             yield session
 
     @contextmanager
@@ -115,7 +122,21 @@ class Database:
             with self.engine.begin() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+            if before is not None and self.dialect == "sqlite":
+                self._compact()
         return before, head
+
+    def _compact(self) -> None:
+        """Write the SQLite file again, packed (VACUUM).
+
+        A migration that moves data leaves rows spread over as many pages as
+        before, and every scan reads them all.
+        """
+        connection = self.engine.raw_connection()  # the driver's, outside any transaction
+        try:
+            connection.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+        finally:
+            connection.close()
 
     def dispose(self) -> None:
         """Close every pooled connection."""
@@ -148,8 +169,8 @@ def _engine(url: URL) -> Engine:
         if backend == "sqlite":
             return _sqlite_engine(url)
         if backend == "postgresql":
-            # As many connections as a worker runs requests at once (anyio's 40 threads), so
-            # none is opened and closed per request under load.
+            # As many connections as a worker may run requests at once, so none is opened and
+            # closed per request under load.
             return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=0)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise ConfigurationError(
@@ -163,14 +184,17 @@ def _engine(url: URL) -> Engine:
 
 
 def _sqlite_engine(url: URL) -> Engine:
-    if url.database and url.database != ":memory:":
+    in_memory = url.database in (None, "", ":memory:")
+    if url.database and not in_memory:
         folder = Path(url.database).parent
         if not folder.is_dir():
             raise ConfigurationError(
                 f"no folder {folder} for the database {url.database}", field="server.database_url"
             )
+    # A file: a connection per request the worker runs at once, kept, none opened per request.
+    pooled = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": 0}
     engine = create_engine(
-        url, connect_args={"timeout": SQLITE_WAIT_SECONDS, "check_same_thread": False}
+        url, connect_args={"timeout": SQLITE_WAIT_SECONDS, "check_same_thread": False}, **pooled
     )
 
     @event.listens_for(engine, "connect")

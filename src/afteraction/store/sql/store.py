@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from afteraction.document.loaded import LONG_PARTS, Document, order_warnings, read_source_text
 from afteraction.document.parse import Parsed
@@ -35,12 +35,20 @@ from afteraction.profiles.ids import format_id, id_regex
 from afteraction.sourcetext import SourceText, digest_of
 from afteraction.store.cache import fingerprint
 from afteraction.store.sql.derive import derive
-from afteraction.store.sql.tables import ChangeRow, LabelRow, PostmortemRow, RevisionRow
+from afteraction.store.sql.tables import (
+    ChangeRow,
+    LabelRow,
+    PostmortemBodyRow,
+    PostmortemRow,
+    RevisionRow,
+)
 
 MAX_REF = 200
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 MAX_SEQUENCE_DIGITS = 9
 _EXCLUDED = set(LONG_PARTS)
+# What a brief document reads of a body: not the text, not the whole record.
+_BRIEF = (PostmortemBodyRow.brief, PostmortemBodyRow.warnings, PostmortemBodyRow.disorder)
 
 
 # Bumped whenever what a save derives from a text (columns, labels) changes.
@@ -111,8 +119,12 @@ class SqlStore:
         return [Path(r) for r in found]
 
     def row(self, ref: str | Path, *, lock: bool = False) -> PostmortemRow:
-        """Return a postmortem's row (locked until the transaction ends, with ``lock``)."""
-        query = select(PostmortemRow).where(PostmortemRow.ref == str(ref))
+        """Return a postmortem's row with its body (locked until the transaction ends, ``lock``)."""
+        query = (
+            select(PostmortemRow)
+            .options(joinedload(PostmortemRow.body))
+            .where(PostmortemRow.ref == str(ref))
+        )
         if lock:
             query = query.with_for_update()
         row = self.session.scalars(query).one_or_none()
@@ -122,7 +134,7 @@ class SqlStore:
 
     def read(self, path: Path) -> SourceText:
         """Return a postmortem's text as stored."""
-        return SourceText.decode(self.row(path).text.encode("utf-8"), path)
+        return SourceText.decode(self.row(path).body.text.encode("utf-8"), path)
 
     def get(self, path: Path, profile_name: str | None = None) -> Document:
         """Read a postmortem into its record (kept from its last save when read the same way)."""
@@ -136,18 +148,18 @@ class SqlStore:
         The record kept at the last save is used when it was read by this
         version with these profiles; otherwise the text is read again.
         """
-        path = Path(row.ref)
-        source = SourceText.decode(row.text.encode("utf-8"), path)
+        path, body = Path(row.ref), row.body
+        source = SourceText.decode(body.text.encode("utf-8"), path)
         if row.reading != self.reading:
             return _named(read_source_text(source, path, self.registry))
         return Document(
             path,
-            Incident.model_validate_json(row.record),
+            Incident.model_validate_json(body.record),
             self.registry.get(row.profile),
             source,
             row.recognized,
-            tuple(row.warnings),
-            tuple(row.disorder),
+            tuple(body.warnings),
+            tuple(body.disorder),
         )
 
     def load_all(self, paths: Iterable[Path]) -> list[Document | AfteractionError]:
@@ -156,7 +168,9 @@ class SqlStore:
         rows = {
             row.ref: row
             for row in self.session.scalars(
-                select(PostmortemRow).where(PostmortemRow.ref.in_(wanted))
+                select(PostmortemRow)
+                .options(joinedload(PostmortemRow.body).load_only(*_BRIEF))
+                .where(PostmortemRow.ref.in_(wanted))
             )
         }
         found: list[Document | AfteractionError] = []
@@ -170,7 +184,7 @@ class SqlStore:
 
     def document(self, row: PostmortemRow) -> Document:
         """Return the document a row holds, with its brief record (its text read when asked)."""
-        path = Path(row.ref)
+        path, body = Path(row.ref), row.body
         if row.reading != self.reading:
             return self.whole(row)
         return Document(
@@ -179,10 +193,10 @@ class SqlStore:
             self.registry.get(row.profile),
             None,
             row.recognized,
-            tuple(row.warnings),
-            tuple(row.disorder),
+            tuple(body.warnings),
+            tuple(body.disorder),
             row.digest,
-            brief=Incident.model_validate_json(row.brief),
+            brief=Incident.model_validate_json(body.brief),
             reread=lambda: self.get(path),
         )
 
@@ -212,7 +226,7 @@ class SqlStore:
                 "changed since it was read; nothing was written; read it again",
                 field="version",
             )
-        old = SourceText.decode(row.text.encode("utf-8"), document.path)
+        old = SourceText.decode(row.body.text.encode("utf-8"), document.path)
         if text == old.text:
             return old
         known = None
@@ -242,7 +256,10 @@ class SqlStore:
         """Store a new postmortem from its bytes as given (line endings and BOM kept)."""
         _check_ref(ref)
         existing = self.session.scalars(
-            select(PostmortemRow).where(PostmortemRow.ref == ref).with_for_update()
+            select(PostmortemRow)
+            .options(joinedload(PostmortemRow.body))
+            .where(PostmortemRow.ref == ref)
+            .with_for_update()
         ).one_or_none()
         if existing is not None:
             if not force:
@@ -256,11 +273,9 @@ class SqlStore:
             created_by=self.change.actor,
             updated_at=now,
             updated_by=self.change.actor,
-            text="",
             digest="",
-            record="{}",
-            brief="{}",
             profile="default",
+            body=PostmortemBodyRow(text="", record="{}", brief="{}", warnings=[], disorder=[]),
             occurred_at=now,
         )
         self.session.add(row)
@@ -270,7 +285,7 @@ class SqlStore:
     def delete(self, ref: str) -> None:
         """Delete a postmortem and its revisions; the log of changes keeps its last text."""
         row = self.row(ref, lock=True)
-        self.log("delete", row.ref, row.revision, {"digest": row.digest, "text": row.text})
+        self.log("delete", row.ref, row.revision, {"digest": row.digest, "text": row.body.text})
         self.session.delete(row)
         self.session.flush()
 
@@ -302,6 +317,13 @@ class SqlStore:
                 taken = max(taken, int(groups["seq"]))
         return format_id(profile.id_pattern, day, taken + 1)
 
+    def revision(self, ref: str) -> int:
+        """Return the revision a postmortem is at."""
+        found = self.session.scalar(select(PostmortemRow.revision).where(PostmortemRow.ref == ref))
+        if found is None:
+            raise NotFoundError(f"no postmortem '{ref}'", field="id")
+        return found
+
     def log(
         self, action: str, ref: str | None, revision: int | None, detail: dict[str, Any]
     ) -> ChangeRow:
@@ -331,7 +353,7 @@ class SqlStore:
         source = SourceText.decode(data, Path(row.ref))
         self._derive(row, source, read)
         now = self.now()
-        row.text = data.decode("utf-8")
+        row.body.text = data.decode("utf-8")
         row.digest = source.digest
         row.revision += 1
         row.updated_at, row.updated_by = now, self.change.actor
@@ -342,7 +364,7 @@ class SqlStore:
                 author=self.change.actor,
                 created_at=now,
                 message=self.change.message,
-                text=row.text,
+                text=row.body.text,
                 digest=row.digest,
             )
         )
@@ -390,9 +412,10 @@ class SqlStore:
         row.occurred_at = derived.occurred_at
         row.owners, row.component, row.tags = derived.owners, derived.component, derived.tags
         row.private = derived.private
-        row.record = record.model_dump_json()
-        row.brief = record.model_dump_json(exclude=_EXCLUDED)
-        row.warnings, row.disorder = list(document.warnings), list(document.disorder)
+        body = row.body
+        body.record = record.model_dump_json()
+        body.brief = record.model_dump_json(exclude=_EXCLUDED)
+        body.warnings, body.disorder = list(document.warnings), list(document.disorder)
         row.recognized = document.recognized
         row.reading = self.reading
         self.session.flush()
@@ -418,6 +441,7 @@ class SqlStore:
             rows = list(
                 self.session.scalars(
                     select(PostmortemRow)
+                    .options(joinedload(PostmortemRow.body))
                     .where(PostmortemRow.reading != self.reading, PostmortemRow.id > last)
                     .order_by(PostmortemRow.id)
                     .limit(batch)
@@ -428,11 +452,55 @@ class SqlStore:
             for row in rows:
                 last = row.id
                 try:
-                    self._derive(row, SourceText.decode(row.text.encode("utf-8"), Path(row.ref)))
+                    text = row.body.text.encode("utf-8")
+                    self._derive(row, SourceText.decode(text, Path(row.ref)))
                     done += 1
                 except AfteractionError:
                     continue
             self.session.flush()
+
+
+@dataclass(frozen=True)
+class StagedSave:
+    """A save a :class:`StagedStore` kept: the document as read, its new text, that text read."""
+
+    document: Document
+    text: str
+    read: Parsed | None
+
+
+class StagedStore(SqlStore):
+    """A SQL store that reads as one does and keeps each save, to make later under the lock.
+
+    A use case run on it in a read transaction does its work (reading,
+    editing, checking) without the write lock; :meth:`SqlStore.put` then
+    makes each kept save in a write transaction, refusing it as a conflict
+    if the postmortem changed meanwhile. Nothing else may be written.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.saves: list[StagedSave] = []
+
+    def put(self, document: Document, text: str, read: Parsed | None = None) -> SourceText:
+        """Keep the save of ``text`` for later; return the text as it will be stored."""
+        old = document.source if document.source is not None else self.read(document.path)
+        if text == old.text:
+            return old
+        self.saves.append(StagedSave(document, text, read))
+        return SourceText.decode(old.encode(text), document.path)
+
+    def replace(self, ref: str | Path, data: bytes, revision: int) -> SourceText:
+        """Refuse: a staged store keeps edits of a postmortem (``put``) only."""
+        raise TypeError("a staged store keeps edits (put) only")
+
+    def create_bytes(self, ref: str, data: bytes, *, force: bool = False) -> SourceText:
+        """Refuse: a staged store keeps edits of a postmortem (``put``) only."""
+        raise TypeError("a staged store keeps edits (put) only")
+
+    def delete(self, ref: str) -> None:
+        """Refuse: a staged store keeps edits of a postmortem (``put``) only."""
+        raise TypeError("a staged store keeps edits (put) only")
 
 
 def _named(document: Document) -> Document:

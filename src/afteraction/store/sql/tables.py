@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 # Constraint names spelled out, so migrations can name what they change on every database.
@@ -71,7 +71,7 @@ class Base(DeclarativeBase):
 
 
 class PostmortemRow(Base):
-    """One postmortem: its current text and what lists and filters read, derived from it."""
+    """One postmortem: what lists and filters read, derived from its text (in its ``body``)."""
 
     __tablename__ = "postmortems"
 
@@ -92,12 +92,7 @@ class PostmortemRow(Base):
     component: Mapped[str | None] = mapped_column(String(200), index=True)
     tags: Mapped[list[str]] = mapped_column(default=list)
     private: Mapped[bool] = mapped_column(Boolean, default=False)
-    text: Mapped[str] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
-    record: Mapped[str] = mapped_column(Text)
-    brief: Mapped[str] = mapped_column(Text)
-    warnings: Mapped[list[str]] = mapped_column(default=list)
-    disorder: Mapped[list[str]] = mapped_column(default=list)
     recognized: Mapped[bool] = mapped_column(Boolean, default=True)
     reading: Mapped[str] = mapped_column(String(32), default="")
     revision: Mapped[int] = mapped_column(Integer, default=1)
@@ -105,6 +100,29 @@ class PostmortemRow(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(index=True)
     updated_by: Mapped[str] = mapped_column(String(200))
+    body: Mapped[PostmortemBodyRow] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, innerjoin=True
+    )
+
+
+class PostmortemBodyRow(Base):
+    """A postmortem's text and the record read from it: what lists and filters never read.
+
+    Kept apart from ``postmortems`` so a list or a count reads rows of a few
+    hundred bytes, not of the whole text (a full scan of 10,000 postmortems
+    read every row's pages before).
+    """
+
+    __tablename__ = "postmortem_bodies"
+
+    postmortem_id: Mapped[int] = mapped_column(
+        ForeignKey("postmortems.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    record: Mapped[str] = mapped_column(Text)
+    brief: Mapped[str] = mapped_column(Text)
+    warnings: Mapped[list[str]] = mapped_column(default=list)
+    disorder: Mapped[list[str]] = mapped_column(default=list)
 
 
 class LabelRow(Base):
