@@ -1,7 +1,8 @@
 """How the team server holds up under load: many clients reading and writing through the REST API.
 
 Run: .venv/bin/python bench/server_load.py [--documents N] [--data FOLDER] [--clients C]
-         [--seconds D] [--configs sqlite-1,postgres-1,postgres-2] [--json FILE]
+         [--seconds D] [--configs sqlite-1,postgres-1,postgres-2] [--loads closed,RATE...]
+         [--json FILE]
 
 Setup, once per database a configuration needs:
 
@@ -21,7 +22,12 @@ Setup, once per database a configuration needs:
 Then, for each configuration (SQLite with one worker, PostgreSQL with one
 and with two), ``aar serve`` runs as a process of its own; once it answers,
 C clients (default 50) of one httpx2 async client send requests back to
-back for 5 s of warm-up, then for D seconds (default 60) that count: 80%
+back for 5 s of warm-up, then each load of ``--loads`` runs for D seconds
+(default 60) that count: ``closed``, the C clients back to back, each
+sending its next request when the last is answered (the server's pace sets
+the rate: latency is mostly the wait behind the other clients' requests),
+or a rate R, requests arriving at random at R a second whatever the
+server's pace, at most C at once, each timed from when it arrived. 80%
 reads, a third each of a filtered list (status, severity, profile, tag or
 since, 50 a page), one postmortem, and one rendered as HTML; 20% writes,
 half a timeline event, half an action item's status (open or done, the
@@ -318,9 +324,16 @@ class Workload:
 
 
 async def drive(
-    base: str, work: Workload, clients: int, seconds: float, seed: int
+    base: str, work: Workload, clients: int, seconds: float, seed: int, rate: float | None = None
 ) -> tuple[dict[str, Tally], float]:
-    """Send requests from ``clients`` clients for ``seconds``; return the tallies, the time."""
+    """Send requests for ``seconds``; return the tallies and the time it took.
+
+    Without ``rate``, ``clients`` clients send requests back to back (a closed
+    loop: the server's pace sets the rate). With ``rate``, requests arrive at
+    random (Poisson) at ``rate`` a second whatever the server's pace, at most
+    ``clients`` at once (an open loop); a request's latency runs from when it
+    arrived, so time spent waiting for a free client counts.
+    """
     tallies = {kind: Tally() for kind in KINDS}
     kinds, weights = list(KINDS), [w for w, _ in KINDS.values()]
     headers = {
@@ -330,27 +343,51 @@ async def drive(
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     serial = 0
 
-    async def client(number: int, http: httpx.AsyncClient, deadline: float) -> None:
+    async def send(http: httpx.AsyncClient, rng: random.Random, began: float) -> None:
         nonlocal serial
+        kind = rng.choices(kinds, weights)[0]
+        serial += 1
+        method, path, body = work.request(kind, rng, serial)
+        tally = tallies[kind]
+        try:
+            answer = await http.request(method, path, json=body, headers=headers[kind])
+            if not 200 <= answer.status_code < 300:
+                tally.errors[f"HTTP {answer.status_code}"] += 1
+        except httpx.HTTPError as exc:
+            tally.errors[type(exc).__name__] += 1
+        tally.latencies.append(time.perf_counter() - began)
+
+    async def client(number: int, http: httpx.AsyncClient, deadline: float) -> None:
         rng = random.Random(seed * 1000 + number)
         while time.perf_counter() < deadline:
-            kind = rng.choices(kinds, weights)[0]
-            serial += 1
-            method, path, body = work.request(kind, rng, serial)
-            tally = tallies[kind]
-            began = time.perf_counter()
-            try:
-                answer = await http.request(method, path, json=body, headers=headers[kind])
-                if not 200 <= answer.status_code < 300:
-                    tally.errors[f"HTTP {answer.status_code}"] += 1
-            except httpx.HTTPError as exc:
-                tally.errors[type(exc).__name__] += 1
-            tally.latencies.append(time.perf_counter() - began)
+            await send(http, rng, time.perf_counter())
+
+    async def arrivals(http: httpx.AsyncClient, deadline: float, rate: float) -> None:
+        rng, gate = random.Random(seed), asyncio.Semaphore(clients)
+        pending: set[asyncio.Task[None]] = set()
+
+        async def one(arrived: float, draw: random.Random) -> None:
+            async with gate:
+                await send(http, draw, arrived)
+
+        moment = time.perf_counter()
+        while True:
+            moment += rng.expovariate(rate)
+            if moment >= deadline:
+                break
+            await asyncio.sleep(max(0.0, moment - time.perf_counter()))
+            task = asyncio.create_task(one(moment, random.Random(rng.random())))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+        await asyncio.gather(*pending)
 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=TIMEOUT) as http:
         began = time.perf_counter()
         deadline = began + seconds
-        await asyncio.gather(*(client(n, http, deadline) for n in range(clients)))
+        if rate is None:
+            await asyncio.gather(*(client(n, http, deadline) for n in range(clients)))
+        else:
+            await arrivals(http, deadline, rate)
         return tallies, time.perf_counter() - began
 
 
@@ -393,37 +430,53 @@ def figures(tallies: dict[str, Tally], elapsed: float) -> dict[str, dict[str, An
 def run_config(
     name: str, loaded: Loaded, work: Workload, folder: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
-    """Serve one configuration, warm it up, load it, and return its figures."""
+    """Serve one configuration, warm it up, put each load on it, and return the figures."""
     _, workers = CONFIGS[name]
     log = folder / f"serve-{name}.log"
+    runs: dict[str, Any] = {}
     with serving(loaded.url, workers, folder, log) as (base, pid):
         startup = wait_until_ready(base, loaded.tokens["viewer"], pid, log)
         print(f"  {name}: serving at {base} after {startup:.1f} s; warming up", flush=True)
         asyncio.run(drive(base, work, args.clients, WARM_UP, seed=1))
-        meter = CpuMeter(pid)
-        print(f"  {name}: {args.clients} clients for {args.seconds:.0f} s", flush=True)
-        tallies, elapsed = asyncio.run(drive(base, work, args.clients, args.seconds, seed=2))
-        cores = meter.cores(elapsed)
+        for pace in args.loads:
+            rate = None if pace == "closed" else float(pace)
+            meter = CpuMeter(pid)
+            print(f"  {name}: {describe(pace, args.clients)} for {args.seconds:.0f} s", flush=True)
+            tallies, elapsed = asyncio.run(
+                drive(base, work, args.clients, args.seconds, seed=2, rate=rate)
+            )
+            runs[pace] = {
+                "rate": rate,
+                "seconds": elapsed,
+                "kinds": figures(tallies, elapsed),
+                "cpu_cores": meter.cores(elapsed),
+            }
     return {
         "workers": workers,
         "database": loaded.url.split(":", 1)[0].split("+")[0],
-        "seconds": elapsed,
-        "kinds": figures(tallies, elapsed),
-        "cpu_cores": cores,
+        "loads": runs,
     }
 
 
+def describe(pace: str, clients: int) -> str:
+    """Return a load in words: the closed loop, or the rate offered."""
+    if pace == "closed":
+        return f"{clients} clients back to back"
+    return f"{float(pace):g} requests/s arriving at random, at most {clients} at once"
+
+
 # ---------------------------------------------------------------------------- output
-def table(name: str, result: dict[str, Any]) -> str:
-    """Return one configuration's figures as a Markdown table with its CPU line."""
+def table(name: str, result: dict[str, Any], pace: str, clients: int) -> str:
+    """Return the figures of one configuration under one load as a Markdown table."""
+    run = result["loads"][pace]
     lines = [
         f"### {name} ({result['database']}, {result['workers']} worker"
-        f"{'s' if result['workers'] > 1 else ''})",
+        f"{'s' if result['workers'] > 1 else ''}): {describe(pace, clients)}",
         "",
         "| kind | requests | req/s | p50 ms | p99 ms | errors | target | met |",
         "|---|---:|---:|---:|---:|---:|---|---|",
     ]
-    for kind, row in result["kinds"].items():
+    for kind, row in run["kinds"].items():
         if kind == "all":
             target, met = "", ""
         else:
@@ -435,13 +488,13 @@ def table(name: str, result: dict[str, Any]) -> str:
         )
     errors = [
         f"{kind}: " + ", ".join(f"{n} x {what}" for what, n in row["errors_by_kind"].items())
-        for kind, row in result["kinds"].items()
+        for kind, row in run["kinds"].items()
         if row.get("errors_by_kind")
     ]
-    cpu = result["cpu_cores"]
+    cpu = run["cpu_cores"]
     lines += [
         "",
-        f"Overall: {result['kinds']['all']['rps']:.1f} requests/s over {result['seconds']:.1f} s."
+        f"Overall: {run['kinds']['all']['rps']:.1f} requests/s over {run['seconds']:.1f} s."
         f" CPU (cores busy on average, of {os.cpu_count()}): server {cpu['server']:.2f},"
         f" PostgreSQL (all databases) {cpu['postgres']:.2f}, these clients {cpu['client']:.2f},"
         f" other (kernel, other programs) {cpu['other']:.2f}.",
@@ -498,16 +551,19 @@ def main(args: argparse.Namespace) -> None:
             report["configs"][name] = run_config(name, loads[backend], work, folder, args)
     print()
     for name, result in report["configs"].items():
-        print(table(name, result))
-        print()
+        for pace in result["loads"]:
+            print(table(name, result, pace, args.clients))
+            print()
     print("Targets: p99 under 100 ms for reads, under 250 ms for writes, no errors.")
     for name, result in report["configs"].items():
-        kinds = {k: v for k, v in result["kinds"].items() if k != "all"}
-        met = [k for k, v in kinds.items() if v["met"]]
-        missed = [k for k, v in kinds.items() if not v["met"]]
-        print(
-            f"  {name}: met by {', '.join(met) or 'none'}; missed by {', '.join(missed) or 'none'}"
-        )
+        for pace, run in result["loads"].items():
+            kinds = {k: v for k, v in run["kinds"].items() if k != "all"}
+            met = [k for k, v in kinds.items() if v["met"]]
+            missed = [k for k, v in kinds.items() if not v["met"]]
+            print(
+                f"  {name}, {describe(pace, args.clients)}: met by {', '.join(met) or 'none'};"
+                f" missed by {', '.join(missed) or 'none'}"
+            )
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"figures written to {args.json}")
@@ -530,8 +586,18 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds measured (60)")
     parser.add_argument("--configs", default=",".join(CONFIGS), help="configurations to run")
+    parser.add_argument(
+        "--loads",
+        default="closed",
+        help="loads to put on each configuration, in turn: 'closed' (the clients back to back)"
+        " or a rate in requests/s arriving at random (default: closed)",
+    )
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
     args = parser.parse_args(argv)
+    args.loads = [pace.strip() for pace in args.loads.split(",") if pace.strip()]
+    for pace in args.loads:
+        if pace != "closed" and not (pace.replace(".", "", 1).isdigit() and float(pace) > 0):
+            parser.error(f"--loads: '{pace}' is neither 'closed' nor a positive rate")
     if args.documents < 1 or args.clients < 1 or args.seconds <= 0:
         parser.error("--documents, --clients and --seconds must be positive")
     return args
