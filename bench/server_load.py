@@ -45,6 +45,10 @@ and the rest of the machine (the kernel, anything else running: the
 figures are worth little when that is large). ``--json FILE`` writes every
 figure as JSON. The PostgreSQL database is left loaded, to look into.
 
+``floor-1`` (not run unless named) serves bench/server_floor.py instead:
+the same routes answering a fixed document, reading and writing nothing,
+the floor the framework, uvicorn and these clients set on the machine.
+
 The configurations on PostgreSQL share one load: the writes of the first
 run (a few thousand revisions) are there for the second.
 """
@@ -92,7 +96,9 @@ CONFIGS = {
     "sqlite-1": ("sqlite", 1),
     "postgres-1": ("postgresql", 1),
     "postgres-2": ("postgresql", 2),
+    "floor-1": ("floor", 1),
 }
+BENCH = Path(__file__).resolve().parent
 # Kind, weight (out of 30: reads 24, writes 6), p99 target in ms.
 KINDS = {
     "list": (8, 100.0),
@@ -208,10 +214,14 @@ class CpuMeter:
 def serving(url: str, workers: int, folder: Path, log: Path) -> Iterator[tuple[str, int]]:
     """Run ``aar serve`` on ``url``; give its base URL and process ID; always stop it."""
     port = free_port()
-    aar = Path(sys.executable).with_name("aar")
-    command = [str(aar)] if aar.exists() else [sys.executable, "-m", "afteraction"]
-    command += ["serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers), "--database", url]
+    if url == "floor":
+        command = [sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "server_floor:app"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    else:
+        aar = Path(sys.executable).with_name("aar")
+        command = [str(aar)] if aar.exists() else [sys.executable, "-m", "afteraction"]
+        command += ["serve", "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--workers", str(workers), "--database", url]
     with log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=folder, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -453,7 +463,7 @@ def run_config(
             }
     return {
         "workers": workers,
-        "database": loaded.url.split(":", 1)[0].split("+")[0],
+        "database": loaded.url.split(":", 1)[0].split("+")[0],  # or "floor"
         "loads": runs,
     }
 
@@ -533,6 +543,8 @@ def main(args: argparse.Namespace) -> None:
         loads: dict[str, Loaded] = {}
         for name in names:
             backend = CONFIGS[name][0]
+            if backend == "floor":
+                loads[backend] = Loaded("floor", {"viewer": "-", "author": "-"}, 0, 0, 0, 0, 0)
             if backend not in loads:
                 print(f"loading {len(paths):,} postmortems into {backend} ...", flush=True)
                 loaded = loads[backend] = load(backend, folder, paths)
@@ -585,7 +597,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
     parser.add_argument("--seconds", type=float, default=60.0, help="seconds measured (60)")
-    parser.add_argument("--configs", default=",".join(CONFIGS), help="configurations to run")
+    parser.add_argument(
+        "--configs",
+        default=",".join(c for c in CONFIGS if c != "floor-1"),
+        help=f"configurations to run, of {', '.join(CONFIGS)}",
+    )
     parser.add_argument(
         "--loads",
         default="closed",
