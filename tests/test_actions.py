@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from afteraction.document.parse import read_document
 from afteraction.errors import AfteractionError, UsageError
 from afteraction.followup.config import ActionsConfig
+from afteraction.followup.edit import set_status_read
 from afteraction.followup.items import ItemFilter, action_rows
 from afteraction.model import ActionItem, ActionState
 from afteraction.profiles.due import DuePolicy
@@ -283,3 +285,14 @@ def test_a_bad_file_named_is_an_error_and_one_found_is_reported_apart(tmp_path, 
     (tmp_path / "empty").mkdir()
     with pytest.raises(AfteractionError, match="not UTF-8"):  # the names are read once
         read_all(open_workspace(tmp_path / "empty", registry), iter([str(bad)]))
+
+
+@pytest.mark.parametrize("profile", BUILTIN)
+def test_setting_the_status_an_item_has_gives_the_text_and_its_reading_back(registry, profile):
+    text, found = demo_text(profile), registry.get(profile)
+    fresh = read_document(text, found, file="pm.md", strict=True, collect=True)
+    items = fresh.record.action_items
+    index = next(n for n, item in enumerate(items) if item.status in ("open", "done"))
+    same, read = set_status_read(text, "pm.md", found, index, items[index].status, strict=True)
+    assert same == text
+    assert read.record.model_dump() == fresh.record.model_dump() and read.lines == fresh.lines

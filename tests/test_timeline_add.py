@@ -8,15 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from afteraction.document.parse import read_document
 from afteraction.errors import UsageError
 from afteraction.profiles import ProfileRegistry
 from afteraction.service import timeline as service
 from afteraction.service.documents import load
-from afteraction.timeline.apply import Applied
+from afteraction.timeline.apply import Applied, add_to_postmortem
 from afteraction.timeline.build import BuildOptions, build_timeline
+from afteraction.timeline.event import Event, Kind
+from afteraction.timeline.keytimes import infer_key_times
 from afteraction.timeline.registry import SourceRegistry
 from afteraction.timeline.spec import SourceSpec
-from tests.conftest import open_workspace
+from tests.conftest import BUILTIN, open_workspace
 from tests.lint_support import demo_text
 from tests.test_cli import aar
 
@@ -165,3 +168,21 @@ def test_a_document_without_a_timeline_gets_one_where_the_profile_puts_it(tmp_pa
         text.replace(text[text.index("## Timeline") : text.index("## Supporting")], "") == original
     )
     assert len(load(path, registry).record.timeline) == 2
+
+
+@pytest.mark.parametrize("profile", BUILTIN)
+def test_events_written_already_give_the_text_and_its_reading_back(registry, profile):
+    text, found = demo_text(profile), registry.get(profile)
+    fresh = read_document(text, found, file="pm.md", strict=True, collect=True)
+    written = [e for e in fresh.record.timeline if e.time is not None][:2]
+    events = [
+        Event(time=e.time, source="chat", kind=Kind.MESSAGE, text=e.text, actor=e.actor)
+        for e in written
+        if e.time is not None
+    ]
+    assert events
+    report = infer_key_times(events, fresh.record.times)
+    applied = add_to_postmortem(text, "pm.md", found, events, report, strict=True)
+    assert (applied.text, applied.added, applied.already) == (text, 0, len(events))
+    assert applied.read is not None
+    assert applied.read.record.model_dump() == fresh.record.model_dump()

@@ -69,6 +69,8 @@ def set_status_read(
             raise UsageError("a note needs a Notes column; this item is not in a table", file=file)
         lines[line - 1] = _written_status(lines[line - 1], before[index], label, wanted, profile)
     result = "\n".join(lines)
+    if result == text:  # the item says so already: the same text reads the same
+        return result, parsed
     return result, _check(result, file, profile, before, index, wanted, strict)
 
 
