@@ -11,6 +11,7 @@ from afteraction.server.auth import current_actor
 from afteraction.server.routes.common import (
     ActorDep,
     TeamDep,
+    json_response,
     today,
 )
 from afteraction.service import actions
@@ -38,10 +39,10 @@ def _filter(
 FilterDep = Annotated[actions.ItemFilter, Depends(_filter)]
 
 
-@router.get("/actions", tags=["actions"])
-def list_actions(actor: ActorDep, team: TeamDep, keep: FilterDep) -> list[dict[str, Any]]:
+@router.get("/actions", tags=["actions"], response_model=list[dict[str, Any]])
+def list_actions(actor: ActorDep, team: TeamDep, keep: FilterDep) -> Response:
     """List action items across postmortems, with the keys and filters of `aar actions`."""
-    return parts.list_action_items(team, actor, keep, today()).to_dict()
+    return json_response(parts.list_action_items(team, actor, keep, today()).to_dict())
 
 
 class StatusIn(BaseModel):

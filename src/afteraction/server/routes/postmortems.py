@@ -20,6 +20,7 @@ from afteraction.server.routes.common import (
     TeamDep,
     etag,
     if_match_version,
+    json_response,
     read_body,
     today,
 )
@@ -28,7 +29,7 @@ from afteraction.service.team import parts, postmortems
 router = APIRouter()
 
 
-@router.get("/postmortems", tags=["postmortems"])
+@router.get("/postmortems", tags=["postmortems"], response_model=dict[str, Any])
 def list_postmortems(
     actor: ActorDep,
     team: TeamDep,
@@ -44,7 +45,7 @@ def list_postmortems(
     sort: str = "-occurred",
     limit: Annotated[int, Query(ge=1, le=postmortems.MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_NUMBER)] = 0,
-) -> dict[str, Any]:
+) -> Response:
     """List postmortems with filters, newest first, a page at a time."""
     for name, moment in (("since", since), ("until", until)):
         if moment is not None and moment.tzinfo is None:
@@ -52,7 +53,7 @@ def list_postmortems(
     query = postmortems.PostmortemQuery(
         status, severity, profile, since, until, owner, component, tag, q, sort, limit, offset
     )
-    return postmortems.list_postmortems(team, actor, query).to_dict()
+    return json_response(postmortems.list_postmortems(team, actor, query).to_dict())
 
 
 class NewIn(BaseModel):
@@ -64,30 +65,31 @@ class NewIn(BaseModel):
     started: datetime | None = None
 
 
-def _shown(shown: postmortems.Shown, response: Response) -> dict[str, Any]:
-    response.headers["ETag"] = etag(shown.version)
-    return shown.to_dict()
+def _shown(shown: postmortems.Shown, *, created: bool = False) -> Response:
+    headers = {"ETag": etag(shown.version)}
+    if created:
+        headers["Location"] = f"/api/v1/postmortems/{shown.data['id']}"
+    return json_response(shown.to_dict(), status_code=201 if created else 200, headers=headers)
 
 
-@router.post("/postmortems", status_code=201, tags=["postmortems"])
-def create(body: NewIn, actor: ActorDep, team: TeamDep, response: Response) -> dict[str, Any]:
+@router.post("/postmortems", status_code=201, tags=["postmortems"], response_model=dict[str, Any])
+def create(body: NewIn, actor: ActorDep, team: TeamDep) -> Response:
     """Start a postmortem from a profile's template, with the next free incident ID."""
     if body.started is not None and body.started.tzinfo is None:
         raise InvalidValueError("give a time with its zone (…Z or +02:00)", field="started")
     new = postmortems.NewPostmortem(body.profile, body.title, body.severity, body.started)
-    shown = postmortems.create_postmortem(team, actor, new)
-    response.headers["Location"] = f"/api/v1/postmortems/{shown.data['id']}"
-    return _shown(shown, response)
+    return _shown(postmortems.create_postmortem(team, actor, new), created=True)
 
 
-@router.post("/postmortems/import", status_code=201, tags=["postmortems"])
+@router.post(
+    "/postmortems/import", status_code=201, tags=["postmortems"], response_model=dict[str, Any]
+)
 async def import_(
     request: Request,
-    response: Response,
     profile: Annotated[str | None, Query(max_length=100)] = None,
     name: Annotated[str, Query(max_length=200)] = "upload.md",
     message: Annotated[str, Query(max_length=1000)] = "",
-) -> dict[str, Any]:
+) -> Response:
     """Store an uploaded Markdown postmortem of any shape (the body), as `aar import` reads it."""
     data = await read_body(request)
     team = team_of(request)
@@ -98,15 +100,13 @@ async def import_(
             team, actor, data, name=name, profile=profile, message=message
         )
 
-    shown = await run_in_threadpool(work)
-    response.headers["Location"] = f"/api/v1/postmortems/{shown.data['id']}"
-    return _shown(shown, response)
+    return _shown(await run_in_threadpool(work), created=True)
 
 
-@router.get("/postmortems/{ref}", tags=["postmortems"])
-def read(ref: str, actor: ActorDep, team: TeamDep, response: Response) -> dict[str, Any]:
+@router.get("/postmortems/{ref}", tags=["postmortems"], response_model=dict[str, Any])
+def read(ref: str, actor: ActorDep, team: TeamDep) -> Response:
     """Return a postmortem: record, figures, list facts, version."""
-    return _shown(postmortems.get_postmortem(team, actor, ref), response)
+    return _shown(postmortems.get_postmortem(team, actor, ref))
 
 
 @router.get("/postmortems/{ref}/text", response_class=PlainTextResponse, tags=["postmortems"])
@@ -137,14 +137,13 @@ def render(
     return Response(found.text, media_type=RENDER_TYPES[format], headers=headers)
 
 
-@router.put("/postmortems/{ref}/text", tags=["postmortems"])
+@router.put("/postmortems/{ref}/text", tags=["postmortems"], response_model=dict[str, Any])
 async def replace(
     ref: str,
     request: Request,
-    response: Response,
     if_match: Annotated[str | None, Header()] = None,
     message: Annotated[str, Query(max_length=1000)] = "",
-) -> dict[str, Any]:
+) -> Response:
     """Replace the text (the body) of the version named by If-Match."""
     version = if_match_version(if_match)
     data = await read_body(request)
@@ -154,7 +153,7 @@ async def replace(
         actor = current_actor(request)
         return postmortems.replace_text(team, actor, ref, data, version, message)
 
-    return _shown(await run_in_threadpool(work), response)
+    return _shown(await run_in_threadpool(work))
 
 
 @router.delete("/postmortems/{ref}", status_code=204, tags=["postmortems"])
