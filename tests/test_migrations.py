@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from afteraction.errors import ConfigurationError
 from afteraction.service.team import postmortems
 from afteraction.service.team.context import SYSTEM, Team
 from afteraction.store.sql.database import head_revision
@@ -58,5 +60,33 @@ def test_an_older_database_upgrades_keeping_its_postmortems(backend: str, tmp_pa
         with team.database.engine.connect() as connection:
             columns = {c["name"] for c in sa.inspect(connection).get_columns("postmortems")}
         assert not columns & {"text", "record", "brief", "warnings", "disorder"}
+    finally:
+        team.database.dispose()
+
+
+class _FullDisk:
+    """A driver connection on a disk with no room for VACUUM's copy."""
+
+    class driver_connection:  # the attribute SQLAlchemy gives the driver's connection as
+        @staticmethod
+        def execute(statement: str) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+    def close(self) -> None:
+        """Give the connection back."""
+
+
+def test_a_file_that_cannot_be_packed_after_an_upgrade_is_named_and_stays_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    team = Team.open(team_settings(tmp_path, database_url("sqlite", tmp_path)))
+    try:
+        team.database.upgrade()
+        # What upgrade() does last, after the migrations are committed, on a full disk:
+        monkeypatch.setattr(team.database.engine, "raw_connection", _FullDisk)
+        with pytest.raises(ConfigurationError, match=r"packing the file failed \(database or disk"):
+            team.database._compact()
+        monkeypatch.undo()
+        assert team.database.schema_state() == (head_revision(), head_revision())
     finally:
         team.database.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -230,42 +231,40 @@ def _texts(team: Team, ref: str) -> str:
     return postmortems.text_of(team, SYSTEM, ref).text
 
 
-def test_an_edit_worked_out_without_the_lock_is_made_again_when_its_postmortem_changed(
-    team: Team,
-):
-    postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
-    ref, runs = "INC-2026-04-01-001", []
+def _interrupted(
+    team: Team, ref: str, runs: list[bool], interrupt: Callable[[bool], bool]
+) -> Callable[[Workspace, bool], Applied]:
+    """Return an edit adding "Mine"; after each run ``interrupt`` picks, another edit lands."""
 
     def attempt(space: Workspace, lock: bool) -> Applied:
         runs.append(lock)
         store = sql(space)
         row = postmortems.visible_row(store, SYSTEM, ref, lock=lock)
         applied = add_timeline(space, store.whole(row), Timeline(_built("Mine"), []))
-        if len(runs) == 1:  # someone else's edit lands while this one is worked out
-            parts.append_events(team, SYSTEM, ref, _event("Theirs"))
+        if interrupt(lock):
+            parts.append_events(team, SYSTEM, ref, _event(f"Theirs {len(runs)}"))
         return applied
 
+    return attempt
+
+
+def test_an_edit_worked_out_without_the_lock_is_made_again_when_its_postmortem_changed(
+    team: Team,
+):
+    postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
+    ref, runs = "INC-2026-04-01-001", []
+    attempt = _interrupted(team, ref, runs, lambda _lock: len(runs) == 1)
     applied, version = team.edit(SYSTEM, "timeline.append", ref, attempt)
     assert runs == [False, False]  # the first try's save was refused, the second made
     assert applied.added == 1
-    assert "Theirs" in _texts(team, ref) and "Mine" in _texts(team, ref)
+    assert "Theirs 1" in _texts(team, ref) and "Mine" in _texts(team, ref)
     assert version == postmortems.get_postmortem(team, SYSTEM, ref).version == 3
 
 
 def test_an_edit_refused_every_time_it_is_staged_is_made_under_the_lock(team: Team):
     postmortems.import_postmortem(team, SYSTEM, FRONT.encode())
     ref, runs = "INC-2026-04-01-001", []
-
-    def attempt(space: Workspace, lock: bool) -> Applied:
-        runs.append(lock)
-        store = sql(space)
-        row = postmortems.visible_row(store, SYSTEM, ref, lock=lock)
-        applied = add_timeline(space, store.whole(row), Timeline(_built("Mine"), []))
-        if not lock:
-            parts.append_events(team, SYSTEM, ref, _event(f"Theirs {len(runs)}"))
-        return applied
-
-    team.edit(SYSTEM, "timeline.append", ref, attempt)
+    team.edit(SYSTEM, "timeline.append", ref, _interrupted(team, ref, runs, lambda lock: not lock))
     assert runs == [False] * STAGED_TRIES + [True]
     text = _texts(team, ref)
     assert all(f"Theirs {n}" in text for n in range(1, STAGED_TRIES + 1)) and "Mine" in text

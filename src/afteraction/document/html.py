@@ -79,7 +79,7 @@ def link_remote_images(body: str) -> str:
 def markdown_to_html(text: str) -> str:
     """Return CommonMark with GFM tables as HTML, raw HTML kept as written (not yet sanitised).
 
-    cmark-gfm, in C, renders a postmortem about 30 times faster than markdown-it-py
+    cmark-gfm, in C, renders a postmortem about 20 times faster than markdown-it-py
     (bench/render_html.py); reading documents stays with markdown-it-py.
     """
     html: str = cmarkgfm.markdown_to_html_with_extensions(

@@ -128,11 +128,11 @@ class Team:
         return cls(database, workspace)
 
     @contextmanager
-    def reading(self) -> Iterator[Workspace]:
-        """Give a workspace over the store, in one read transaction."""
+    def reading(self, store: type[SqlStore] = SqlStore) -> Iterator[Workspace]:
+        """Give a workspace over the store (a ``store``), in one read transaction."""
         with self.database.reading() as session:
             yield self.workspace.with_store(
-                SqlStore(session, self.workspace.profiles, now=self.now, reading=self.read_as)
+                store(session, self.workspace.profiles, now=self.now, reading=self.read_as)
             )
 
     @contextmanager
@@ -174,11 +174,9 @@ class Team:
         """
         for _ in range(STAGED_TRIES):
             try:
-                with self.database.reading() as session:
-                    staged = StagedStore(
-                        session, self.workspace.profiles, now=self.now, reading=self.read_as
-                    )
-                    result = attempt(self.workspace.with_store(staged), False)
+                with self.reading(StagedStore) as space:
+                    result, staged = attempt(space, False), space.store
+                    assert isinstance(staged, StagedStore)
                     if not staged.saves:
                         return result, staged.revision(ref)
                 with self.writing(actor, action, message) as space:

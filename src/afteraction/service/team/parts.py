@@ -13,18 +13,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from afteraction.document.loaded import Document
 from afteraction.errors import InvalidValueError, NotFoundError
 from afteraction.profiles.labels import norm
 from afteraction.service import actions, lint
 from afteraction.service.team.context import Actor, Team, sql
-from afteraction.service.team.postmortems import visible_row, visible_to
+from afteraction.service.team.postmortems import labelled, visible_row, visible_to
 from afteraction.service.timeline import Event, Timeline, add_timeline
 from afteraction.service.workspace import Workspace
-from afteraction.sourcetext import SourceText
-from afteraction.store.sql.tables import CommentRow, LabelRow, PostmortemRow
+from afteraction.store.sql.store import source_of
+from afteraction.store.sql.tables import CommentRow, PostmortemRow
 from afteraction.timeline.apply import Applied
 from afteraction.timeline.event import Kind
 
@@ -106,13 +106,7 @@ def visible_refs(team: Team, actor: Actor, item_owner: str | None = None) -> tup
     """Return the IDs of every postmortem ``actor`` may see (with an item ``item_owner`` owns)."""
     query = select(PostmortemRow.ref).where(visible_to(actor)).order_by(PostmortemRow.id)
     if item_owner:
-        query = query.where(
-            exists().where(
-                LabelRow.postmortem_id == PostmortemRow.id,
-                LabelRow.kind == "item-owner",
-                LabelRow.value == item_owner.strip().lower(),
-            )
-        )
+        query = query.where(labelled("item-owner", item_owner.strip()))
     with team.reading() as space:
         return tuple(sql(space).session.scalars(query))
 
@@ -213,7 +207,7 @@ def findings(team: Team, actor: Actor, ref: str, today: date) -> list[dict[str, 
     actor.require("viewer", "reading a postmortem")
     with team.reading() as space:
         row = visible_row(sql(space), actor, ref)
-        text, name = SourceText.decode(row.body.text.encode("utf-8"), row.ref).text, row.ref
+        text, name = source_of(row).text, row.ref
     rules = {r.id: r for r in team.workspace.rules.ordered()}
     found = lint.lint_text(team.workspace, text, str(Path(name)), today)
     return [

@@ -55,6 +55,17 @@ def visible_to(actor: Actor) -> ColumnElement[bool]:
     return or_(PostmortemRow.private == false(), PostmortemRow.created_by == actor.name, owner)
 
 
+def labelled(kind: str, value: str) -> ColumnElement[bool]:
+    """Return the condition a postmortem row meets when it has the label ``kind`` ``value``.
+
+    It is found through the labels' index, not by a look at every postmortem's labels.
+    """
+    found = select(LabelRow.postmortem_id).where(
+        LabelRow.kind == kind, LabelRow.value == value.lower()
+    )
+    return PostmortemRow.id.in_(found)
+
+
 def visible_row(store: SqlStore, actor: Actor, ref: str, *, lock: bool = False) -> PostmortemRow:
     """Return the row of ``ref`` if ``actor`` may see it; a hidden one is not found."""
     row = store.row(ref, lock=lock)
@@ -134,11 +145,7 @@ class PostmortemQuery:
             conditions.append(PostmortemRow.occurred_at < self.until)
         for kind, value in (("owner", self.owner), ("tag", self.tag)):
             if value:
-                # Found through the labels' index, not by a look at every postmortem's labels.
-                labelled = select(LabelRow.postmortem_id).where(
-                    LabelRow.kind == kind, LabelRow.value == value.lower()
-                )
-                conditions.append(PostmortemRow.id.in_(labelled))
+                conditions.append(labelled(kind, value))
         if self.text:
             words = self.text.lower().split()[:10]
             conditions += [

@@ -9,6 +9,7 @@ worker's memory: several workers can share one PostgreSQL database.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,6 +136,13 @@ class Database:
         connection = self.engine.raw_connection()  # the driver's, outside any transaction
         try:
             connection.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise ConfigurationError(
+                f"the schema of {self.shown} is upgraded, but packing the file failed ({exc}):"
+                f" it works as it is; run `sqlite3 {self.url.database} VACUUM` when nothing"
+                " else has it open and the disk has room for a copy",
+                field="server.database_url",
+            ) from None
         finally:
             connection.close()
 

@@ -134,7 +134,7 @@ class SqlStore:
 
     def read(self, path: Path) -> SourceText:
         """Return a postmortem's text as stored."""
-        return SourceText.decode(self.row(path).body.text.encode("utf-8"), path)
+        return source_of(self.row(path))
 
     def get(self, path: Path, profile_name: str | None = None) -> Document:
         """Read a postmortem into its record (kept from its last save when read the same way)."""
@@ -148,8 +148,7 @@ class SqlStore:
         The record kept at the last save is used when it was read by this
         version with these profiles; otherwise the text is read again.
         """
-        path, body = Path(row.ref), row.body
-        source = SourceText.decode(body.text.encode("utf-8"), path)
+        path, body, source = Path(row.ref), row.body, source_of(row)
         if row.reading != self.reading:
             return _named(read_source_text(source, path, self.registry))
         return Document(
@@ -226,7 +225,7 @@ class SqlStore:
                 "changed since it was read; nothing was written; read it again",
                 field="version",
             )
-        old = SourceText.decode(row.body.text.encode("utf-8"), document.path)
+        old = source_of(row)
         if text == old.text:
             return old
         known = None
@@ -452,8 +451,7 @@ class SqlStore:
             for row in rows:
                 last = row.id
                 try:
-                    text = row.body.text.encode("utf-8")
-                    self._derive(row, SourceText.decode(text, Path(row.ref)))
+                    self._derive(row, source_of(row))
                     done += 1
                 except AfteractionError:
                     continue
@@ -501,6 +499,11 @@ class StagedStore(SqlStore):
     def delete(self, ref: str) -> None:
         """Refuse: a staged store keeps edits of a postmortem (``put``) only."""
         raise TypeError("a staged store keeps edits (put) only")
+
+
+def source_of(row: PostmortemRow) -> SourceText:
+    """Return the text a row keeps, read as a file's bytes would be (BOM and endings noted)."""
+    return SourceText.decode(row.body.text.encode("utf-8"), Path(row.ref))
 
 
 def _named(document: Document) -> Document:
